@@ -1,0 +1,23 @@
+// xeddsa.h: XEdDSA signatures with X25519 keys, as Signal signs its signed prekeys.
+#pragma once
+
+#include <array>
+
+#include "reference/bytes.h"
+
+namespace parity {
+
+using Signature64 = std::array<uint8_t, 64>;
+
+// xeddsa_sign signs message with the X25519 private key (clamped first) per the XEdDSA
+// specification; `random` is the 64 bytes Z. The Edwards public key is made positive,
+// so bit 511 of the signature is 0 and libsignal's verify accepts it.
+Signature64 xeddsa_sign(const Key32& private_key, ByteView message, const std::array<uint8_t, 64>& random);
+
+// xeddsa_verify checks a signature under a raw 32-byte X25519 public key the way
+// libsignal-protocol-c's curve25519_verify does: the u-coordinate becomes the Edwards y
+// = (u-1)/(u+1), its sign is taken from bit 511 of the signature (0 in pure XEdDSA), and
+// the rest is a standard Ed25519 verification.
+bool xeddsa_verify(const Key32& public_key, ByteView message, ByteView signature);
+
+}  // namespace parity

@@ -1,0 +1,26 @@
+// chain_key.h: a sending or receiving chain key and its index.
+#pragma once
+
+#include <cstdint>
+
+#include "reference/bytes.h"
+#include "reference/keys/message_keys.h"
+
+namespace parity::signal {
+
+// ChainKey is a symmetric-ratchet chain key; index counts the steps taken from the
+// chain's start and is the counter of the next message.
+struct ChainKey {
+  Key32 key{};
+  uint32_t index = 0;
+
+  // message_key_seed is HMAC-SHA256(key, 0x01).
+  Key32 message_key_seed() const;
+  // message_keys expands the seed into the keys of message `index`.
+  MessageKeys message_keys() const;
+  // next is HMAC-SHA256(key, 0x02) at index + 1.
+  ChainKey next() const;
+  bool operator==(const ChainKey&) const = default;
+};
+
+}  // namespace parity::signal

@@ -1,0 +1,151 @@
+#include "reference/ratchet.h"
+
+#include <algorithm>
+#include <string>
+
+#include "reference/crypto/aes.h"
+#include "reference/keys/kdf_labels.h"
+#include "reference/wire/public_key.h"
+
+namespace parity::signal {
+
+KeyPair RatchetKeySource::next() const {
+  if (injected) return key_pair_from_private(*injected);
+  return generate_key_pair(*rng);
+}
+
+Result<EncryptedMessage> encrypt_with_state(SessionState& state_, ByteView plaintext) {
+  if (plaintext.size() > kMaxPlaintextSize) {
+    return make_error(Errc::limit_exceeded, "plaintext of " + std::to_string(plaintext.size()) + " bytes exceeds the bound");
+  }
+  MessageKeys mk = state_.sender_chain.message_keys();
+  PARITY_ASSIGN(Bytes ciphertext, aes256_cbc_encrypt(mk.cipher_key, mk.iv, plaintext));
+
+  wire::SignalMessage m;
+  m.ratchet_key = state_.sender_ratchet.public_key;
+  m.counter = state_.sender_chain.index;
+  m.previous_counter = state_.previous_counter;
+  m.ciphertext = std::move(ciphertext);
+  Bytes out = m.body();
+  m.mac = wire::compute_mac(mk.mac_key, state_.local_identity, state_.remote_identity, out);
+  out.insert(out.end(), m.mac.begin(), m.mac.end());
+  secure_wipe(&mk, sizeof mk);
+
+  EncryptedMessage result;
+  if (state_.pending_prekey) {
+    wire::PreKeySignalMessage pk;
+    pk.prekey_id = state_.pending_prekey->prekey_id;
+    pk.base_key = state_.pending_prekey->base_key;
+    pk.identity_key = state_.local_identity;
+    pk.message_bytes = std::move(out);
+    pk.registration_id = state_.local_registration_id;
+    pk.signed_prekey_id = state_.pending_prekey->signed_prekey_id;
+    result.prekey = true;
+    result.bytes = pk.serialize();
+  } else {
+    result.bytes = std::move(out);
+  }
+  state_.sender_chain = state_.sender_chain.next();
+  return result;
+}
+
+namespace {
+
+// receiver_chain_for returns the chain key for the peer's ratchet key, taking a DH
+// ratchet step (a new receiving and a new sending chain) when the key is new.
+ChainKey receiver_chain_for(SessionState& s, const Key32& their_ratchet, const RatchetKeySource& keys) {
+  if (const ReceiverChain* rc = s.find_receiver_chain(their_ratchet)) return rc->chain;
+  RootStep receiving = s.root.create_chain(their_ratchet, s.sender_ratchet.private_key);
+  KeyPair ours = keys.next();
+  RootStep sending = receiving.root.create_chain(their_ratchet, ours.private_key);
+  s.root = sending.root;
+  s.add_receiver_chain(their_ratchet, receiving.chain);
+  s.previous_counter = s.sender_chain.index > 0 ? s.sender_chain.index - 1 : 0;
+  s.sender_ratchet = ours;
+  s.sender_chain = sending.chain;
+  return receiving.chain;
+}
+
+// message_keys_for returns the keys of `counter` in the chain, keeping the keys of the
+// messages it skips (at most kMaxMessageKeys, the oldest dropped first).
+Result<MessageKeys> message_keys_for(SessionState& s, const Key32& their_ratchet, const ChainKey& chain,
+                                     uint32_t counter) {
+  ReceiverChain* rc = s.find_receiver_chain(their_ratchet);
+  if (rc == nullptr) return make_error(Errc::internal, "receiving chain vanished");
+  if (chain.index > counter) {
+    auto it = std::find_if(rc->skipped.begin(), rc->skipped.end(),
+                           [&](const MessageKeys& k) { return k.counter == counter; });
+    if (it == rc->skipped.end()) {
+      return make_error(Errc::duplicate_message, "no key for counter " + std::to_string(counter) +
+                                                     " (chain at " + std::to_string(chain.index) + ")");
+    }
+    MessageKeys mk = *it;
+    rc->skipped.erase(it);
+    return mk;
+  }
+  if (counter - chain.index > kMaxSkip) {
+    return make_error(Errc::counter_too_far, "counter " + std::to_string(counter) + " is " +
+                                                 std::to_string(counter - chain.index) + " ahead of the chain (max " +
+                                                 std::to_string(kMaxSkip) + ")");
+  }
+  ChainKey cur = chain;
+  while (cur.index < counter) {
+    rc->skipped.push_back(cur.message_keys());
+    if (rc->skipped.size() > kMaxMessageKeys) rc->skipped.pop_front();
+    cur = cur.next();
+  }
+  rc->chain = cur.next();
+  return cur.message_keys();
+}
+
+}  // namespace
+
+Result<Bytes> decrypt_with_state(SessionState& state_, const wire::SignalMessage& message, ByteView raw,
+                                 const RatchetKeySource& keys) {
+  if (state_.version != kCiphertextVersion) return make_error(Errc::bad_version, "session version is not 3");
+  if (raw.size() < kMacLength) return make_error(Errc::malformed, "message shorter than its MAC");
+  ChainKey chain = receiver_chain_for(state_, message.ratchet_key, keys);
+  PARITY_ASSIGN(MessageKeys mk, message_keys_for(state_, message.ratchet_key, chain, message.counter));
+  auto mac = wire::compute_mac(mk.mac_key, state_.remote_identity, state_.local_identity,
+                               raw.first(raw.size() - kMacLength));
+  if (!ct_equal(mac, message.mac)) {
+    secure_wipe(&mk, sizeof mk);
+    return make_error(Errc::bad_mac, "MAC does not verify");
+  }
+  auto plaintext = aes256_cbc_decrypt(mk.cipher_key, mk.iv, message.ciphertext);
+  secure_wipe(&mk, sizeof mk);
+  if (!plaintext) return plaintext.error();
+  state_.pending_prekey.reset();
+  return std::move(plaintext).value();
+}
+
+Result<Bytes> decrypt_with_record(SessionRecord& record_, const wire::SignalMessage& message, ByteView raw,
+                                  const RatchetKeySource& keys) {
+  std::optional<Error> first_error;
+  if (record_.current) {
+    SessionState copy = *record_.current;
+    auto pt = decrypt_with_state(copy, message, raw, keys);
+    if (pt) {
+      record_.current = std::move(copy);
+      return pt;
+    }
+    // A used key ends the search, as in libsignal: older states cannot hold it either.
+    if (pt.code() == Errc::duplicate_message) return pt.error();
+    first_error = pt.error();
+  }
+  for (auto it = record_.previous.begin(); it != record_.previous.end(); ++it) {
+    SessionState copy = *it;
+    auto pt = decrypt_with_state(copy, message, raw, keys);
+    if (pt) {
+      record_.previous.erase(it);
+      record_.promote(std::move(copy));
+      return pt;
+    }
+    if (pt.code() == Errc::duplicate_message) return pt.error();
+    if (!first_error) first_error = pt.error();
+  }
+  if (first_error) return *first_error;
+  return make_error(Errc::no_session, "no session state");
+}
+
+}  // namespace parity::signal
