@@ -118,10 +118,8 @@ Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphert
     auto it = sessions_.find(peer);
     if (it == sessions_.end()) return make_error(Errc::no_session, "no session with " + peer);
     PARITY_ASSIGN(wire::SignalMessage m, wire::decode_signal_message(ciphertext.bytes));
-    SessionRecord copy = it->second;
-    PARITY_ASSIGN(Bytes pt, decrypt_with_record(copy, m, ciphertext.bytes, keys));
-    it->second = std::move(copy);
-    return pt;
+    // decrypt_with_record changes the record only when it succeeds.
+    return decrypt_with_record(it->second, m, ciphertext.bytes, keys);
   }
 
   PARITY_ASSIGN(wire::PreKeySignalMessage m, wire::decode_prekey_message(ciphertext.bytes));

@@ -18,7 +18,7 @@ Result<EncryptedMessage> encrypt_with_state(SessionState& state_, ByteView plain
   if (plaintext.size() > kMaxPlaintextSize) {
     return make_error(Errc::limit_exceeded, "plaintext of " + std::to_string(plaintext.size()) + " bytes exceeds the bound");
   }
-  MessageKeys mk = state_.sender_chain.message_keys();
+  auto [mk, next_chain] = state_.sender_chain.step();
   PARITY_ASSIGN(Bytes ciphertext, aes256_cbc_encrypt(mk.cipher_key, mk.iv, plaintext));
 
   wire::SignalMessage m;
@@ -45,7 +45,7 @@ Result<EncryptedMessage> encrypt_with_state(SessionState& state_, ByteView plain
   } else {
     result.bytes = std::move(out);
   }
-  state_.sender_chain = state_.sender_chain.next();
+  state_.sender_chain = next_chain;
   return result;
 }
 
@@ -55,9 +55,9 @@ namespace {
 // ratchet step (a new receiving and a new sending chain) when the key is new.
 ChainKey receiver_chain_for(SessionState& s, const Key32& their_ratchet, const RatchetKeySource& keys) {
   if (const ReceiverChain* rc = s.find_receiver_chain(their_ratchet)) return rc->chain;
-  RootStep receiving = s.root.create_chain(their_ratchet, s.sender_ratchet.private_key);
+  RootStep receiving = s.root.create_chain(their_ratchet, s.sender_ratchet);
   KeyPair ours = keys.next();
-  RootStep sending = receiving.root.create_chain(their_ratchet, ours.private_key);
+  RootStep sending = receiving.root.create_chain(their_ratchet, ours);
   s.root = sending.root;
   s.add_receiver_chain(their_ratchet, receiving.chain);
   s.previous_counter = s.sender_chain.index > 0 ? s.sender_chain.index - 1 : 0;
@@ -89,13 +89,15 @@ Result<MessageKeys> message_keys_for(SessionState& s, const Key32& their_ratchet
                                                  std::to_string(kMaxSkip) + ")");
   }
   ChainKey cur = chain;
+  auto step = cur.step();
   while (cur.index < counter) {
-    rc->skipped.push_back(cur.message_keys());
+    rc->skipped.push_back(step.first);
     if (rc->skipped.size() > kMaxMessageKeys) rc->skipped.pop_front();
-    cur = cur.next();
+    cur = step.second;
+    step = cur.step();
   }
-  rc->chain = cur.next();
-  return cur.message_keys();
+  rc->chain = step.second;
+  return step.first;
 }
 
 }  // namespace

@@ -10,9 +10,9 @@ namespace parity::signal {
 
 namespace {
 
-// append_dh appends X25519(priv, pub) to the secret.
-void append_dh(Bytes& secret, const Key32& priv, const Key32& pub) {
-  Key32 dh = x25519(priv, pub);
+// append_dh appends X25519(ours, pub) to the secret.
+void append_dh(Bytes& secret, const KeyPair& ours, const Key32& pub) {
+  Key32 dh = x25519(ours, pub);
   secret.insert(secret.end(), dh.begin(), dh.end());
   secure_wipe(dh.data(), dh.size());
 }
@@ -32,14 +32,14 @@ RootStep derive_initial_keys(ByteView dh_concat) {
 
 SessionState initialize_alice(const AliceParameters& p) {
   Bytes secret(32, kDiscontinuityByte);
-  append_dh(secret, p.our_identity.private_key, p.their_signed_prekey);
-  append_dh(secret, p.our_base_key.private_key, p.their_identity);
-  append_dh(secret, p.our_base_key.private_key, p.their_signed_prekey);
-  if (p.their_onetime_prekey) append_dh(secret, p.our_base_key.private_key, *p.their_onetime_prekey);
+  append_dh(secret, p.our_identity, p.their_signed_prekey);
+  append_dh(secret, p.our_base_key, p.their_identity);
+  append_dh(secret, p.our_base_key, p.their_signed_prekey);
+  if (p.their_onetime_prekey) append_dh(secret, p.our_base_key, *p.their_onetime_prekey);
   RootStep derived = derive_initial_keys(secret);
   secure_wipe(secret.data(), secret.size());
 
-  RootStep sending = derived.root.create_chain(p.their_signed_prekey, p.our_ratchet_key.private_key);
+  RootStep sending = derived.root.create_chain(p.their_signed_prekey, p.our_ratchet_key);
   SessionState s;
   s.version = kCiphertextVersion;
   s.local_identity = p.our_identity.public_key;
@@ -53,10 +53,10 @@ SessionState initialize_alice(const AliceParameters& p) {
 
 SessionState initialize_bob(const BobParameters& p) {
   Bytes secret(32, kDiscontinuityByte);
-  append_dh(secret, p.our_signed_prekey.private_key, p.their_identity);
-  append_dh(secret, p.our_identity.private_key, p.their_base_key);
-  append_dh(secret, p.our_signed_prekey.private_key, p.their_base_key);
-  if (p.our_onetime_prekey) append_dh(secret, p.our_onetime_prekey->private_key, p.their_base_key);
+  append_dh(secret, p.our_signed_prekey, p.their_identity);
+  append_dh(secret, p.our_identity, p.their_base_key);
+  append_dh(secret, p.our_signed_prekey, p.their_base_key);
+  if (p.our_onetime_prekey) append_dh(secret, *p.our_onetime_prekey, p.their_base_key);
   RootStep derived = derive_initial_keys(secret);
   secure_wipe(secret.data(), secret.size());
 

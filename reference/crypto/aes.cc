@@ -13,6 +13,17 @@ struct CtxFree {
 };
 using Ctx = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
 
+// Ciphers are fetched once and contexts reused per thread: an implicit fetch and an
+// allocation per message would cost more than encrypting a short message.
+const EVP_CIPHER* cipher_cbc() {
+  static EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr);
+  return c;
+}
+const EVP_CIPHER* cipher_gcm() {
+  static EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return c;
+}
+
 Status check_key_iv(ByteView key, ByteView iv, size_t iv_len) {
   if (key.size() != 32) return make_error(Errc::invalid_argument, "AES-256 key must be 32 bytes");
   if (iv_len != 0 && iv.size() != iv_len) return make_error(Errc::invalid_argument, "IV must be 16 bytes");
@@ -25,8 +36,8 @@ Result<Bytes> cbc(ByteView key, ByteView iv, ByteView in, bool encrypt) {
   if (!encrypt && (in.empty() || in.size() % 16 != 0)) {
     return make_error(Errc::bad_padding, "CBC ciphertext length is not a positive multiple of 16");
   }
-  Ctx ctx(EVP_CIPHER_CTX_new());
-  if (!ctx || EVP_CipherInit_ex(ctx.get(), EVP_aes_256_cbc(), nullptr, key.data(), iv.data(), encrypt ? 1 : 0) != 1) {
+  thread_local Ctx ctx(EVP_CIPHER_CTX_new());
+  if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher_cbc(), key.data(), iv.data(), encrypt ? 1 : 0, nullptr) != 1) {
     return make_error(Errc::crypto_failure, "AES-256-CBC init");
   }
   Bytes out(in.size() + 16);
@@ -52,7 +63,7 @@ Result<Bytes> aes256_gcm_encrypt(ByteView key, ByteView iv, ByteView aad, ByteVi
   PARITY_TRY(check_key_iv(key, iv, 0));
   Ctx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+  if (!ctx || EVP_EncryptInit_ex2(ctx.get(), cipher_gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr) != 1 ||
       EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key.data(), iv.data()) != 1) {
     return make_error(Errc::crypto_failure, "AES-256-GCM init");
@@ -82,7 +93,7 @@ Result<Bytes> aes256_gcm_decrypt(ByteView key, ByteView iv, ByteView aad, ByteVi
   Bytes tag(sealed.end() - 16, sealed.end());
   Ctx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
-  if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
+  if (!ctx || EVP_DecryptInit_ex2(ctx.get(), cipher_gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv.size()), nullptr) != 1 ||
       EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key.data(), iv.data()) != 1) {
     return make_error(Errc::crypto_failure, "AES-256-GCM init");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <span>
 
 #include "reference/bytes.h"
 
@@ -17,6 +18,10 @@ Digest512 sha512(ByteView data);
 
 // hmac_sha256 computes HMAC-SHA256(key, data) (RFC 2104); any key length.
 Digest256 hmac_sha256(ByteView key, ByteView data);
+
+// hmac_sha256_each computes HMAC-SHA256 under one key for each input, setting the key
+// up once (a chain key makes a message-key seed and the next chain key this way).
+void hmac_sha256_each(ByteView key, std::span<const ByteView> inputs, Digest256* out_);
 
 // Hmac256 is an incremental HMAC-SHA256, for MACs over several parts.
 class Hmac256 {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 
 #include "reference/bytes.h"
 #include "reference/keys/message_keys.h"
@@ -20,6 +21,8 @@ struct ChainKey {
   MessageKeys message_keys() const;
   // next is HMAC-SHA256(key, 0x02) at index + 1.
   ChainKey next() const;
+  // step returns message_keys() and next() together, keying the HMAC once.
+  std::pair<MessageKeys, ChainKey> step() const;
   bool operator==(const ChainKey&) const = default;
 };
 

@@ -21,8 +21,8 @@ RootStep RootKey::kdf(const Key32& dh_output) const {
   return step;
 }
 
-RootStep RootKey::create_chain(const Key32& their_ratchet, const Key32& our_private) const {
-  Key32 shared = x25519(our_private, their_ratchet);
+RootStep RootKey::create_chain(const Key32& their_ratchet, const KeyPair& ours) const {
+  Key32 shared = x25519(ours, their_ratchet);
   RootStep step = kdf(shared);
   secure_wipe(shared.data(), shared.size());
   return step;

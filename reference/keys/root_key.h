@@ -2,6 +2,7 @@
 #pragma once
 
 #include "reference/bytes.h"
+#include "reference/crypto/x25519.h"
 #include "reference/keys/chain_key.h"
 
 namespace parity::signal {
@@ -18,8 +19,8 @@ struct RootKey {
   // kdf splits HKDF-SHA256(ikm = dh_output, salt = key, info = "WhisperRatchet", 64)
   // into the next root key and a chain key at index 0.
   RootStep kdf(const Key32& dh_output) const;
-  // create_chain is kdf(X25519(our_private, their_ratchet)).
-  RootStep create_chain(const Key32& their_ratchet, const Key32& our_private) const;
+  // create_chain is kdf(X25519(ours, their_ratchet)).
+  RootStep create_chain(const Key32& their_ratchet, const KeyPair& ours) const;
   bool operator==(const RootKey&) const = default;
 };
 

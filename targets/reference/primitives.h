@@ -1,0 +1,11 @@
+// primitives.h: the PTP `primitive` op answered with the reference's crypto.
+#pragma once
+
+#include "targets/ptp_server/server.h"
+
+namespace parity::ptp {
+
+// reference_primitive answers {name, ...} for every primitive name of PTP/1.
+Reply reference_primitive(const Json& request);
+
+}  // namespace parity::ptp

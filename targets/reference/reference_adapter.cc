@@ -1,0 +1,169 @@
+#include "targets/reference/reference_adapter.h"
+
+#include "reference/keys/kdf_labels.h"
+#include "reference/wire/public_key.h"
+#include "targets/reference/primitives.h"
+
+namespace parity::ptp {
+
+namespace {
+
+Reply bad(const Error& e) { return fail(ErrorCode::bad_request, e.detail); }
+
+// optional_key reads an optional 32-byte hex field.
+Result<std::optional<Key32>> optional_key(const Json& r, const char* field) {
+  if (!optional_field(r, field)) return std::optional<Key32>{};
+  PARITY_ASSIGN(Key32 k, get_hex32(r, field));
+  return std::optional<Key32>{k};
+}
+
+Result<std::optional<uint32_t>> optional_id(const Json& r, const char* field) {
+  if (!optional_field(r, field)) return std::optional<uint32_t>{};
+  PARITY_ASSIGN(uint64_t v, get_uint(r, field));
+  if (v > 0xffffffffu) return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" exceeds 32 bits");
+  return std::optional<uint32_t>{static_cast<uint32_t>(v)};
+}
+
+}  // namespace
+
+#define PTP_TRY(decl, expr)           \
+  auto decl##_r = (expr);             \
+  if (!decl##_r) return bad(decl##_r.error()); \
+  auto decl = std::move(decl##_r).value()
+
+ReferenceAdapter::ReferenceAdapter() : rng_(std::make_unique<OsRng>()) {}
+
+HelloInfo ReferenceAdapter::hello() const {
+  HelloInfo h;
+  h.implementation = "parity-reference";
+  h.version = "0.1.0";
+  h.protocol = "signal-v3";
+  h.capabilities = {"export", "import", "deterministic", "inject", "primitives"};
+  h.limits = {{"max_skip", signal::kMaxSkip},
+              {"max_skipped_keys", signal::kMaxMessageKeys},
+              {"max_receiver_chains", signal::kMaxReceiverChains}};
+  return h;
+}
+
+Reply ReferenceAdapter::handle(const std::string& op, const Json& r) {
+  if (op == "reset") return reset(r);
+  if (op == "create") return create(r);
+  if (op == "bundle") return bundle(r);
+  if (op == "initiate") return initiate(r);
+  if (op == "encrypt") return encrypt(r);
+  if (op == "decrypt") return decrypt(r);
+  if (op == "export") return export_party(r);
+  if (op == "import") return import_party(r);
+  if (op == "primitive") return reference_primitive(r);
+  return fail(ErrorCode::unsupported, "unknown op " + op);
+}
+
+Result<signal::Device*> ReferenceAdapter::party(const Json& r, const char* field) {
+  PARITY_ASSIGN(std::string name, get_party(r, field));
+  auto it = parties_.find(name);
+  if (it == parties_.end()) return make_error(Errc::invalid_argument, "unknown party " + name);
+  return &it->second;
+}
+
+Reply ReferenceAdapter::reset(const Json& r) {
+  PTP_TRY(seed, optional_key(r, "seed"));
+  parties_.clear();
+  if (seed) {
+    rng_ = std::make_unique<SeededRng>(*seed);
+  } else {
+    rng_ = std::make_unique<OsRng>();
+  }
+  return Json::object();
+}
+
+Reply ReferenceAdapter::create(const Json& r) {
+  PTP_TRY(name, get_party(r, "party"));
+  if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
+  PTP_TRY(identity, optional_key(r, "identity_private"));
+  PTP_TRY(reg, optional_id(r, "registration_id"));
+  signal::Device d = signal::Device::create(*rng_, identity, reg);
+  Json out = {{"identity", to_hex(wire::serialize_key(d.identity().public_key))}};
+  parties_.emplace(name, std::move(d));
+  return out;
+}
+
+Reply ReferenceAdapter::bundle(const Json& r) {
+  PTP_TRY(d, party(r));
+  signal::BundleOptions o;
+  PTP_TRY(spk, optional_key(r, "signed_prekey_private"));
+  PTP_TRY(spk_id, optional_id(r, "signed_prekey_id"));
+  PTP_TRY(opk, optional_key(r, "onetime_prekey_private"));
+  PTP_TRY(opk_id, optional_id(r, "prekey_id"));
+  o.signed_prekey_private = spk;
+  o.signed_prekey_id = spk_id;
+  o.onetime_prekey_private = opk;
+  o.prekey_id = opk_id;
+  auto b = d->bundle(*rng_, o);
+  if (!b) return fail_from(b.error());
+  Bytes enc = b->serialize();
+  auto layout = wire::bundle_layout(enc);
+  Json out = {{"bundle", to_hex(enc)}};
+  if (layout) {
+    out["layout"] = {{"identity", {layout->identity.first, layout->identity.second}},
+                     {"signed_prekey", {layout->signed_prekey.first, layout->signed_prekey.second}},
+                     {"signature", {layout->signature.first, layout->signature.second}}};
+  }
+  return out;
+}
+
+Reply ReferenceAdapter::initiate(const Json& r) {
+  PTP_TRY(d, party(r));
+  PTP_TRY(peer, get_party(r, "peer"));
+  PTP_TRY(bytes, get_hex(r, "bundle"));
+  PTP_TRY(base, optional_key(r, "base_private"));
+  PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
+  auto b = wire::decode_bundle(bytes);
+  if (!b) return fail(ErrorCode::invalid_bundle, b.error().detail);
+  auto st = d->initiate(peer, *b, *rng_, base, ratchet);
+  if (!st) return fail_from(st.error());
+  return Json::object();
+}
+
+Reply ReferenceAdapter::encrypt(const Json& r) {
+  PTP_TRY(d, party(r));
+  PTP_TRY(peer, get_party(r, "peer"));
+  PTP_TRY(plaintext, get_hex(r, "plaintext"));
+  // ratchet_private is accepted and unused: Signal's encrypt generates no key pair.
+  PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
+  (void)ratchet;
+  auto c = d->encrypt(peer, plaintext);
+  if (!c) return fail_from(c.error());
+  return Json{{"ciphertext", to_hex(c->bytes)}, {"kind", c->kind == signal::MessageKind::prekey ? "prekey" : "message"}};
+}
+
+Reply ReferenceAdapter::decrypt(const Json& r) {
+  PTP_TRY(d, party(r));
+  PTP_TRY(peer, get_party(r, "peer"));
+  PTP_TRY(bytes, get_hex(r, "ciphertext"));
+  PTP_TRY(kind, get_string(r, "kind"));
+  PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
+  if (kind != "prekey" && kind != "message") return fail(ErrorCode::bad_request, "kind must be prekey or message");
+  signal::Ciphertext c{kind == "prekey" ? signal::MessageKind::prekey : signal::MessageKind::message, std::move(bytes)};
+  auto pt = d->decrypt(peer, c, *rng_, ratchet);
+  if (!pt) return fail_from(pt.error());
+  return Json{{"plaintext", to_hex(*pt)}};
+}
+
+Reply ReferenceAdapter::export_party(const Json& r) {
+  PTP_TRY(d, party(r));
+  return Json{{"state", to_hex(d->serialize())}};
+}
+
+Reply ReferenceAdapter::import_party(const Json& r) {
+  PTP_TRY(name, get_party(r, "party"));
+  if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
+  PTP_TRY(state, get_hex(r, "state"));
+  auto d = signal::Device::deserialize(state);
+  if (!d) return fail(ErrorCode::bad_request, "state: " + d.error().detail);
+  parties_.emplace(name, std::move(d).value());
+  return Json::object();
+}
+
+#undef PTP_TRY
+
+}  // namespace parity::ptp
