@@ -1,0 +1,31 @@
+// bench.h: the pieces of parity-bench main() puts together.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <string>
+
+namespace parity::bench {
+
+// register_ratchet_benchmarks registers BM_OneWay, BM_PingPong and BM_SessionSetup for
+// every implementation built in (named BM_<Kind>/<impl>).
+void register_ratchet_benchmarks();
+
+// register_primitive_benchmarks registers the BM_Primitive_* baselines (reference/crypto).
+void register_primitive_benchmarks();
+
+// RatioReporter is the console reporter plus, in Finalize, a table of the reference's
+// time over libsignal's and olm's for each kind, with the speed goals marked.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  explicit RatioReporter(OutputOptions options) : ConsoleReporter(options) {}
+  void ReportRuns(const std::vector<Run>& reports) override;
+  void Finalize() override;
+
+ private:
+  std::map<std::string, double> iteration_ns_;  // run name -> real ns per iteration
+  std::map<std::string, double> median_ns_;     // run name -> median over repetitions
+};
+
+}  // namespace parity::bench
