@@ -70,22 +70,16 @@ Signature64 xeddsa_sign(const Key32& private_key, ByteView message, const std::a
   Key32 k = clamp_private(private_key);
   uint8_t wide[64] = {};
   std::memcpy(wide, k.data(), 32);
-  std::array<uint8_t, 32> a = reduce64(wide);
+  std::array<uint8_t, 32> a = reduce64(wide);  // k mod L, for scalar arithmetic only
 
+  // A = kB with its real sign bit; libsignal does not negate the key.
   std::array<uint8_t, 32> big_a{};
   if (crypto_scalarmult_ed25519_base_noclamp(big_a.data(), a.data()) != 0) std::abort();
-  if ((big_a[31] & 0x80) != 0) {
-    // Use the key pair whose Edwards point has sign bit 0: negate the scalar and the point.
-    std::array<uint8_t, 32> neg{};
-    crypto_core_ed25519_scalar_negate(neg.data(), a.data());
-    a = neg;
-    big_a[31] &= 0x7f;
-  }
 
-  // r = hash1(a || M || Z) mod L, with hash1 = SHA-512(0xFE || 0xFF*31 || ...).
+  // r = SHA-512(0xFE || 0xFF*31 || k || M || Z) mod L, hashing the clamped key as stored.
   Bytes prefix(32, 0xff);
   prefix[0] = 0xfe;
-  Digest512 rh = sha512(concat({prefix, a, message, random}));
+  Digest512 rh = sha512(concat({prefix, k, message, random}));
   std::array<uint8_t, 32> r = reduce64(rh.data());
   std::array<uint8_t, 32> big_r{};
   if (crypto_scalarmult_ed25519_base_noclamp(big_r.data(), r.data()) != 0) std::abort();
@@ -100,6 +94,8 @@ Signature64 xeddsa_sign(const Key32& private_key, ByteView message, const std::a
   Signature64 sig{};
   std::memcpy(sig.data(), big_r.data(), 32);
   std::memcpy(sig.data() + 32, s.data(), 32);
+  // s < L < 2^253 leaves bit 511 free: it carries the sign of A, as libsignal encodes it.
+  sig[63] = static_cast<uint8_t>((sig[63] & 0x7f) | (big_a[31] & 0x80));
   sodium_memzero(a.data(), a.size());
   sodium_memzero(r.data(), r.size());
   sodium_memzero(k.data(), k.size());

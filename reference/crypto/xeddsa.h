@@ -9,9 +9,13 @@ namespace parity {
 
 using Signature64 = std::array<uint8_t, 64>;
 
-// xeddsa_sign signs message with the X25519 private key (clamped first) per the XEdDSA
-// specification; `random` is the 64 bytes Z. The Edwards public key is made positive,
-// so bit 511 of the signature is 0 and libsignal's verify accepts it.
+// xeddsa_sign signs message with an X25519 private key exactly as libsignal-protocol-c's
+// curve25519_sign does for signed prekeys: the key is clamped, the nonce is
+// SHA-512(0xFE || 0xFF*31 || key || message || random) with `random` the 64 bytes Z,
+// R = rB, s = r + SHA-512(R || A || message) * key mod L, and the sign bit of the
+// Edwards key A = key*B goes into bit 511 of the signature. With the same Z the bytes
+// equal libsignal's (proven in tests/interop). Pure XEdDSA negates the key instead;
+// both verify under xeddsa_verify.
 Signature64 xeddsa_sign(const Key32& private_key, ByteView message, const std::array<uint8_t, 64>& random);
 
 // xeddsa_verify checks a signature under a raw 32-byte X25519 public key the way

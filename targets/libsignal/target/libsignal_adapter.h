@@ -1,0 +1,62 @@
+// libsignal_adapter.h: libsignal-protocol-c 2.3.3 as a PTP target (signal-v3).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "reference/crypto/random.h"
+#include "targets/libsignal/libsignal_device.h"
+#include "targets/libsignal/target/primitives.h"
+#include "targets/ptp_server/server.h"
+
+namespace parity::ptp {
+
+// ReseedableRng is the one generator every party of the adapter holds by reference. Its
+// address never changes; reseed swaps the generator behind it, so a `reset` with a seed
+// cannot leave a party pointing at a destroyed Rng (the adapter also drops the parties
+// before reseeding, as PTP's reset requires).
+class ReseedableRng final : public Rng {
+ public:
+  ReseedableRng() : inner_(std::make_unique<OsRng>()) {}
+  void fill(std::span<uint8_t> out_) override { inner_->fill(out_); }
+  // reseed makes the generator a SeededRng(seed), or the OS generator without a seed.
+  void reseed(const std::optional<Key32>& seed) {
+    if (seed) {
+      inner_ = std::make_unique<SeededRng>(*seed);
+    } else {
+      inner_ = std::make_unique<OsRng>();
+    }
+  }
+
+ private:
+  std::unique_ptr<Rng> inner_;
+};
+
+// LibsignalAdapter hosts parties that are parity::libsignal::Devices.
+class LibsignalAdapter final : public Adapter {
+ public:
+  LibsignalAdapter() = default;
+  HelloInfo hello() const override;
+  Reply handle(const std::string& op, const Json& request) override;
+
+ private:
+  Reply reset(const Json& r);
+  Reply create(const Json& r);
+  Reply bundle(const Json& r);
+  Reply initiate(const Json& r);
+  Reply encrypt(const Json& r);
+  Reply decrypt(const Json& r);
+  Reply export_party(const Json& r);
+  Reply import_party(const Json& r);
+  Result<libsignal::Device*> party(const Json& r, const char* field = "party");
+
+  // rng_ is declared before parties_ so that it outlives them (members are destroyed in
+  // reverse order): every Device keeps a reference to it.
+  ReseedableRng rng_;
+  std::map<std::string, libsignal::Device> parties_;
+  LibsignalPrimitives primitives_;
+};
+
+}  // namespace parity::ptp
