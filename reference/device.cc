@@ -75,7 +75,8 @@ Result<wire::Bundle> Device::bundle(Rng& rng, const BundleOptions& options) {
 
 Status Device::initiate(const std::string& peer, const wire::Bundle& bundle, Rng& rng,
                         std::optional<Key32> base_private, std::optional<Key32> ratchet_private) {
-  if (!xeddsa_verify(bundle.identity_key, wire::serialize_key(bundle.signed_prekey_public),
+  if (mutant_ != Mutant::no_prekey_signature &&
+      !xeddsa_verify(bundle.identity_key, wire::serialize_key(bundle.signed_prekey_public),
                      bundle.signed_prekey_signature)) {
     return make_error(Errc::bad_signature, "signed prekey signature does not verify under the bundle's identity");
   }
@@ -106,20 +107,29 @@ Result<Ciphertext> Device::encrypt(const std::string& peer, ByteView plaintext) 
   auto it = sessions_.find(peer);
   if (it == sessions_.end() || !it->second.current) return make_error(Errc::no_session, "no session with " + peer);
   SessionState copy = *it->second.current;
-  PARITY_ASSIGN(EncryptedMessage m, encrypt_with_state(copy, plaintext));
+  PARITY_ASSIGN(EncryptedMessage m, encrypt_with_state(copy, plaintext, mutant_));
   it->second.current = std::move(copy);
   return Ciphertext{m.prekey ? MessageKind::prekey : MessageKind::message, std::move(m.bytes)};
 }
 
 Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphertext, Rng& rng,
                               std::optional<Key32> ratchet_private) {
-  RatchetKeySource keys{&rng, ratchet_private};
+  RatchetKeySource keys{&rng, ratchet_private, mutant_};
   if (ciphertext.kind == MessageKind::message) {
     auto it = sessions_.find(peer);
     if (it == sessions_.end()) return make_error(Errc::no_session, "no session with " + peer);
     PARITY_ASSIGN(wire::SignalMessage m, wire::decode_signal_message(ciphertext.bytes));
     // decrypt_with_record changes the record only when it succeeds.
-    return decrypt_with_record(it->second, m, ciphertext.bytes, keys);
+    auto pt = decrypt_with_record(it->second, m, ciphertext.bytes, keys);
+    if (!pt && mutant_ == Mutant::no_identity_binding && pt.code() != Errc::duplicate_message) {
+      // The flaw: trial decryption with every session, whoever the sender is said to be.
+      for (auto& [other, record] : sessions_) {
+        if (other == peer) continue;
+        auto tried = decrypt_with_record(record, m, ciphertext.bytes, keys);
+        if (tried) return tried;
+      }
+    }
+    return pt;
   }
 
   PARITY_ASSIGN(wire::PreKeySignalMessage m, wire::decode_prekey_message(ciphertext.bytes));

@@ -10,6 +10,7 @@
 #include "reference/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/crypto/x25519.h"
+#include "reference/mutant.h"
 #include "reference/session/session_record.h"
 #include "reference/wire/bundle.h"
 
@@ -79,6 +80,10 @@ class Device {
   Bytes serialize() const;
   static Result<Device> deserialize(ByteView data);
 
+  // set_mutant switches on one deliberate flaw (mutant.h); the state format is unchanged.
+  void set_mutant(Mutant m) { mutant_ = m; }
+  Mutant mutant() const { return mutant_; }
+
   bool operator==(const Device&) const = default;
 
  private:
@@ -91,6 +96,7 @@ class Device {
   std::map<uint32_t, KeyPair> onetime_prekeys_;
   std::map<std::string, Key32> trusted_;        // peer -> identity public key
   std::map<std::string, SessionRecord> sessions_;
+  Mutant mutant_ = Mutant::none;
 };
 
 }  // namespace parity::signal

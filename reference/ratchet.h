@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "reference/crypto/random.h"
+#include "reference/mutant.h"
 #include "reference/session/session_record.h"
 #include "reference/wire/signal_message.h"
 
@@ -20,13 +21,14 @@ struct EncryptedMessage {
 
 // encrypt_with_state encrypts under the sending chain and advances it; while the
 // state has a pending prekey the result is a PreKeySignalMessage.
-Result<EncryptedMessage> encrypt_with_state(SessionState& state_, ByteView plaintext);
+Result<EncryptedMessage> encrypt_with_state(SessionState& state_, ByteView plaintext, Mutant mutant = Mutant::none);
 
 // RatchetKeySource gives the key pair of a DH ratchet step: the injected private key
 // when there is one, otherwise a fresh pair from the generator.
 struct RatchetKeySource {
   Rng* rng = nullptr;
   std::optional<Key32> injected;
+  Mutant mutant = Mutant::none;  // a deliberate flaw, for proving the checks (mutant.h)
   KeyPair next() const;
 };
 

@@ -8,6 +8,12 @@ namespace parity::signal {
 
 namespace {
 
+// kMaxStoredChains bounds an imported state; it is above kMaxReceiverChains because the
+// keep-old-chains mutant exports more, and below anything that could exhaust memory.
+constexpr uint32_t kMaxStoredChains = 4096;
+// kMaxStoredSkipped bounds the skipped keys of one imported chain (the unbounded-skip mutant keeps more).
+constexpr uint32_t kMaxStoredSkipped = 1u << 20;
+
 void write_chain(ByteWriter& w, const ChainKey& c) {
   w.key(c.key);
   w.u32(c.index);
@@ -64,6 +70,7 @@ void write_state(ByteWriter& w, const SessionState& s) {
     w.u32(s.pending_prekey->signed_prekey_id);
     w.key(s.pending_prekey->base_key);
   }
+  w.u32(s.ratchet_steps);
 }
 
 Result<SessionState> read_state(ByteReader& r) {
@@ -78,12 +85,12 @@ Result<SessionState> read_state(ByteReader& r) {
   PARITY_ASSIGN(s.previous_counter, r.u32());
   PARITY_ASSIGN(s.sender_ratchet, read_pair(r));
   PARITY_ASSIGN(s.sender_chain, read_chain(r));
-  PARITY_ASSIGN(uint32_t chains, r.count(kMaxReceiverChains));
+  PARITY_ASSIGN(uint32_t chains, r.count(kMaxStoredChains));
   for (uint32_t i = 0; i < chains; ++i) {
     ReceiverChain c;
     PARITY_ASSIGN(c.ratchet_key, r.key());
     PARITY_ASSIGN(c.chain, read_chain(r));
-    PARITY_ASSIGN(uint32_t skipped, r.count(static_cast<uint32_t>(kMaxMessageKeys)));
+    PARITY_ASSIGN(uint32_t skipped, r.count(kMaxStoredSkipped));
     for (uint32_t j = 0; j < skipped; ++j) {
       MessageKeys mk;
       PARITY_ASSIGN(mk.cipher_key, r.key());
@@ -107,6 +114,7 @@ Result<SessionState> read_state(ByteReader& r) {
     PARITY_ASSIGN(p.base_key, r.key());
     s.pending_prekey = p;
   }
+  PARITY_ASSIGN(s.ratchet_steps, r.u32());
   return s;
 }
 

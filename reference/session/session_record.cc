@@ -11,9 +11,9 @@ ReceiverChain* SessionState::find_receiver_chain(const Key32& ratchet_key) {
   return nullptr;
 }
 
-void SessionState::add_receiver_chain(const Key32& ratchet_key, const ChainKey& chain) {
+void SessionState::add_receiver_chain(const Key32& ratchet_key, const ChainKey& chain, size_t max_chains) {
   receiver_chains.push_back(ReceiverChain{ratchet_key, chain, {}});
-  while (receiver_chains.size() > kMaxReceiverChains) receiver_chains.pop_front();
+  while (receiver_chains.size() > max_chains) receiver_chains.pop_front();
 }
 
 bool SessionRecord::has_state(uint32_t version, const Key32& alice_base_key) const {

@@ -8,6 +8,7 @@
 #include "reference/bytes.h"
 #include "reference/crypto/x25519.h"
 #include "reference/keys/chain_key.h"
+#include "reference/keys/kdf_labels.h"
 #include "reference/keys/message_keys.h"
 #include "reference/keys/root_key.h"
 
@@ -45,10 +46,11 @@ struct SessionState {
   ChainKey sender_chain;
   std::deque<ReceiverChain> receiver_chains;
   std::optional<PendingPrekey> pending_prekey;
+  uint32_t ratchet_steps = 0;  // DH ratchet steps taken since the session started
 
   ReceiverChain* find_receiver_chain(const Key32& ratchet_key);
-  // add_receiver_chain appends a chain and drops the oldest beyond kMaxReceiverChains.
-  void add_receiver_chain(const Key32& ratchet_key, const ChainKey& chain);
+  // add_receiver_chain appends a chain and drops the oldest beyond `max_chains`.
+  void add_receiver_chain(const Key32& ratchet_key, const ChainKey& chain, size_t max_chains = kMaxReceiverChains);
   bool operator==(const SessionState&) const = default;
 };
 

@@ -1,20 +1,45 @@
-// parity-target-reference: the Signal baseline speaking PTP/1 on stdin/stdout.
+// parity-target-reference: the Signal baseline speaking PTP/1 on stdin/stdout, or with
+// --mutant NAME one deliberately flawed variant of it.
 #include <cstring>
 #include <iostream>
+#include <string_view>
 
 #include "targets/reference/reference_adapter.h"
 
+namespace {
+
+void usage(std::ostream& os) {
+  os << "usage: parity-target-reference [--mutant NAME]\n"
+        "Speaks PTP/1 (JSON lines) on stdin/stdout; see docs/ptp.md.\n"
+        "--mutant NAME switches on one deliberate flaw, to prove that Parity's checks detect it:\n";
+  for (const auto& m : parity::signal::mutants()) {
+    if (m.mutant != parity::signal::Mutant::none) os << "  " << m.name << ": " << m.description << "\n";
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  parity::signal::Mutant mutant = parity::signal::Mutant::none;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-      std::cout << "usage: parity-target-reference\n"
-                   "Speaks PTP/1 (JSON lines) on stdin/stdout; see docs/ptp.md.\n";
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      usage(std::cout);
       return 0;
     }
-    std::cerr << "parity-target-reference: unknown argument " << argv[i] << "\n";
+    if (arg == "--mutant" && i + 1 < argc) {
+      auto m = parity::signal::parse_mutant(argv[++i]);
+      if (!m) {
+        std::cerr << "parity-target-reference: unknown mutant " << argv[i] << " (see --help)\n";
+        return 2;
+      }
+      mutant = *m;
+      continue;
+    }
+    std::cerr << "parity-target-reference: unknown argument " << arg << " (see --help)\n";
     return 2;
   }
   std::ios::sync_with_stdio(false);
-  parity::ptp::ReferenceAdapter adapter;
+  parity::ptp::ReferenceAdapter adapter(mutant);
   return parity::ptp::serve(adapter, std::cin, std::cout);
 }

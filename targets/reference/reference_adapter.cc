@@ -31,12 +31,19 @@ Result<std::optional<uint32_t>> optional_id(const Json& r, const char* field) {
   if (!decl##_r) return bad(decl##_r.error()); \
   auto decl = std::move(decl##_r).value()
 
-ReferenceAdapter::ReferenceAdapter() : rng_(std::make_unique<OsRng>()) {}
+ReferenceAdapter::ReferenceAdapter(signal::Mutant mutant) : mutant_(mutant), rng_(std::make_unique<OsRng>()) {}
+
+Rng& ReferenceAdapter::rng_for(const std::string& party) {
+  if (mutant_ != signal::Mutant::weak_randomness) return *rng_;
+  auto& weak = weak_rngs_[party];
+  if (!weak) weak = std::make_unique<SeededRng>(Key32{});  // the flaw: the same seed for everyone
+  return *weak;
+}
 
 HelloInfo ReferenceAdapter::hello() const {
   HelloInfo h;
   h.implementation = "parity-reference";
-  h.version = "0.1.0";
+  h.version = mutant_ == signal::Mutant::none ? "0.1.0" : "0.1.0+mutant." + std::string(signal::to_string(mutant_));
   h.protocol = "signal-v3";
   h.capabilities = {"export", "import", "deterministic", "inject", "primitives"};
   h.limits = {{"max_skip", signal::kMaxSkip},
@@ -68,6 +75,9 @@ Result<signal::Device*> ReferenceAdapter::party(const Json& r, const char* field
 Reply ReferenceAdapter::reset(const Json& r) {
   PTP_TRY(seed, optional_key(r, "seed"));
   parties_.clear();
+  weak_rngs_.clear();
+  last_sent_.clear();
+  sent_.clear();
   if (seed) {
     rng_ = std::make_unique<SeededRng>(*seed);
   } else {
@@ -81,7 +91,8 @@ Reply ReferenceAdapter::create(const Json& r) {
   if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
   PTP_TRY(identity, optional_key(r, "identity_private"));
   PTP_TRY(reg, optional_id(r, "registration_id"));
-  signal::Device d = signal::Device::create(*rng_, identity, reg);
+  signal::Device d = signal::Device::create(rng_for(name), identity, reg);
+  d.set_mutant(mutant_);
   Json out = {{"identity", to_hex(wire::serialize_key(d.identity().public_key))}};
   parties_.emplace(name, std::move(d));
   return out;
@@ -89,6 +100,7 @@ Reply ReferenceAdapter::create(const Json& r) {
 
 Reply ReferenceAdapter::bundle(const Json& r) {
   PTP_TRY(d, party(r));
+  PTP_TRY(name, get_party(r, "party"));
   signal::BundleOptions o;
   PTP_TRY(spk, optional_key(r, "signed_prekey_private"));
   PTP_TRY(spk_id, optional_id(r, "signed_prekey_id"));
@@ -98,7 +110,7 @@ Reply ReferenceAdapter::bundle(const Json& r) {
   o.signed_prekey_id = spk_id;
   o.onetime_prekey_private = opk;
   o.prekey_id = opk_id;
-  auto b = d->bundle(*rng_, o);
+  auto b = d->bundle(rng_for(name), o);
   if (!b) return fail_from(b.error());
   Bytes enc = b->serialize();
   auto layout = wire::bundle_layout(enc);
@@ -113,13 +125,14 @@ Reply ReferenceAdapter::bundle(const Json& r) {
 
 Reply ReferenceAdapter::initiate(const Json& r) {
   PTP_TRY(d, party(r));
+  PTP_TRY(name, get_party(r, "party"));
   PTP_TRY(peer, get_party(r, "peer"));
   PTP_TRY(bytes, get_hex(r, "bundle"));
   PTP_TRY(base, optional_key(r, "base_private"));
   PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
   auto b = wire::decode_bundle(bytes);
   if (!b) return fail(ErrorCode::invalid_bundle, b.error().detail);
-  auto st = d->initiate(peer, *b, *rng_, base, ratchet);
+  auto st = d->initiate(peer, *b, rng_for(name), base, ratchet);
   if (!st) return fail_from(st.error());
   return Json::object();
 }
@@ -131,9 +144,18 @@ Reply ReferenceAdapter::encrypt(const Json& r) {
   // ratchet_private is accepted and unused: Signal's encrypt generates no key pair.
   PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
   (void)ratchet;
+  PTP_TRY(name, get_party(r, "party"));
+  auto key = std::make_pair(name, peer);
+  if (mutant_ == signal::Mutant::deterministic_encryption) {
+    auto cached = last_sent_.find(key);
+    if (cached != last_sent_.end() && cached->second.first == plaintext) return cached->second.second;  // the flaw
+  }
   auto c = d->encrypt(peer, plaintext);
   if (!c) return fail_from(c.error());
-  return Json{{"ciphertext", to_hex(c->bytes)}, {"kind", c->kind == signal::MessageKind::prekey ? "prekey" : "message"}};
+  Json out = {{"ciphertext", to_hex(c->bytes)}, {"kind", c->kind == signal::MessageKind::prekey ? "prekey" : "message"}};
+  if (mutant_ == signal::Mutant::deterministic_encryption) last_sent_[key] = {plaintext, out};
+  if (mutant_ == signal::Mutant::accept_reflection) sent_[name][c->bytes] = plaintext;
+  return out;
 }
 
 Reply ReferenceAdapter::decrypt(const Json& r) {
@@ -143,8 +165,13 @@ Reply ReferenceAdapter::decrypt(const Json& r) {
   PTP_TRY(kind, get_string(r, "kind"));
   PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
   if (kind != "prekey" && kind != "message") return fail(ErrorCode::bad_request, "kind must be prekey or message");
+  PTP_TRY(name, get_party(r, "party"));
+  if (mutant_ == signal::Mutant::accept_reflection) {
+    auto& mine = sent_[name];
+    if (auto it = mine.find(bytes); it != mine.end()) return Json{{"plaintext", to_hex(it->second)}};  // the flaw
+  }
   signal::Ciphertext c{kind == "prekey" ? signal::MessageKind::prekey : signal::MessageKind::message, std::move(bytes)};
-  auto pt = d->decrypt(peer, c, *rng_, ratchet);
+  auto pt = d->decrypt(peer, c, rng_for(name), ratchet);
   if (!pt) return fail_from(pt.error());
   return Json{{"plaintext", to_hex(*pt)}};
 }
@@ -160,6 +187,7 @@ Reply ReferenceAdapter::import_party(const Json& r) {
   PTP_TRY(state, get_hex(r, "state"));
   auto d = signal::Device::deserialize(state);
   if (!d) return fail(ErrorCode::bad_request, "state: " + d.error().detail);
+  d->set_mutant(mutant_);
   parties_.emplace(name, std::move(d).value());
   return Json::object();
 }

@@ -12,7 +12,7 @@ namespace parity::ptp {
 // ReferenceAdapter hosts parties that are reference Devices.
 class ReferenceAdapter final : public Adapter {
  public:
-  ReferenceAdapter();
+  explicit ReferenceAdapter(signal::Mutant mutant = signal::Mutant::none);
   HelloInfo hello() const override;
   Reply handle(const std::string& op, const Json& request) override;
 
@@ -26,9 +26,18 @@ class ReferenceAdapter final : public Adapter {
   Reply export_party(const Json& r);
   Reply import_party(const Json& r);
   Result<signal::Device*> party(const Json& r, const char* field = "party");
+  // rng_for is the generator a party draws from: the run's, or under the
+  // weak-randomness mutant one that starts alike for every party.
+  Rng& rng_for(const std::string& party);
 
+  signal::Mutant mutant_;
   std::unique_ptr<Rng> rng_;
   std::map<std::string, signal::Device> parties_;
+  std::map<std::string, std::unique_ptr<SeededRng>> weak_rngs_;  // weak-randomness mutant
+  // last_sent_: deterministic-encryption mutant, (party, peer) -> (plaintext, response)
+  std::map<std::pair<std::string, std::string>, std::pair<Bytes, Json>> last_sent_;
+  // sent_: accept-reflection mutant, party -> ciphertext -> plaintext of what it sent
+  std::map<std::string, std::map<Bytes, Bytes>> sent_;
 };
 
 }  // namespace parity::ptp
