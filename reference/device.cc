@@ -25,6 +25,12 @@ uint32_t draw_registration_id(Rng& rng) {
   return (v % 16380) + 1;
 }
 
+// out_of_order refuses a state whose keys are not strictly ascending: the maps would
+// merge or re-sort them, and the state would not serialise back to the same bytes.
+Error out_of_order(const ByteReader& r, const char* what) {
+  return make_error(Errc::malformed, std::string(what) + " out of order or repeated before offset " + std::to_string(r.offset()));
+}
+
 }  // namespace
 
 Device Device::create(Rng& rng, std::optional<Key32> identity_private, std::optional<uint32_t> registration_id) {
@@ -230,11 +236,15 @@ Result<Device> Device::deserialize(ByteView data) {
   PARITY_ASSIGN(d.next_signed_prekey_id_, r.u32());
   PARITY_ASSIGN(uint8_t has_current, r.u8());
   PARITY_ASSIGN(uint32_t current, r.u32());
-  if (has_current > 1) return make_error(Errc::malformed, "bad flag before offset " + std::to_string(r.offset()));
+  // Import refuses what serialize would not write back the same way.
+  if (has_current > 1 || (has_current == 0 && current != 0)) {
+    return make_error(Errc::malformed, "bad current signed prekey before offset " + std::to_string(r.offset()));
+  }
   if (has_current == 1) d.current_signed_prekey_ = current;
   PARITY_ASSIGN(uint32_t n_spk, r.count(kMaxStoredKeys));
   for (uint32_t i = 0; i < n_spk; ++i) {
     PARITY_ASSIGN(uint32_t id, r.u32());
+    if (i > 0 && id <= d.signed_prekeys_.rbegin()->first) return out_of_order(r, "signed prekey id");
     SignedPrekey spk;
     PARITY_ASSIGN(spk.key.private_key, r.key());
     PARITY_ASSIGN(spk.key.public_key, r.key());
@@ -248,6 +258,7 @@ Result<Device> Device::deserialize(ByteView data) {
   PARITY_ASSIGN(uint32_t n_opk, r.count(kMaxStoredKeys));
   for (uint32_t i = 0; i < n_opk; ++i) {
     PARITY_ASSIGN(uint32_t id, r.u32());
+    if (i > 0 && id <= d.onetime_prekeys_.rbegin()->first) return out_of_order(r, "one-time prekey id");
     KeyPair kp;
     PARITY_ASSIGN(kp.private_key, r.key());
     PARITY_ASSIGN(kp.public_key, r.key());
@@ -256,12 +267,14 @@ Result<Device> Device::deserialize(ByteView data) {
   PARITY_ASSIGN(uint32_t n_trust, r.count(kMaxStoredKeys));
   for (uint32_t i = 0; i < n_trust; ++i) {
     PARITY_ASSIGN(std::string peer, r.str(kMaxPeerName));
+    if (i > 0 && peer <= d.trusted_.rbegin()->first) return out_of_order(r, "trusted peer");
     PARITY_ASSIGN(Key32 key, r.key());
     d.trusted_[peer] = key;
   }
   PARITY_ASSIGN(uint32_t n_sessions, r.count(kMaxStoredKeys));
   for (uint32_t i = 0; i < n_sessions; ++i) {
     PARITY_ASSIGN(std::string peer, r.str(kMaxPeerName));
+    if (i > 0 && peer <= d.sessions_.rbegin()->first) return out_of_order(r, "session peer");
     PARITY_ASSIGN(SessionRecord rec, read_record(r));
     d.sessions_[peer] = std::move(rec);
   }

@@ -108,7 +108,9 @@ Result<SessionState> read_state(ByteReader& r) {
     PendingPrekey p;
     PARITY_ASSIGN(uint8_t has_id, r.u8());
     PARITY_ASSIGN(uint32_t id, r.u32());
-    if (has_id > 1) return make_error(Errc::malformed, "bad flag before offset " + std::to_string(r.offset()));
+    if (has_id > 1 || (has_id == 0 && id != 0)) {
+      return make_error(Errc::malformed, "bad prekey id flag before offset " + std::to_string(r.offset()));
+    }
     if (has_id == 1) p.prekey_id = id;
     PARITY_ASSIGN(p.signed_prekey_id, r.u32());
     PARITY_ASSIGN(p.base_key, r.key());

@@ -26,7 +26,9 @@ void ProtoWriter::bytes_field(uint32_t field, ByteView value) {
 Result<uint64_t> ProtoReader::varint() {
   uint64_t v = 0;
   size_t start = pos_;
-  for (int shift = 0; shift < 64; shift += 7) {
+  // Every varint of the Signal wire format is a uint32 or a length: a canonical encoder
+  // writes at most 5 bytes, and a longer one could spell the same value twice.
+  for (int shift = 0; shift < 35; shift += 7) {
     if (pos_ >= data_.size()) {
       return make_error(Errc::malformed, "truncated varint at offset " + std::to_string(start));
     }
@@ -40,7 +42,7 @@ Result<uint64_t> ProtoReader::varint() {
       return v;
     }
   }
-  return make_error(Errc::malformed, "varint longer than 10 bytes at offset " + std::to_string(start));
+  return make_error(Errc::malformed, "varint longer than 5 bytes at offset " + std::to_string(start));
 }
 
 Result<ProtoField> ProtoReader::next() {

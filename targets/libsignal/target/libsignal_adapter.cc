@@ -7,7 +7,9 @@ namespace parity::ptp {
 
 namespace {
 
-Reply bad(const Error& e) { return fail(ErrorCode::bad_request, e.detail); }
+Reply bad(const Error& e) {
+  return fail(ErrorCode::bad_request, e.detail);
+}
 
 // optional_key reads an optional 32-byte hex field.
 Result<std::optional<Key32>> optional_key(const Json& r, const char* field) {
@@ -20,7 +22,8 @@ Result<std::optional<Key32>> optional_key(const Json& r, const char* field) {
 Result<std::optional<uint32_t>> optional_id(const Json& r, const char* field) {
   if (!optional_field(r, field)) return std::optional<uint32_t>{};
   PARITY_ASSIGN(uint64_t v, get_uint(r, field));
-  if (v > 0xffffffffu) return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" exceeds 32 bits");
+  if (v > 0xffffffffu)
+    return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" exceeds 32 bits");
   return std::optional<uint32_t>{static_cast<uint32_t>(v)};
 }
 
@@ -46,7 +49,8 @@ HelloInfo LibsignalAdapter::hello() const {
   h.version = "2.3.3";
   h.protocol = "signal-v3";
   h.capabilities = {"export", "import", "deterministic", "inject", "primitives"};
-  h.limits = {{"max_skip", kMaxSkip}, {"max_skipped_keys", kMaxSkippedKeys}, {"max_receiver_chains", kMaxReceiverChains}};
+  h.limits = {
+      {"max_skip", kMaxSkip}, {"max_skipped_keys", kMaxSkippedKeys}, {"max_receiver_chains", kMaxReceiverChains}};
   return h;
 }
 

@@ -25,7 +25,7 @@ constexpr const char* kHelp =
     "primitive: answered by libsignal-protocol-c's own code where it has some:\n"
     "  x25519 (curve_calculate_agreement), x25519_public (curve_generate_public_key);\n"
     "  libsignal's curve25519_donna does not clamp (curve_generate_private_key does, for\n"
-    "  every key the library makes), so the private key is clamped before the call,\n"
+    "  every key the library makes), so the private key is clamped before the call;\n"
     "  xeddsa_verify (curve_verify_signature), hkdf_sha256 (hkdf_derive_secrets),\n"
     "  kdf_rk (hkdf_derive_secrets, \"WhisperRatchet\"), kdf_ck (ratchet_chain_key_create_next;\n"
     "  the seed is HMAC-SHA256(chain, 0x01) through the crypto provider, as libsignal has\n"

@@ -1,12 +1,12 @@
 #include "targets/libsignal/target/primitives.h"
 
-#include <signal/curve.h>
-#include <signal/hkdf.h>
-#include <signal/ratchet.h>
-
 #include <cstdlib>
 #include <map>
 #include <string_view>
+
+#include <signal/curve.h>
+#include <signal/hkdf.h>
+#include <signal/ratchet.h>
 
 #include "reference/crypto/aes.h"
 #include "reference/crypto/hash.h"
@@ -36,7 +36,9 @@ void log_line(int, const char* message, size_t len, void* user_data) {
   static_cast<libsignal::Device::Impl*>(user_data)->log.emplace_back(message, len);
 }
 
-Reply bad(const Error& e) { return fail(ErrorCode::bad_request, e.detail); }
+Reply bad(const Error& e) {
+  return fail(ErrorCode::bad_request, e.detail);
+}
 
 // lib_fail reports a libsignal result code, with the library's log lines of the call.
 Reply lib_fail(const Context& c, int rc, std::string_view what) {
@@ -188,8 +190,9 @@ Reply hkdf_sha256(Context& c, const Json& r) {
   if (length > 8160) return fail(ErrorCode::bad_request, "length exceeds 8160");
   // Refused rather than run: libsignal would loop for ever (see kLibsignalHkdfMaxLength).
   if (length > kLibsignalHkdfMaxLength) {
-    return fail(ErrorCode::unsupported, "libsignal-protocol-c 2.3.3's hkdf_derive_secrets does not terminate for lengths "
-                                        "8129..8160 (uint8_t block counter); it serves up to 8128 bytes");
+    return fail(ErrorCode::unsupported,
+                "libsignal-protocol-c 2.3.3's hkdf_derive_secrets does not terminate for lengths "
+                "8129..8160 (uint8_t block counter); it serves up to 8128 bytes");
   }
   // An empty salt reaches the provider as a zero-length HMAC key, which HMAC pads to
   // 32 zero bytes: the RFC 5869 default, with no special case needed.
@@ -244,10 +247,12 @@ Reply message_keys(Context& c, const Json& r) {
   static constexpr std::string_view kInfo = "WhisperMessageKeys";
   static const uint8_t kZeroSalt[32] = {};
   Bytes okm;
-  Reply st = derive(c, seed, kZeroSalt, ByteView(reinterpret_cast<const uint8_t*>(kInfo.data()), kInfo.size()), 80, &okm);
+  Reply st =
+      derive(c, seed, kZeroSalt, ByteView(reinterpret_cast<const uint8_t*>(kInfo.data()), kInfo.size()), 80, &okm);
   if (std::holds_alternative<Failure>(st)) return st;
   const ByteView k(okm);
-  return Json{{"cipher_key", to_hex(k.first(32))}, {"mac_key", to_hex(k.subspan(32, 32))}, {"iv", to_hex(k.subspan(64, 16))}};
+  return Json{
+      {"cipher_key", to_hex(k.first(32))}, {"mac_key", to_hex(k.subspan(32, 32))}, {"iv", to_hex(k.subspan(64, 16))}};
 }
 
 // --- primitives libsignal-protocol-c has no code of its own for ----------------------
@@ -294,11 +299,12 @@ Reply aes_cbc(Context& c, const Json& r, bool encrypt) {
   const signal_crypto_provider& p = c.provider;
   BufferSlot out;
   c.impl.bad_padding = false;
-  int rc = (encrypt ? p.encrypt_func : p.decrypt_func)(out.slot(), SG_CIPHER_AES_CBC_PKCS5, key.data(), key.size(),
-                                                       iv.data(), iv.size(), data_or_dummy(data), data.size(),
-                                                       p.user_data);
+  int rc =
+      (encrypt ? p.encrypt_func : p.decrypt_func)(out.slot(), SG_CIPHER_AES_CBC_PKCS5, key.data(), key.size(),
+                                                  iv.data(), iv.size(), data_or_dummy(data), data.size(), p.user_data);
   if (rc < 0) {
-    if (!encrypt && c.impl.bad_padding) return fail(ErrorCode::invalid_message, "AES-256-CBC: bad PKCS#7 padding or length");
+    if (!encrypt && c.impl.bad_padding)
+      return fail(ErrorCode::invalid_message, "AES-256-CBC: bad PKCS#7 padding or length");
     return lib_fail(c, rc, encrypt ? "provider encrypt" : "provider decrypt");
   }
   return Json{{"data", to_hex(out.bytes())}};

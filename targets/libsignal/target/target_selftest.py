@@ -365,6 +365,8 @@ def crosscheck(libsignal_path, reference_path):
          ratchet_private=key("bob-ratchet-4"))
     for t in targets.values():
         t.close()
+    ciphertexts = sum(1 for r in logs["libsignal"] if "ciphertext" in r)
+    notes.append(f"{len(logs['libsignal'])} responses compared, {ciphertexts} of them ciphertexts")
     for name, log in logs.items():
         failed = [r for r in log if not r.get("ok")]
         if failed:

@@ -1,0 +1,51 @@
+// parity-target-olm: libolm speaking PTP/1 on stdin/stdout.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "targets/olm/target/olm_adapter.h"
+
+namespace {
+
+// help is the --help text, with what the target can and cannot do and why.
+std::string help() {
+  return "usage: parity-target-olm\n"
+         "Speaks PTP/1 (JSON lines) on stdin/stdout; see docs/ptp.md.\n"
+         "\n"
+         "Parties are libolm " +
+         parity::ptp::olm_library_version() +
+         " accounts and sessions (parity_olm). Protocol olm-v1.\n"
+         "Capabilities: export, import, deterministic.\n"
+         "Limits (compiled into libolm, include/olm/ratchet.hh and src/ratchet.cpp):\n"
+         "  max_skip 2000 (MAX_MESSAGE_GAP), max_skipped_keys 40 (MAX_SKIPPED_MESSAGE_KEYS,\n"
+         "  one list per session shared by its chains), max_receiver_chains 5\n"
+         "  (MAX_RECEIVER_CHAINS).\n"
+         "\n"
+         "identity: curve25519 key || ed25519 key (64 bytes), as in the bundle.\n"
+         "bundle: 161 bytes (version, identity keys, one fresh one-time key, ed25519\n"
+         "  signature over a label, the curve25519 identity and the one-time key); layout\n"
+         "  names identity, signed_prekey (= the signed one-time key; olm has no signed\n"
+         "  prekeys), onetime_prekey and signature.\n"
+         "deterministic: after `reset` with a seed every random byte handed to libolm comes\n"
+         "  from one SeededRng.\n"
+         "not inject: libolm generates every key pair from random bytes it is given (and\n"
+         "  expands ed25519 keys from them); its API offers no way to install a chosen\n"
+         "  private key, so the *_private and *_id fields are answered `unsupported`.\n"
+         "not primitives: libolm's C API exports no X25519, HKDF or ratchet functions.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      std::cout << help();
+      return 0;
+    }
+    std::cerr << "parity-target-olm: unknown argument " << argv[i] << "\n";
+    return 2;
+  }
+  std::ios::sync_with_stdio(false);
+  parity::ptp::OlmAdapter adapter;
+  return parity::ptp::serve(adapter, std::cin, std::cout);
+}

@@ -1,0 +1,180 @@
+#include "targets/olm/target/olm_adapter.h"
+
+#include <olm/olm.h>
+
+namespace parity::ptp {
+
+namespace {
+
+Reply bad(const Error& e) {
+  return fail(ErrorCode::bad_request, e.detail);
+}
+
+// libolm's bounds, compiled into the library (matrix-org/olm, include/olm/ratchet.hh and
+// src/ratchet.cpp); libolm-dev installs only the C API, so they are restated here.
+// - MAX_MESSAGE_GAP = 2000 (ratchet.cpp): a message whose counter is more than 2000 past
+//   the chain's next index is refused, so counter - next expected <= 2000 decrypts.
+// - MAX_SKIPPED_MESSAGE_KEYS = 40 (ratchet.hh): one list of skipped keys per session,
+//   shared by all its receiver chains (newest first, the oldest dropped when full), so
+//   40 is also the most any single chain can count on.
+// - MAX_RECEIVER_CHAINS = 5 (ratchet.hh): receiver chains kept per session, the current
+//   one included, as libsignal's 5 is counted.
+constexpr int kMaxMessageGap = 2000;
+constexpr int kMaxSkippedMessageKeys = 40;
+constexpr int kMaxReceiverChains = 5;
+
+#define PTP_TRY(decl, expr)                    \
+  auto decl##_r = (expr);                      \
+  if (!decl##_r) return bad(decl##_r.error()); \
+  auto decl = std::move(decl##_r).value()
+
+Json range(const olm::BundleRange& r) {
+  return Json::array({r.first, r.second});
+}
+
+}  // namespace
+
+std::string olm_library_version() {
+  uint8_t major = 0;
+  uint8_t minor = 0;
+  uint8_t patch = 0;
+  olm_get_library_version(&major, &minor, &patch);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
+OlmAdapter::OlmAdapter() : rng_(std::make_unique<OsRng>()) {}
+
+HelloInfo OlmAdapter::hello() const {
+  HelloInfo h;
+  h.implementation = "libolm";
+  h.version = olm_library_version();
+  h.protocol = "olm-v1";
+  // No inject: libolm derives every key from random bytes it is handed (and ed25519 keys
+  // are expanded from them), so a given private key cannot be installed through its API.
+  // No primitives: libolm exports no X25519/HKDF/ratchet functions to call.
+  h.capabilities = {"export", "import", "deterministic"};
+  h.limits = {{"max_skip", kMaxMessageGap},
+              {"max_skipped_keys", kMaxSkippedMessageKeys},
+              {"max_receiver_chains", kMaxReceiverChains}};
+  return h;
+}
+
+Reply OlmAdapter::handle(const std::string& op, const Json& r) {
+  if (op == "reset") return reset(r);
+  if (op == "create") return create(r);
+  if (op == "bundle") return bundle(r);
+  if (op == "initiate") return initiate(r);
+  if (op == "encrypt") return encrypt(r);
+  if (op == "decrypt") return decrypt(r);
+  if (op == "export") return export_party(r);
+  if (op == "import") return import_party(r);
+  return fail(ErrorCode::unsupported, "unknown op " + op);
+}
+
+Result<olm::Device*> OlmAdapter::party(const Json& r, const char* field) {
+  PARITY_ASSIGN(std::string name, get_party(r, field));
+  auto it = parties_.find(name);
+  if (it == parties_.end()) return make_error(Errc::invalid_argument, "unknown party " + name);
+  return &it->second;
+}
+
+Reply OlmAdapter::reset(const Json& r) {
+  std::optional<Key32> seed;
+  if (optional_field(r, "seed")) {
+    PTP_TRY(s, get_hex32(r, "seed"));
+    seed = s;
+  }
+  parties_.clear();
+  if (seed) {
+    rng_ = std::make_unique<SeededRng>(*seed);
+  } else {
+    rng_ = std::make_unique<OsRng>();
+  }
+  return Json::object();
+}
+
+Reply OlmAdapter::create(const Json& r) {
+  PTP_TRY(name, get_party(r, "party"));
+  if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
+  auto d = olm::Device::create(*rng_);
+  if (!d) return fail_from(d.error());
+  // The identity as the bundle carries it: curve25519 key then ed25519 key.
+  Json out = {{"identity", to_hex(concat({d->identity_curve25519(), d->identity_ed25519()}))}};
+  parties_.emplace(name, std::move(d).value());
+  return out;
+}
+
+Reply OlmAdapter::bundle(const Json& r) {
+  PTP_TRY(d, party(r));
+  auto b = d->bundle(*rng_);
+  if (!b) return fail_from(b.error());
+  // The account's signature covers the one-time key (olm_device.h), so it is the range
+  // PTP calls signed_prekey; olm has no signed prekeys, and the same range is also named
+  // for what it is.
+  Json layout = {{"identity", range(olm::kBundleIdentity)},
+                 {"signed_prekey", range(olm::kBundleOnetimeKey)},
+                 {"onetime_prekey", range(olm::kBundleOnetimeKey)},
+                 {"signature", range(olm::kBundleSignature)}};
+  return Json{{"bundle", to_hex(*b)}, {"layout", std::move(layout)}};
+}
+
+Reply OlmAdapter::initiate(const Json& r) {
+  PTP_TRY(d, party(r));
+  PTP_TRY(peer, get_party(r, "peer"));
+  PTP_TRY(bytes, get_hex(r, "bundle"));
+  // Decoded here first so a malformed bundle is invalid_bundle, not invalid_message.
+  if (auto b = olm::decode_bundle(bytes); !b) return fail(ErrorCode::invalid_bundle, b.error().detail);
+  auto st = d->initiate(peer, bytes, *rng_);
+  if (!st) {
+    if (st.code() == Errc::malformed) return fail(ErrorCode::invalid_bundle, st.error().detail);
+    return fail_from(st.error());
+  }
+  return Json::object();
+}
+
+Reply OlmAdapter::encrypt(const Json& r) {
+  PTP_TRY(d, party(r));
+  PTP_TRY(peer, get_party(r, "peer"));
+  PTP_TRY(plaintext, get_hex(r, "plaintext"));
+  auto c = d->encrypt(peer, plaintext, *rng_);
+  if (!c) return fail_from(c.error());
+  return Json{{"ciphertext", to_hex(c->bytes)},
+              {"kind", c->kind == signal::MessageKind::prekey ? "prekey" : "message"}};
+}
+
+Reply OlmAdapter::decrypt(const Json& r) {
+  PTP_TRY(d, party(r));
+  PTP_TRY(peer, get_party(r, "peer"));
+  PTP_TRY(bytes, get_hex(r, "ciphertext"));
+  PTP_TRY(kind, get_string(r, "kind"));
+  if (kind != "prekey" && kind != "message") return fail(ErrorCode::bad_request, "kind must be prekey or message");
+  signal::Ciphertext c{kind == "prekey" ? signal::MessageKind::prekey : signal::MessageKind::message, std::move(bytes)};
+  auto pt = d->decrypt(peer, c, *rng_);
+  if (!pt) return fail_from(pt.error());
+  return Json{{"plaintext", to_hex(*pt)}};
+}
+
+Reply OlmAdapter::export_party(const Json& r) {
+  PTP_TRY(d, party(r));
+  auto state = d->serialize();
+  if (!state) return fail_from(state.error());
+  Json out = {{"state", to_hex(*state)}};
+  secure_wipe(state->data(), state->size());
+  return out;
+}
+
+Reply OlmAdapter::import_party(const Json& r) {
+  PTP_TRY(name, get_party(r, "party"));
+  if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
+  PTP_TRY(state, get_hex(r, "state"));
+  auto d = olm::Device::deserialize(state);
+  secure_wipe(state.data(), state.size());
+  // Any state libolm cannot unpickle is a malformed request.
+  if (!d) return fail(ErrorCode::bad_request, "state: " + d.error().detail);
+  parties_.emplace(name, std::move(d).value());
+  return Json::object();
+}
+
+#undef PTP_TRY
+
+}  // namespace parity::ptp
