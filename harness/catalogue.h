@@ -1,0 +1,48 @@
+// catalogue.h: the requirement catalogue of requirements.md, in one place. `parity
+// list`, docs/catalogue.md, the runner and the reports all read it from here.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parity::harness {
+
+// Level is how much a requirement weighs.
+enum class Level { must, should, info };
+std::string_view to_string(Level level);
+
+// Profile is the set of requirement groups a target is held to.
+enum class Profile { signal, equivalent };
+std::string_view to_string(Profile profile);
+std::optional<Profile> parse_profile(std::string_view s);
+
+// Requirement is one catalogue entry. IDs are public interface: never rename them.
+struct Requirement {
+  std::string_view id;     // e.g. "FS-1"
+  std::string_view group;  // e.g. "FS"
+  Level level;
+  bool signal_only;        // only in profile signal (KAT-2, SIG-*)
+  std::string_view title;  // one line
+  std::string_view text;   // the catalogue's statement
+};
+
+// Group describes a requirement group.
+struct Group {
+  std::string_view id;
+  std::string_view title;
+};
+
+const std::vector<Requirement>& catalogue();
+const std::vector<Group>& groups();
+const Requirement* find_requirement(std::string_view id);
+
+// profile_requires tells whether a profile requires a capability (a check that needs
+// it is then not-tested, a failure of its level, when the target lacks it).
+bool profile_requires(Profile profile, std::string_view capability);
+
+// applies tells whether a requirement belongs to a profile.
+bool applies(const Requirement& r, Profile profile);
+
+}  // namespace parity::harness

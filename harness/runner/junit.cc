@@ -1,0 +1,204 @@
+#include "harness/runner/junit.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace parity::harness {
+
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// utf8_length returns the length of the valid UTF-8 sequence at s[i], or 0.
+size_t utf8_length(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  size_t n = 0;
+  uint32_t cp = 0;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8.
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)) return 0;
+  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF || cp == 0xFFFE || cp == 0xFFFF) return 0;
+  return n;
+}
+
+std::string fmt_seconds(int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(ms) / 1000.0);
+  return buf;
+}
+
+std::string details(const ResultRecord& r) {
+  std::ostringstream out;
+  out << r.summary << "\n";
+  for (const std::string& o : r.observations) out << "  " << o << "\n";
+  if (!r.counterexample.empty()) out << "counterexample:\n" << r.counterexample << "\n";
+  for (const Figure& f : r.figures) {
+    out << "figure " << f.name << ": target " << (f.target ? std::to_string(*f.target) : "-") << ", baseline "
+        << (f.baseline ? std::to_string(*f.baseline) : "-") << " " << f.unit << "\n";
+  }
+  out << "seed " << r.seed << "\n";
+  if (!r.replay.empty()) out << "replay: " << r.replay << "\n";
+  return out.str();
+}
+
+enum class Outcome { passed, failure, error, skipped };
+
+Outcome outcome_of(const ResultRecord& r, Strictness strictness) {
+  switch (r.verdict) {
+    case Verdict::pass: return Outcome::passed;
+    case Verdict::fail: return Outcome::failure;
+    case Verdict::error: return Outcome::error;
+    case Verdict::not_tested: return counts_against(r.level, r.verdict, strictness) ? Outcome::failure : Outcome::skipped;
+    case Verdict::not_applicable:
+    case Verdict::waived: return Outcome::skipped;
+  }
+  return Outcome::error;
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        case '\t': out += "&#9;"; break;
+        case '\n': out += "&#10;"; break;
+        case '\r': out += "&#13;"; break;
+        default:
+          if (c < 0x20 || c == 0x7F) {
+            out += kReplacement;
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    const size_t n = utf8_length(text, i);
+    if (n == 0) {
+      out += kReplacement;
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string junit_xml(const RunInfo& info, const std::vector<ResultRecord>& records, Strictness strictness) {
+  // Groups in catalogue order, so the file reads like the catalogue.
+  std::map<std::string, std::vector<const ResultRecord*>> by_group;
+  for (const ResultRecord& r : records) by_group[r.group].push_back(&r);
+  std::vector<std::string> order;
+  for (const Group& g : groups()) {
+    if (by_group.count(std::string(g.id))) order.emplace_back(g.id);
+  }
+  for (const auto& [g, _] : by_group) {
+    if (std::find(order.begin(), order.end(), g) == order.end()) order.push_back(g);
+  }
+
+  int total = 0, failures = 0, errors = 0, skipped = 0;
+  int64_t total_ms = 0;
+  std::ostringstream suites;
+  for (const std::string& g : order) {
+    int s_failures = 0, s_errors = 0, s_skipped = 0;
+    int64_t s_ms = 0;
+    std::ostringstream cases;
+    for (const ResultRecord* r : by_group[g]) {
+      s_ms += r->duration_ms;
+      cases << "    <testcase classname=\"parity." << xml_escape(g) << "\" name=\"" << xml_escape(r->check)
+            << "\" time=\"" << fmt_seconds(r->duration_ms) << "\">\n";
+      const std::string what = std::string(to_string(r->level)) + " " + r->requirement + ": " + r->title;
+      switch (outcome_of(*r, strictness)) {
+        case Outcome::passed: break;
+        case Outcome::failure:
+          ++s_failures;
+          cases << "      <failure message=\"" << xml_escape(std::string(to_string(r->verdict)) + ": " + r->summary)
+                << "\" type=\"" << xml_escape(to_string(r->verdict)) << "\">" << xml_escape(what + "\n" + details(*r))
+                << "</failure>\n";
+          break;
+        case Outcome::error:
+          ++s_errors;
+          cases << "      <error message=\"" << xml_escape(r->summary) << "\" type=\"error\">"
+                << xml_escape(what + "\n" + details(*r)) << "</error>\n";
+          break;
+        case Outcome::skipped: {
+          ++s_skipped;
+          std::string message = r->verdict == Verdict::waived ? "waived: " + r->waiver.value_or("")
+                                                              : std::string(to_string(r->verdict)) + ": " + r->summary;
+          cases << "      <skipped message=\"" << xml_escape(message) << "\"/>\n";
+          break;
+        }
+      }
+      cases << "      <system-out>" << xml_escape(details(*r)) << "</system-out>\n";
+      cases << "    </testcase>\n";
+    }
+    const int n = static_cast<int>(by_group[g].size());
+    suites << "  <testsuite name=\"" << xml_escape(g) << "\" tests=\"" << n << "\" failures=\"" << s_failures
+           << "\" errors=\"" << s_errors << "\" skipped=\"" << s_skipped << "\" time=\"" << fmt_seconds(s_ms)
+           << "\" timestamp=\"" << xml_escape(info.started_at) << "\" hostname=\"" << xml_escape(info.host)
+           << "\">\n";
+    suites << "    <properties>\n";
+    const std::pair<const char*, std::string> props[] = {
+        {"target", info.target_command},     {"implementation", info.implementation},
+        {"protocol", info.protocol},         {"profile", std::string(to_string(info.profile))},
+        {"seed", info.seed},                 {"parity_version", info.parity_version}};
+    for (const auto& [name, value] : props) {
+      suites << "      <property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";
+    }
+    suites << "    </properties>\n" << cases.str() << "  </testsuite>\n";
+    total += n;
+    failures += s_failures;
+    errors += s_errors;
+    skipped += s_skipped;
+    total_ms += s_ms;
+  }
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<testsuites name=\"parity\" tests=\"" << total << "\" failures=\"" << failures << "\" errors=\"" << errors
+      << "\" skipped=\"" << skipped << "\" time=\"" << fmt_seconds(total_ms) << "\">\n";
+  out << suites.str() << "</testsuites>\n";
+  return out.str();
+}
+
+Status write_junit(const std::string& path, const RunInfo& info, const std::vector<ResultRecord>& records,
+                   Strictness strictness) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return make_error(Errc::invalid_argument, path + ": cannot write");
+  out << junit_xml(info, records, strictness);
+  out.flush();
+  if (!out) return make_error(Errc::internal, path + ": write failed");
+  return {};
+}
+
+}  // namespace parity::harness

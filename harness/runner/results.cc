@@ -1,0 +1,197 @@
+#include "harness/runner/results.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+namespace parity::harness {
+
+using nlohmann::json;
+
+namespace {
+
+json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json string_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+constexpr Verdict kAllVerdicts[] = {Verdict::pass,           Verdict::fail,       Verdict::error,
+                                    Verdict::not_applicable, Verdict::not_tested, Verdict::waived};
+
+}  // namespace
+
+json RunInfo::to_json() const {
+  return json{
+      {"format", kResultsFormat},
+      {"parity_version", parity_version},
+      {"target_command", target_command},
+      {"baseline_command", baseline_command},
+      {"implementation", implementation},
+      {"version", version},
+      {"protocol", protocol},
+      {"capabilities", capabilities},
+      {"limits", limits.is_object() ? limits : json::object()},
+      {"profile", std::string(to_string(profile))},
+      {"profile_source", profile_source},
+      {"seed", seed},
+      {"shard", json{{"index", shard.index}, {"count", shard.count}}},
+      {"only", only},
+      {"strict", strictness == Strictness::strict},
+      {"started_at", started_at},
+      {"host", host},
+  };
+}
+
+json ResultRecord::to_json() const {
+  json figs = json::array();
+  for (const Figure& f : figures) {
+    figs.push_back(json{{"name", f.name},
+                        {"target", optional_number(f.target)},
+                        {"baseline", optional_number(f.baseline)},
+                        {"unit", f.unit}});
+  }
+  json transcript_ref = nullptr;
+  if (transcript_index && !transcript_file.empty()) {
+    transcript_ref = json{{"file", transcript_file}, {"index", *transcript_index}};
+  }
+  return json{
+      {"check", check},
+      {"requirement", requirement},
+      {"group", group},
+      {"level", std::string(to_string(level))},
+      {"title", title},
+      {"verdict", std::string(to_string(verdict))},
+      {"waived_verdict", waived_verdict ? json(std::string(to_string(*waived_verdict))) : json(nullptr)},
+      {"summary", summary},
+      {"observations", observations},
+      {"figures", figs},
+      {"counterexample", string_or_null(counterexample)},
+      {"seed", seed},
+      {"transcript", transcript_ref},
+      {"duration_ms", duration_ms},
+      {"waiver", waiver ? json(*waiver) : json(nullptr)},
+      {"replay", string_or_null(replay)},
+  };
+}
+
+json Summary::to_json() const {
+  json c = json::object();
+  for (Verdict v : kAllVerdicts) {
+    auto it = counts.find(v);
+    c[std::string(to_string(v))] = it == counts.end() ? 0 : it->second;
+  }
+  json un = json::array();
+  for (const Untested& u : untested) un.push_back(json{{"capability", u.capability}, {"checks", u.checks}});
+  return json{{"counts", c},           {"total", total},       {"exit_status", exit_status},
+              {"complete", complete},  {"failing", failing},   {"untested", un},
+              {"finished_at", finished_at}};
+}
+
+bool counts_against(Level level, Verdict verdict, Strictness strictness) {
+  const bool bad = verdict == Verdict::fail || verdict == Verdict::error || verdict == Verdict::not_tested;
+  if (!bad) return false;
+  if (level == Level::must) return true;
+  return level == Level::should && strictness == Strictness::strict;
+}
+
+Summary summarize(const std::vector<ResultRecord>& records, Strictness strictness) {
+  Summary s;
+  for (Verdict v : kAllVerdicts) s.counts[v] = 0;
+  for (const ResultRecord& r : records) {
+    ++s.counts[r.verdict];
+    ++s.total;
+    if (counts_against(r.level, r.verdict, strictness)) s.failing.push_back(r.check);
+  }
+  s.exit_status = s.failing.empty() ? 0 : 1;
+  s.finished_at = now_rfc3339();
+  return s;
+}
+
+Transcript merge_transcripts(Transcript target, Transcript baseline) {
+  Transcript out = std::move(target);
+  out.entries.insert(out.entries.end(), std::make_move_iterator(baseline.entries.begin()),
+                     std::make_move_iterator(baseline.entries.end()));
+  // Stable, so each process keeps its own order even where the clock ties.
+  std::stable_sort(out.entries.begin(), out.entries.end(),
+                   [](const TranscriptEntry& a, const TranscriptEntry& b) { return a.micros < b.micros; });
+  return out;
+}
+
+ResultPaths derive_result_paths(const std::string& json_path) {
+  std::string stem = json_path;
+  if (stem.size() > 5 && stem.ends_with(".json")) stem.resize(stem.size() - 5);
+  return ResultPaths{json_path, stem + ".jsonl", stem + ".transcripts.jsonl"};
+}
+
+Result<std::unique_ptr<ResultsWriter>> ResultsWriter::open(const ResultPaths& paths) {
+  std::unique_ptr<ResultsWriter> w(new ResultsWriter());
+  w->paths_ = paths;
+  w->stream_.open(paths.stream, std::ios::binary | std::ios::trunc);
+  if (!w->stream_) return make_error(Errc::invalid_argument, paths.stream + ": cannot write the results stream");
+  w->transcripts_.open(paths.transcripts, std::ios::binary | std::ios::trunc);
+  if (!w->transcripts_) return make_error(Errc::invalid_argument, paths.transcripts + ": cannot write transcripts");
+  return w;
+}
+
+Status ResultsWriter::write_line(std::ofstream& out, const json& line, const std::string& path) {
+  // One line per event, flushed at once: a run killed later keeps every line so far.
+  out << dump_line(line) << '\n';
+  out.flush();
+  if (!out) return make_error(Errc::internal, path + ": write failed");
+  return {};
+}
+
+Status ResultsWriter::write_header(const RunInfo& info) {
+  return write_line(stream_, json{{"header", info.to_json()}}, paths_.stream);
+}
+
+Result<int64_t> ResultsWriter::write_transcript(const std::string& check, const Transcript& transcript) {
+  const int64_t index = transcript_lines_;
+  json line = json{{"check", check}, {"index", index}, {"transcript", transcript.to_json()}};
+  PARITY_TRY(write_line(transcripts_, line, paths_.transcripts));
+  ++transcript_lines_;
+  return index;
+}
+
+Status ResultsWriter::write_record(const ResultRecord& record) {
+  return write_line(stream_, json{{"result", record.to_json()}}, paths_.stream);
+}
+
+Status ResultsWriter::write_footer(const Summary& summary) {
+  return write_line(stream_, json{{"footer", summary.to_json()}}, paths_.stream);
+}
+
+json document_json(const RunInfo& info, const std::vector<ResultRecord>& records, const Summary& summary) {
+  json results = json::array();
+  for (const ResultRecord& r : records) results.push_back(r.to_json());
+  return json{{"format", kResultsFormat},
+              {"run", info.to_json()},
+              {"results", results},
+              {"summary", summary.to_json()},
+              {"complete", summary.complete}};
+}
+
+Status write_json_file(const std::string& path, const json& value) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return make_error(Errc::invalid_argument, path + ": cannot write");
+    out << value.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+    out.flush();
+    if (!out) return make_error(Errc::internal, path + ": write failed");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return make_error(Errc::internal, path + ": rename failed");
+  return {};
+}
+
+std::string dump_line(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string now_rfc3339() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace parity::harness

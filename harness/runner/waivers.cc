@@ -1,0 +1,65 @@
+#include "harness/runner/waivers.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace parity::harness {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+Error at(const std::string& file, int line, const std::string& what) {
+  return make_error(Errc::invalid_argument, file + ":" + std::to_string(line) + ": " + what);
+}
+
+}  // namespace
+
+const Waiver* Waivers::find(const CheckDef& check) const {
+  if (auto it = by_id_.find(check.id); it != by_id_.end()) return &it->second;
+  if (auto it = by_id_.find(check.requirement); it != by_id_.end()) return &it->second;
+  return nullptr;
+}
+
+Result<Waivers> Waivers::parse(std::string_view text, const std::string& file_name, const Registry& registry) {
+  Waivers out;
+  int line_no = 0;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view raw = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    ++line_no;
+    const std::string_view line = trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+      return at(file_name, line_no, "expected 'ID: reason', found no ':'");
+    }
+    const std::string id(trim(line.substr(0, colon)));
+    const std::string reason(trim(line.substr(colon + 1)));
+    if (id.empty()) return at(file_name, line_no, "missing id before ':'");
+    if (find_requirement(id) == nullptr && registry.find(id) == nullptr) {
+      return at(file_name, line_no, "unknown requirement or check id '" + id + "'");
+    }
+    if (reason.empty()) return at(file_name, line_no, "waiver of " + id + " has no reason (a reason is mandatory)");
+    if (auto it = out.by_id_.find(id); it != out.by_id_.end()) {
+      return at(file_name, line_no, id + " is already waived on line " + std::to_string(it->second.line));
+    }
+    out.by_id_.emplace(id, Waiver{id, reason, line_no});
+  }
+  return out;
+}
+
+Result<Waivers> Waivers::load(const std::string& path, const Registry& registry) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(Errc::invalid_argument, path + ": cannot read the waiver file");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return parse(buf.str(), path, registry);
+}
+
+}  // namespace parity::harness

@@ -1,0 +1,60 @@
+// conversation.h: two parties hosted by one target process, talking, with a log in
+// words for counterexamples. Every FS, PCS, ORD and MSG check builds on it, and runs it
+// once on the target and once on the baseline to compare the two.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "suites/common/steps.h"
+
+namespace parity::suites {
+
+// Sent is one encrypted message, kept for delivery (perhaps late, perhaps twice).
+struct Sent {
+  int from = 0;    // 0: first party, 1: second party
+  int number = 0;  // order of sending in this conversation
+  Bytes plaintext;
+  harness::CiphertextResult c;
+};
+
+// Conversation drives parties `names[0]` (the initiator) and `names[1]`.
+class Conversation {
+ public:
+  explicit Conversation(Target& target, std::string initiator = "alice", std::string responder = "bob");
+
+  Target& target() { return target_; }
+  const std::string& name(int party) const { return names_[static_cast<size_t>(party)]; }
+  const std::string& peer_of(int party) const { return names_[static_cast<size_t>(1 - party)]; }
+
+  // start creates both parties, publishes the responder's bundle and initiates.
+  Op<harness::Unit> start();
+  // establish is start() plus one message each way, so both hold a two-way session.
+  Op<harness::Unit> establish();
+  // send encrypts a fresh plaintext (or `plaintext`) from `party` to its peer.
+  Op<Sent> send(int party, std::optional<Bytes> plaintext = std::nullopt);
+  // deliver decrypts `m` at its recipient (`to` overrides the recipient party name,
+  // e.g. a clone; `from` overrides the claimed sender).
+  Op<Bytes> deliver(const Sent& m, const std::string& to = "", const std::string& from = "");
+  // round_trip sends one message each way, the `party` first, and delivers both.
+  Op<harness::Unit> round_trip(int party = 0);
+
+  // clone exports `party` and imports it as `clone_name` (the attacker's copy).
+  Op<harness::Unit> clone(int party, const std::string& clone_name);
+
+  const std::vector<std::string>& log() const { return log_; }
+  // story joins the log for a counterexample (the last `max_lines` lines).
+  std::string story(size_t max_lines = 40) const;
+  void note(std::string line) { log_.push_back(std::move(line)); }
+
+ private:
+  Target& target_;
+  std::string names_[2];
+  int sent_ = 0;
+  std::vector<std::string> log_;
+};
+
+// PARITY_CHECK_OP is PARITY_STEP for Conversation steps in a check function.
+#define PARITY_CONV(decl, expr, what) PARITY_STEP(decl, expr, what)
+
+}  // namespace parity::suites

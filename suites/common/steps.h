@@ -1,0 +1,46 @@
+// steps.h: helpers that keep checks short: unwrap an Op or return the verdict it
+// implies, and drive parties that may live in different target processes.
+#pragma once
+
+#include <string>
+
+#include "harness/runner/check.h"
+
+namespace parity::suites {
+
+using harness::CheckContext;
+using harness::CheckOutcome;
+using harness::Op;
+using harness::Target;
+
+// PARITY_STEP runs a PTP operation that must succeed: a violation makes the check
+// `error`, a refusal makes it `fail` naming `what`; otherwise `decl` holds the value.
+#define PARITY_STEP(decl, expr, what)                                                 \
+  auto PARITY_CONCAT_(step_, __LINE__) = (expr);                                      \
+  if (PARITY_CONCAT_(step_, __LINE__).violated())                                     \
+    return ::parity::harness::CheckOutcome::error(PARITY_CONCAT_(step_, __LINE__).violation()); \
+  if (PARITY_CONCAT_(step_, __LINE__).refused())                                      \
+    return ::parity::harness::CheckOutcome::unexpected_refusal(what, PARITY_CONCAT_(step_, __LINE__).refusal()); \
+  decl = std::move(PARITY_CONCAT_(step_, __LINE__).value())
+
+// PARITY_DO is PARITY_STEP for operations without a value.
+#define PARITY_DO(expr, what)                                                          \
+  do {                                                                                 \
+    auto step_ = (expr);                                                               \
+    if (step_.violated()) return ::parity::harness::CheckOutcome::error(step_.violation()); \
+    if (step_.refused()) return ::parity::harness::CheckOutcome::unexpected_refusal(what, step_.refusal()); \
+  } while (0)
+
+// PartyRef names a party hosted by a target process.
+struct PartyRef {
+  Target* target;
+  std::string name;
+};
+
+// random_bytes draws n bytes from the check's generator.
+Bytes random_bytes(Rng& rng, size_t n);
+
+// short_hex shortens a hex string for observations.
+std::string short_hex(ByteView b, size_t max_bytes = 16);
+
+}  // namespace parity::suites

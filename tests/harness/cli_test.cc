@@ -1,0 +1,315 @@
+// cli_test.cc: the `parity` command line end to end: cli_main with a small registry of
+// real checks against the real parity-target-reference (exit statuses, waivers,
+// shards, results and JUnit files, replay, doctor), and the installed binary itself
+// (list, markdown catalogue, bogus targets, usage errors).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <pugixml.hpp>
+
+#include "harness/cli/cli.h"
+#include "harness/cli/listing.h"
+#include "harness/runner/results.h"
+#include "tests/harness/json_schema_lite.h"
+
+namespace parity::harness {
+namespace {
+
+using nlohmann::json;
+
+const std::string kReference = PARITY_REFERENCE_TARGET;
+const std::string kBroken = PARITY_BROKEN_TARGET;
+const std::string kParity = PARITY_BINARY;
+
+// roundtrip is a real MUST check: a session and one message.
+CheckOutcome roundtrip(CheckContext& c) {
+  Target& t = c.target;
+  for (const char* p : {"alice", "bob"}) {
+    auto r = t.create(p);
+    if (!r.ok()) return r.violated() ? CheckOutcome::error(r.violation()) : CheckOutcome::unexpected_refusal("create", r.refusal());
+  }
+  auto b = t.bundle("bob");
+  if (!b.ok()) return CheckOutcome::fail("bundle");
+  if (!t.initiate("alice", "bob", b->bundle).ok()) return CheckOutcome::fail("initiate");
+  const Bytes hi = to_bytes("hello");
+  auto ct = t.encrypt("alice", "bob", hi);
+  if (!ct.ok()) return CheckOutcome::fail("encrypt");
+  auto pt = t.decrypt("bob", "alice", ct->ciphertext, ct->kind);
+  if (!pt.ok() || *pt != hi) return CheckOutcome::fail("decrypt");
+  return CheckOutcome::pass("one message round-tripped");
+}
+
+Registry test_registry() {
+  Registry r;
+  for (const char* id : {"MSG-1.a", "MSG-1.b", "MSG-1.c", "AKE-1.a", "AKE-1.b"}) {
+    r.add(CheckDef{id, std::string(id).substr(0, 5), "round trip", {}, false, roundtrip});
+  }
+  r.add(CheckDef{"MSG-2.broken", "MSG-2", "always fails", {}, false,
+                 [](CheckContext&) { return CheckOutcome::fail("deliberately failing"); }});
+  return r;
+}
+
+struct Cli {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+Cli cli(const Registry& registry, std::vector<std::string> args) {
+  args.insert(args.begin(), "parity");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  CliEnv env{registry, kParity.substr(0, kParity.rfind('/')), out, err, ProgressMode::off};
+  Cli c;
+  c.status = cli_main(static_cast<int>(argv.size()), argv.data(), env);
+  c.out = out.str();
+  c.err = err.str();
+  return c;
+}
+
+// exec runs a shell command, returning its exit status and stdout.
+Cli exec(const std::string& command) {
+  Cli c;
+  FILE* p = popen((command + " 2>/dev/null").c_str(), "r");
+  if (p == nullptr) return c;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) c.out.append(buf, n);
+  int st = pclose(p);
+  c.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return c;
+}
+
+std::string temp_path(const std::string& name) {
+  return testing::TempDir() + "parity_cli_test_" + std::to_string(::getpid()) + "_" + name;
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string path = temp_path(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
+
+void expect_valid(const json& value, const std::string& def_name) {
+  const json schema = test::load_results_schema();
+  auto errors = test::validate_json(schema, def_name.empty() ? schema : schema["$defs"][def_name], value);
+  std::string all;
+  for (const auto& e : errors) all += e + "\n";
+  EXPECT_TRUE(errors.empty()) << all;
+}
+
+std::vector<std::string> base_args() { return {"run", "--target", kReference, "--baseline", kReference, "--seed", "7"}; }
+
+std::vector<std::string> with(std::vector<std::string> args, std::initializer_list<std::string> more) {
+  args.insert(args.end(), more);
+  return args;
+}
+
+TEST(CliExit, ZeroWhenEveryMustPasses) {
+  const Registry r = test_registry();
+  const std::string json_path = temp_path("ok.json");
+  const std::string junit_path = temp_path("ok.xml");
+  Cli c = cli(r, with(base_args(), {"--only", "MSG-1,AKE", "--json", json_path, "--junit", junit_path}));
+  ASSERT_EQ(c.status, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find("5 pass"), std::string::npos) << c.out;
+
+  const json doc = read_json(json_path);
+  expect_valid(doc, "");
+  EXPECT_EQ(doc["run"]["implementation"], "parity-reference");
+  EXPECT_EQ(doc["run"]["profile"], "signal");
+  EXPECT_EQ(doc["run"]["seed"], std::string(63, '0') + "7");
+  EXPECT_EQ(doc["results"].size(), 5u);
+  const ResultPaths paths = derive_result_paths(json_path);
+  std::ifstream stream(paths.stream);
+  std::string line;
+  int lines = 0;
+  while (std::getline(stream, line)) {
+    expect_valid(json::parse(line), "stream_line");
+    ++lines;
+  }
+  EXPECT_EQ(lines, 7);
+
+  pugi::xml_document xml;
+  ASSERT_TRUE(xml.load_file(junit_path.c_str()));
+  EXPECT_EQ(xml.child("testsuites").attribute("tests").as_int(), 5);
+  EXPECT_EQ(xml.child("testsuites").attribute("failures").as_int(), 0);
+}
+
+TEST(CliExit, OneWhenAMustFails) {
+  const Registry r = test_registry();
+  Cli c = cli(r, base_args());
+  EXPECT_EQ(c.status, 1) << c.out << c.err;
+  EXPECT_NE(c.out.find("MSG-2.broken"), std::string::npos);
+}
+
+TEST(CliExit, TwoForUsageAndInputErrors) {
+  const Registry r = test_registry();
+  const std::vector<std::vector<std::string>> cases = {
+      {},
+      {"run"},
+      {"frobnicate"},
+      with(base_args(), {"--bogus"}),
+      with(base_args(), {"--only", "NOPE-1"}),
+      with(base_args(), {"--shard", "4/3"}),
+      with(base_args(), {"--seed", "xyz"}),
+      with(base_args(), {"--profile", "olm"}),
+      with(base_args(), {"--cases", "0"}),
+      with(base_args(), {"--waivers", "/nonexistent/waivers.txt"}),
+  };
+  for (const auto& args : cases) {
+    Cli c = cli(r, args);
+    std::string joined;
+    for (const auto& a : args) joined += a + " ";
+    EXPECT_EQ(c.status, 2) << joined << "\n" << c.out << c.err;
+    EXPECT_FALSE(c.err.empty()) << joined;
+    EXPECT_EQ(c.err.find('\n'), c.err.size() - 1) << "one line: " << c.err;
+  }
+}
+
+TEST(CliExit, TwoForABrokenRegistry) {
+  Registry r = test_registry();
+  r.add(CheckDef{"MSG-1.a", "MSG-1", "duplicate", {}, false, roundtrip});
+  EXPECT_EQ(cli(r, {"list"}).status, 2);
+}
+
+TEST(CliExit, ThreeWhenTheTargetCannotStartOrRefusesHello) {
+  const Registry r = test_registry();
+  for (const std::string& target :
+       {std::string("/nonexistent/parity-target"), kBroken + " refuse-hello", kBroken + " bad-version"}) {
+    Cli c = cli(r, {"run", "--target", target, "--seed", "1"});
+    EXPECT_EQ(c.status, 3) << target << "\n" << c.out << c.err;
+    EXPECT_NE(c.err.find("could not be started"), std::string::npos) << c.err;
+  }
+}
+
+TEST(CliWaivers, WaiverMakesTheRunPassAndBadFilesAreInputErrors) {
+  const Registry r = test_registry();
+  const std::string good = write_file("good.txt", "# known issue\nMSG-2: tracked as #12\n");
+  Cli c = cli(r, with(base_args(), {"--waivers", good}));
+  EXPECT_EQ(c.status, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find("[waived: tracked as #12]"), std::string::npos) << c.out;
+
+  const std::string unknown = write_file("unknown.txt", "MSG-2: fine\nZZZ-1: nope\n");
+  c = cli(r, with(base_args(), {"--waivers", unknown}));
+  EXPECT_EQ(c.status, 2);
+  EXPECT_NE(c.err.find(unknown + ":2:"), std::string::npos) << c.err;
+
+  const std::string no_reason = write_file("noreason.txt", "MSG-2:\n");
+  c = cli(r, with(base_args(), {"--waivers", no_reason}));
+  EXPECT_EQ(c.status, 2);
+  EXPECT_NE(c.err.find(no_reason + ":1:"), std::string::npos) << c.err;
+}
+
+TEST(CliShards, UnionOfShardsIsTheFullRunAndShardsAreDisjoint) {
+  const Registry r = test_registry();
+  auto checks_of = [&](const std::string& shard) {
+    const std::string path = temp_path("shard" + std::to_string(shard[0]) + ".json");
+    Cli c = cli(r, with(base_args(), {"--shard", shard, "--json", path}));
+    EXPECT_TRUE(c.status == 0 || c.status == 1) << c.err;
+    EXPECT_TRUE(std::ifstream(path).good()) << path << c.out << c.err;
+    std::multiset<std::string> ids;
+    const json doc = read_json(path);  // named: a range-for over a temporary's member dangles
+    for (const json& rec : doc["results"]) ids.insert(rec["check"].get<std::string>());
+    return ids;
+  };
+  const auto full = checks_of("1/1");
+  EXPECT_EQ(full.size(), 6u);
+  std::multiset<std::string> unioned;
+  for (const char* s : {"1/3", "2/3", "3/3"}) {
+    auto part = checks_of(s);
+    EXPECT_EQ(part.size(), 2u) << s;
+    unioned.insert(part.begin(), part.end());
+  }
+  EXPECT_EQ(unioned, full);  // a multiset: equal means complete and disjoint
+}
+
+TEST(CliReplay, IdenticalForTheSameTargetAndDifferentAfterTampering) {
+  const Registry r = test_registry();
+  const std::string json_path = temp_path("replay.json");
+  Cli c = cli(r, with(base_args(), {"--only", "MSG-1.a", "--json", json_path}));
+  ASSERT_EQ(c.status, 0) << c.err;
+  const json rec = read_json(json_path)["results"][0];
+  const std::string transcripts = rec["transcript"]["file"];
+  EXPECT_NE(rec["replay"].get<std::string>().find("--check MSG-1.a"), std::string::npos);
+
+  c = cli(r, {"replay", transcripts, "--target", kReference, "--check", "MSG-1.a"});
+  EXPECT_EQ(c.status, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find("identical"), std::string::npos);
+
+  // Change a recorded plaintext: the replay must point at it.
+  std::ifstream in(transcripts);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string hello_hex = "68656c6c6f";
+  size_t at = text.rfind(hello_hex);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, hello_hex.size(), "68656c6c70");
+  const std::string tampered = write_file("tampered.jsonl", text);
+  c = cli(r, {"replay", tampered, "--target", kReference});
+  EXPECT_EQ(c.status, 1) << c.out << c.err;
+  EXPECT_NE(c.out.find("recorded:"), std::string::npos);
+
+  c = cli(r, {"replay", "/nonexistent.jsonl", "--target", kReference});
+  EXPECT_EQ(c.status, 2);
+}
+
+TEST(CliDoctor, ReferencePassesAndATargetThatIgnoresEofFails) {
+  const Registry r = test_registry();
+  Cli c = cli(r, {"doctor", "--target", kReference});
+  EXPECT_EQ(c.status, 0) << c.out << c.err;
+  EXPECT_EQ(c.out.find("FAIL "), std::string::npos) << c.out;
+
+  c = cli(r, {"doctor", "--target", kBroken + " no-exit-on-eof", "--timeout-ms", "2000"});
+  EXPECT_EQ(c.status, 1) << c.out << c.err;
+  EXPECT_NE(c.out.find("FAIL eof"), std::string::npos) << c.out;
+
+  c = cli(r, {"doctor", "--target", kBroken + " refuse-hello"});
+  EXPECT_EQ(c.status, 3);
+}
+
+// --- the real binary ---------------------------------------------------------------------
+
+TEST(ParityBinary, ListNamesEveryCatalogueId) {
+  Cli c = exec(kParity + " list");
+  ASSERT_EQ(c.status, 0);
+  for (const Requirement& req : catalogue()) {
+    EXPECT_NE(c.out.find(std::string(req.id) + " "), std::string::npos) << req.id;
+  }
+  size_t lines = 0;
+  for (char ch : c.out) lines += ch == '\n';
+  EXPECT_EQ(lines, catalogue().size());
+}
+
+TEST(ParityBinary, MarkdownCatalogueIsCommitted) {
+  Cli c = exec(kParity + " list --markdown");
+  ASSERT_EQ(c.status, 0);
+  std::ifstream in("docs/catalogue.md");
+  std::string committed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(c.out, committed) << "regenerate: parity list --markdown > docs/catalogue.md";
+  for (const Requirement& req : catalogue()) EXPECT_NE(committed.find("| " + std::string(req.id) + " |"), std::string::npos);
+}
+
+TEST(ParityBinary, ExitStatuses) {
+  EXPECT_EQ(exec(kParity).status, 2);
+  EXPECT_EQ(exec(kParity + " run --target parity-no-such-command-xyz --seed 1").status, 3);
+  EXPECT_EQ(exec(kParity + " run --target reference --seed 1 --shard 0/2").status, 2);
+  EXPECT_EQ(exec(kParity + " --help").status, 0);
+  // `reference` resolves from the build tree (../../targets/reference/ of the binary).
+  Cli t = exec(kParity + " targets");
+  EXPECT_EQ(t.status, 0);
+  EXPECT_NE(t.out.find("targets/reference/parity-target-reference"), std::string::npos) << t.out;
+}
+
+}  // namespace
+}  // namespace parity::harness
