@@ -24,6 +24,7 @@ struct Call {
   std::string name;
   std::optional<harness::Violation> violation;
   bool unsupported = false;
+  std::string unsupported_detail;  // the target's own explanation, shown as evidence
 
   // run returns the response body, or nullopt when refused (refusal_out_ gets it).
   std::optional<Json> run(const Json& fields, harness::Refusal* refusal_out_ = nullptr) {
@@ -33,7 +34,10 @@ struct Call {
       return std::nullopt;
     }
     if (r.refused()) {
-      if (r.refusal().code == ptp::ErrorCode::unsupported) unsupported = true;
+      if (r.refusal().code == ptp::ErrorCode::unsupported) {
+        unsupported = true;
+        unsupported_detail = r.refusal().detail;
+      }
       if (refusal_out_ != nullptr) *refusal_out_ = r.refusal();
       return std::nullopt;
     }
@@ -268,7 +272,7 @@ CheckOutcome run_file(CheckContext& ctx, const KatFile& file) {
         // Refusing one input as unsupported is a failure of that vector; refusing
         // every input means the primitive is missing (judged below).
         ++unsupported;
-        p = "refused as unsupported";
+        p = "refused as unsupported" + (call.unsupported_detail.empty() ? "" : ": " + call.unsupported_detail);
       }
       if (p) {
         std::string flags;
