@@ -3,7 +3,10 @@
 
 #include <benchmark/benchmark.h>
 
+#include <functional>
 #include <map>
+#include <optional>
+#include <ostream>
 #include <string>
 
 namespace parity::bench {
@@ -14,6 +17,10 @@ void register_ratchet_benchmarks();
 
 // register_primitive_benchmarks registers the BM_Primitive_* baselines (reference/crypto).
 void register_primitive_benchmarks();
+
+// print_media_ratios prints the BM_Media table (bench/media_bench.cc: throughput and ratio
+// to the OpenSSL limit) when those benchmarks ran; time_of gives a run's real ns.
+void print_media_ratios(const std::function<std::optional<double>(const std::string&)>& time_of, std::ostream& out);
 
 // RatioReporter is the console reporter plus, in Finalize, a table of the reference's
 // time over libsignal's and olm's for each kind, with the speed goals marked.

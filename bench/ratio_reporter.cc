@@ -64,6 +64,7 @@ void RatioReporter::Finalize() {
     if (auto it = iteration_ns_.find(name); it != iteration_ns_.end()) return it->second;
     return std::nullopt;
   };
+  print_media_ratios(time_of, GetOutputStream());  // bench/media_bench.cc
   bool any = false;
   for (const Goal& g : kGoals) any = any || time_of(std::string("BM_") + g.kind + "/reference").has_value();
   if (!any) return;  // a filter left out the ratchet benchmarks

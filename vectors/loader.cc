@@ -68,6 +68,16 @@ constexpr FieldSpec kX3dhTest[] = {
     {"chain", FT::hex, true},
 };
 
+// media: attachments (vectors/media). A valid vector gives its plaintext as `plaintext`,
+// or as `pattern` repeated `repeat` times (large files), and `encrypted` unless it is too
+// large to store (then file_enc_sha256 pins it); an invalid one gives `encrypted` and the
+// reference's typed `error`.
+constexpr FieldSpec kMediaTest[] = {
+    {"media_type", FT::string, true},  {"media_key", FT::hex, true},  {"plaintext", FT::hex, false},
+    {"pattern", FT::hex, false},       {"repeat", FT::integer, false}, {"encrypted", FT::hex, false},
+    {"file_sha256", FT::hex, false},   {"file_enc_sha256", FT::hex, true}, {"error", FT::string, false},
+};
+
 constexpr Schema kSchemas[] = {
     {"x25519", kCurveGroup, kX25519Test},
     {"x25519_public", kCurveGroup, kX25519PublicTest},
@@ -82,6 +92,7 @@ constexpr Schema kSchemas[] = {
     {"message_keys", kVersionGroup, kMessageKeysTest},
     {"kdf_rk", kVersionGroup, kKdfRkTest},
     {"x3dh", kVersionGroup, kX3dhTest},
+    {"media", {}, kMediaTest},
 };
 
 // The keys every file, group and test has besides its kind's fields.

@@ -4,14 +4,18 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <map>
 
 #include <CLI/CLI.hpp>
 
 #include "harness/cli/doctor.h"
 #include "harness/cli/listing.h"
+#include "harness/cli/media_cmd.h"
 #include "harness/cli/replay.h"
+#include "harness/cli/report_cmd.h"
 #include "harness/cli/resolve.h"
+#include "harness/cli/stanza_cmd.h"
 #include "harness/runner/junit.h"
 #include "harness/runner/runner.h"
 #include "harness/runner/seeds.h"
@@ -69,6 +73,8 @@ struct RunArgs {
   bool strict = false;
   std::string json;
   std::string junit;
+  std::string report;   // --report FILE.html
+  std::string summary;  // --summary FILE.md
   std::string vectors;
   int cases = 0;
   int timeout_ms = 10000;
@@ -172,6 +178,11 @@ int do_run(const RunArgs& a, const CliEnv& env) {
   config.vectors_dir = a.vectors.empty() ? default_vectors_dir(env.exe_dir) : a.vectors;
   config.waivers = &waivers;
   if (!a.json.empty()) config.paths = derive_result_paths(a.json);
+  // A report is rendered from the results files (transcripts included), so --report
+  // without --json keeps them beside the report.
+  if (a.json.empty() && (!a.report.empty() || !a.summary.empty())) {
+    config.paths = derive_result_paths(report_results_path(a.report.empty() ? a.summary : a.report));
+  }
   config.parity_version = PARITY_VERSION;
   config.interrupted = &g_interrupted;
 
@@ -216,6 +227,12 @@ int do_run(const RunArgs& a, const CliEnv& env) {
   if (!a.junit.empty()) {
     if (Status st = write_junit(a.junit, outcome.info, outcome.records, config.strictness); !st.ok()) {
       env.err << "parity: " << st.error().detail << "\n";
+      return kExitUsage;
+    }
+  }
+  if (config.paths && (!a.report.empty() || !a.summary.empty())) {
+    // Also after an interrupt: the runner wrote the footer, and the report says INCOMPLETE.
+    if (write_reports(config.paths->document, a.report, a.summary, env) != kExitOk && outcome.exit_status == kExitOk) {
       return kExitUsage;
     }
   }
@@ -302,6 +319,8 @@ int cli_main(int argc, const char* const* argv, const CliEnv& env) {
   run_cmd->add_flag("--strict", run.strict, "SHOULD failures fail the run too");
   run_cmd->add_option("--json", run.json, "Write the results document to FILE (and FILE's .jsonl stream)");
   run_cmd->add_option("--junit", run.junit, "Write JUnit XML to FILE");
+  run_cmd->add_option("--report", run.report, "Write the HTML report to FILE at the end (also when interrupted)");
+  run_cmd->add_option("--summary", run.summary, "Write a Markdown summary (CI step summary) to FILE at the end");
   run_cmd->add_option("--vectors", run.vectors, "The vectors folder (default: installed or source tree)");
   run_cmd->add_option("--cases", run.cases, "Property-test cases per check (default: each check's own)")
       ->check(CLI::Range(1, 100000000));
@@ -333,6 +352,15 @@ int cli_main(int argc, const char* const* argv, const CliEnv& env) {
   replay_cmd->add_option("--timeout-ms", replay.timeout_ms, "Time limit per request (default 10000)")
       ->check(CLI::Range(1, 86400000));
 
+  MediaCommand media_cmd;
+  add_media_command(app, media_cmd);
+
+  ReportCommands report_cmds;
+  add_report_commands(app, report_cmds);
+
+  StanzaCommand stanza_cmd;  // `parity stanza validate` (harness/cli/stanza_cmd.h)
+  add_stanza_command(app, stanza_cmd);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -356,6 +384,9 @@ int cli_main(int argc, const char* const* argv, const CliEnv& env) {
   if (targets_cmd->parsed()) return do_targets(env);
   if (doctor_cmd->parsed()) return do_doctor(doctor, env);
   if (replay_cmd->parsed()) return do_replay(replay_file, replay_check, replay_side, replay, env);
+  if (stanza_cmd.command->parsed()) return run_stanza_command(stanza_cmd, std::cin, env.out, env.err);
+  if (media_cmd.command->parsed()) return run_media_command(media_cmd, env.out, env.err);
+  if (std::optional<int> rc = run_report_commands(report_cmds, env)) return *rc;
   return kExitUsage;
 }
 

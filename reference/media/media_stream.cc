@@ -260,7 +260,7 @@ MediaResult<MediaDecryptor> MediaDecryptor::create(MediaType type, ByteView medi
   std::copy(file_enc_sha256.begin(), file_enc_sha256.end(), impl->expected.begin());
   impl->second_pass = second_pass;
   impl->mac.update(impl->keys.iv);
-  impl->held.reserve(kHoldBytes + kPieceBytes);
+  impl->held.reserve(2 * kHoldBytes);  // a short piece is appended before the excess is MACed
   if (second_pass == SecondPass::recheck) impl->segment_hash = std::make_unique<Sha256Stream>();
   return MediaDecryptor(std::move(impl));
 }

@@ -1,6 +1,8 @@
 #include "targets/reference/reference_adapter.h"
 
 #include "reference/keys/kdf_labels.h"
+#include "reference/media/media.h"
+#include "reference/stanza/stanza.h"
 #include "reference/wire/public_key.h"
 #include "targets/reference/primitives.h"
 
@@ -45,7 +47,7 @@ HelloInfo ReferenceAdapter::hello() const {
   h.implementation = "parity-reference";
   h.version = mutant_ == signal::Mutant::none ? "0.1.0" : "0.1.0+mutant." + std::string(signal::to_string(mutant_));
   h.protocol = "signal-v3";
-  h.capabilities = {"export", "import", "deterministic", "inject", "primitives"};
+  h.capabilities = {"export", "import", "deterministic", "inject", "primitives", "media", "stanza"};
   h.limits = {{"max_skip", signal::kMaxSkip},
               {"max_skipped_keys", signal::kMaxMessageKeys},
               {"max_receiver_chains", signal::kMaxReceiverChains}};
@@ -62,6 +64,10 @@ Reply ReferenceAdapter::handle(const std::string& op, const Json& r) {
   if (op == "export") return export_party(r);
   if (op == "import") return import_party(r);
   if (op == "primitive") return reference_primitive(r);
+  if (op == "media_encrypt") return media_encrypt(r);
+  if (op == "media_decrypt") return media_decrypt(r);
+  if (op == "wrap") return stanza_wrap(r);
+  if (op == "unwrap") return stanza_unwrap(r);
   return fail(ErrorCode::unsupported, "unknown op " + op);
 }
 
@@ -190,6 +196,99 @@ Reply ReferenceAdapter::import_party(const Json& r) {
   d->set_mutant(mutant_);
   parties_.emplace(name, std::move(d).value());
   return Json::object();
+}
+
+Reply ReferenceAdapter::media_encrypt(const Json& r) {
+  PTP_TRY(type_name, get_string(r, "media_type"));
+  auto type = media::parse_media_type(type_name);
+  if (!type) return fail(ErrorCode::bad_request, "media_type must be image, video, audio or document");
+  PTP_TRY(plaintext, get_hex(r, "plaintext"));
+  PTP_TRY(key, optional_key(r, "media_key"));
+  // Without media_key, a fresh key from the run's generator (seeded after reset with a seed).
+  auto e = key ? media::encrypt_media(*type, plaintext, *key) : media::encrypt_media(*type, plaintext, *rng_);
+  if (!e) return fail_from(media::to_error(e.error()));
+  return Json{{"media_key", to_hex(e->media_key)},
+              {"encrypted", to_hex(e->encrypted)},
+              {"file_sha256", to_hex(e->file_sha256)},
+              {"file_enc_sha256", to_hex(e->file_enc_sha256)}};
+}
+
+Reply ReferenceAdapter::media_decrypt(const Json& r) {
+  PTP_TRY(type_name, get_string(r, "media_type"));
+  auto type = media::parse_media_type(type_name);
+  if (!type) return fail(ErrorCode::bad_request, "media_type must be image, video, audio or document");
+  PTP_TRY(key, get_hex32(r, "media_key"));
+  PTP_TRY(encrypted, get_hex(r, "encrypted"));
+  PTP_TRY(hash, get_hex32(r, "file_enc_sha256"));
+  auto pt = media::decrypt_media(*type, key, encrypted, hash);
+  if (!pt) return fail_from(media::to_error(pt.error()));
+  return Json{{"plaintext", to_hex(*pt)}};
+}
+
+namespace {
+
+std::string describe(const stanza::StanzaError& e) {
+  return "stanza: " + std::string(stanza::to_string(e.code)) + " at byte " + std::to_string(e.offset) + ": " + e.message;
+}
+
+}  // namespace
+
+Reply ReferenceAdapter::stanza_wrap(const Json& r) {
+  PTP_TRY(d, party(r));
+  (void)d;  // the sender must exist; the stanza itself names JIDs, not parties
+  PTP_TRY(peer, get_party(r, "peer"));
+  (void)peer;
+  PTP_TRY(ciphertext, get_hex(r, "ciphertext"));
+  PTP_TRY(kind, get_string(r, "kind"));
+  PTP_TRY(id, get_string(r, "id"));
+  PTP_TRY(to, get_string(r, "to"));
+  PTP_TRY(from, get_string(r, "from"));
+  if (kind != "prekey" && kind != "message") return fail(ErrorCode::bad_request, "kind must be prekey or message");
+  stanza::Message m;
+  m.id = std::move(id);
+  m.to = std::move(to);
+  m.from = std::move(from);
+  m.payload = stanza::Enc{kind == "prekey" ? stanza::EncType::pkmsg : stanza::EncType::msg, std::nullopt,
+                          std::move(ciphertext)};
+  auto text = stanza::write(m);
+  if (!text.ok()) {
+    const bool too_big = text.error().code == stanza::StanzaErrc::payload_too_large ||
+                         text.error().code == stanza::StanzaErrc::too_large;
+    return fail(too_big ? ErrorCode::limit_exceeded : ErrorCode::bad_request, describe(text.error()));
+  }
+  return Json{{"stanza", std::move(text).value()}};
+}
+
+Reply ReferenceAdapter::stanza_unwrap(const Json& r) {
+  PTP_TRY(d, party(r));
+  (void)d;
+  // stanza_hex (this project's PTP extension) carries bytes no JSON string can: invalid UTF-8.
+  std::string bytes;
+  if (optional_field(r, "stanza_hex")) {
+    PTP_TRY(raw, get_hex(r, "stanza_hex"));
+    bytes.assign(raw.begin(), raw.end());
+  } else {
+    PTP_TRY(text, get_string(r, "stanza"));
+    bytes = std::move(text);
+  }
+  auto m = stanza::parse_message(bytes);
+  if (!m.ok()) return fail(ErrorCode::invalid_message, describe(m.error()));
+  // A fan-out message yields its first participant's enc, or the one for `jid` when given.
+  const stanza::Enc* enc = std::get_if<stanza::Enc>(&m->payload);
+  if (enc == nullptr) {
+    const auto& list = std::get<std::vector<stanza::Participant>>(m->payload);
+    enc = &list.front().enc;
+    if (optional_field(r, "jid")) {
+      PTP_TRY(jid, get_string(r, "jid"));
+      enc = nullptr;
+      for (const stanza::Participant& p : list) {
+        if (p.jid == jid) enc = &p.enc;
+      }
+      if (enc == nullptr) return fail(ErrorCode::bad_request, "no participant " + jid);
+    }
+  }
+  const char* kind = enc->type == stanza::EncType::pkmsg ? "prekey" : enc->type == stanza::EncType::msg ? "message" : "skmsg";
+  return Json{{"ciphertext", to_hex(enc->ciphertext)}, {"kind", kind}, {"id", m->id}, {"to", m->to}, {"from", m->from}};
 }
 
 #undef PTP_TRY

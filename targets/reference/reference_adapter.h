@@ -25,6 +25,12 @@ class ReferenceAdapter final : public Adapter {
   Reply decrypt(const Json& r);
   Reply export_party(const Json& r);
   Reply import_party(const Json& r);
+  // media_encrypt and media_decrypt are the `media` capability (reference/media).
+  Reply media_encrypt(const Json& r);
+  Reply media_decrypt(const Json& r);
+  // stanza_wrap and stanza_unwrap are the `stanza` capability (reference/stanza).
+  Reply stanza_wrap(const Json& r);
+  Reply stanza_unwrap(const Json& r);
   Result<signal::Device*> party(const Json& r, const char* field = "party");
   // rng_for is the generator a party draws from: the run's, or under the
   // weak-randomness mutant one that starts alike for every party.

@@ -21,6 +21,7 @@
 #include "reference/keys/message_keys.h"
 #include "reference/keys/root_key.h"
 #include "vectors/loader.h"
+#include "tests/media/media_vector_runner.h"  // the "media" kind (vectors/media)
 
 namespace parity {
 namespace {
@@ -354,6 +355,7 @@ const VectorCase kCases[] = {
     {"vectors/signal/message_keys.json", "message_keys", run_message_keys},
     {"vectors/signal/kdf_rk.json", "kdf_rk", run_kdf_rk},
     {"vectors/signal/session.json", "x3dh", run_x3dh},
+    {"vectors/media/media.json", "media", media_test::run_media_vectors},
 };
 
 // PrintTo names a case by its file in test names and messages.
