@@ -18,13 +18,15 @@ Op<T> forward_failure(const Op<U>& op) {
   return op.refusal();
 }
 
-// PARITY_TRY is PARITY_STEP for helpers that return an Op: a failure is passed up.
-#define PARITY_TRY(decl, expr)                                                       \
-  auto PARITY_CONCAT_(try_, __LINE__) = (expr);                                      \
-  if (!PARITY_CONCAT_(try_, __LINE__).ok()) return ::parity::suites::forward_failure_of(PARITY_CONCAT_(try_, __LINE__)); \
+// PARITY_PASS is PARITY_STEP for helpers that return an Op: a failure is passed up
+// to the caller as is.
+#define PARITY_PASS(decl, expr)                                                  \
+  auto PARITY_CONCAT_(try_, __LINE__) = (expr);                                  \
+  if (!PARITY_CONCAT_(try_, __LINE__).ok())                                      \
+    return ::parity::suites::forward_failure_of(PARITY_CONCAT_(try_, __LINE__)); \
   decl = std::move(PARITY_CONCAT_(try_, __LINE__).value())
 
-// FailureOf converts to any Op<T>: PARITY_TRY returns it without naming T.
+// FailureOf converts to any Op<T>: PARITY_PASS returns it without naming T.
 template <class U>
 struct FailureOf {
   const Op<U>& op;
@@ -62,6 +64,8 @@ inline Op<bool> read_by(Conversation& c, const Sent& m, const std::string& party
 }
 
 // label_of names a process in observations ("target", "baseline").
-inline std::string label_of(int world) { return world == 0 ? "target" : "baseline"; }
+inline std::string label_of(int world) {
+  return world == 0 ? "target" : "baseline";
+}
 
 }  // namespace parity::suites

@@ -23,7 +23,7 @@ void PropertyRun::keep_failing_exchange() {
 void check_that(PropertyRun& run, bool ok, const std::string& what) {
   if (ok) return;
   run.keep_failing_exchange();
-  RC_FAIL(what);
+  fail_case(what);
 }
 
 CheckOutcome run_property(CheckContext& ctx, PropertyRun& run, const std::string& what,
@@ -37,7 +37,7 @@ CheckOutcome run_property(CheckContext& ctx, PropertyRun& run, const std::string
   params.maxDiscardRatio = 20;
   auto wrapped = [&] {
     // Once a violation happened, every further case fails at once: the target is dead.
-    if (run.violation) RC_FAIL("stopped after a protocol violation");
+    if (run.violation) fail_case("stopped after a protocol violation");
     run.begin_case();
     property();
   };

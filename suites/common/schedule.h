@@ -5,9 +5,6 @@
 // use it. Header-only, so suites/common's library is unchanged.
 #pragma once
 
-#include <rapidcheck.h>
-#include <rapidcheck/state.h>
-
 #include <algorithm>
 #include <deque>
 #include <optional>
@@ -15,15 +12,18 @@
 #include <string>
 #include <vector>
 
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
 namespace parity::suites::schedule {
 
 // Model is what the attacker and the network have done so far, as message numbers.
 struct Model {
-  std::vector<int> from;         // sender of message n: 0 initiator, 1 responder
-  std::deque<int> queue;         // messages in flight, oldest first: Deliver takes the front
-  std::vector<bool> delivered;   // delivered (as far as the model knows)
-  std::vector<bool> fed;         // given to the attacker's clone (or not to be given)
-  std::optional<int> victim;     // the party compromised last
+  std::vector<int> from;        // sender of message n: 0 initiator, 1 responder
+  std::deque<int> queue;        // messages in flight, oldest first: Deliver takes the front
+  std::vector<bool> delivered;  // delivered (as far as the model knows)
+  std::vector<bool> fed;        // given to the attacker's clone (or not to be given)
+  std::optional<int> victim;    // the party compromised last
   int compromises = 0;
   int max_compromises = 1;
 
@@ -34,7 +34,9 @@ struct Model {
 };
 
 // party_name names a party in show() lines, as Conversation names them by default.
-inline const char* party_name(int party) { return party == 0 ? "alice" : "bob"; }
+inline const char* party_name(int party) {
+  return party == 0 ? "alice" : "bob";
+}
 
 // Send: a party encrypts a new message; it goes in flight.
 template <class Sut>

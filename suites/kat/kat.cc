@@ -156,7 +156,7 @@ Probe aes(Call& c, const Vector& t, const std::string& mode, bool gcm) {
     const Bytes& tag = t.fields.hex("tag");
     ct.insert(ct.end(), tag.begin(), tag.end());
   }
-  Call dec{c.target, "aes256_" + mode + "_decrypt", std::nullopt, false};
+  Call dec{c.target, "aes256_" + mode + "_decrypt", std::nullopt, false, {}};
   Json d = base;
   d["data"] = hex(ct);
   auto decrypted = dec.run(d);
@@ -257,7 +257,7 @@ CheckOutcome run_file(CheckContext& ctx, const KatFile& file) {
   // AES checks call encrypt and decrypt; the others call the primitive itself.
   std::string name = file.primitive;
   if (name == "aes256_cbc" || name == "aes256_gcm") name += "_encrypt";
-  Call call{ctx.target, name, std::nullopt, false};
+  Call call{ctx.target, name, std::nullopt, false, {}};
   size_t run = 0;
   size_t unsupported = 0;
   std::vector<std::string> failures;
