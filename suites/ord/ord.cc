@@ -1,0 +1,701 @@
+#include "suites/ord/ord.h"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include <rapidcheck/state.h>
+
+#include "suites/common/conversation.h"
+#include "suites/common/property.h"
+#include "suites/common/sides.h"
+
+namespace parity::suites {
+
+namespace {
+
+using harness::CiphertextResult;
+using harness::Figure;
+
+// ---------------------------------------------------------------------------------
+// The delivery model shared by ORD-1 and ORD-4: what was sent, what is in flight, and
+// which deliveries the target's declared bounds promise to decrypt.
+// ---------------------------------------------------------------------------------
+
+// OrdMsg is one sent message as the model sees it.
+struct OrdMsg {
+  int from = 0;       // 0: A (the initiator), 1: B
+  int chain = 0;      // label of the sender's sending chain
+  uint32_t counter = 0;  // position in that chain
+};
+
+// OrdModel is the state RapidCheck's commands act on. Chain labels follow the Double
+// Ratchet: a party starts a new sending chain after it receives a chain it had not
+// seen (in Signal at that moment, in Olm at its next encrypt; the same for the model).
+struct OrdModel {
+  bool two_way = false;     // ORD-4: B sends too, so ratchet steps happen
+  bool allow_drop = false;  // ORD-4: messages can be lost
+  size_t cap = 30;          // most messages sent per case
+  uint64_t max_skip = kBaselineMaxSkip;
+  uint64_t max_keys = kBaselineMaxSkippedKeys;
+  uint64_t max_chains = kBaselineMaxReceiverChains;
+
+  std::vector<OrdMsg> sent;
+  std::vector<int> in_flight;  // sent, neither delivered nor dropped
+  std::vector<int> delivered;
+  int send_chain[2] = {0, 1000};
+  uint32_t next_counter[2] = {0, 0};
+  int chains_made[2] = {0, 0};
+  bool can_send[2] = {true, false};  // B needs a session first
+  std::vector<int> seen[2];          // per receiver: the peer's chains, in order of first receipt
+  std::map<int, uint32_t> next_expected[2];
+
+  // promised tells whether the declared bounds promise that message `id`, delivered
+  // now, decrypts: its chain is among the newest max_receiver_chains the receiver has
+  // seen (or new), it is at most max_skip ahead, and a skipped key for it is among the
+  // newest max_skipped_keys of its chain.
+  bool promised(int id) const {
+    const OrdMsg& m = sent[static_cast<size_t>(id)];
+    const int r = 1 - m.from;
+    const auto& s = seen[r];
+    auto it = std::find(s.begin(), s.end(), m.chain);
+    if (it == s.end()) return m.counter <= max_skip;
+    const auto age = static_cast<uint64_t>(s.end() - it - 1);
+    if (age >= max_chains) return false;
+    const uint32_t ne = next_expected[r].at(m.chain);
+    if (m.counter >= ne) return m.counter - ne <= max_skip;
+    uint64_t newer_skipped = 0;
+    for (size_t i = 0; i < sent.size(); ++i) {
+      const OrdMsg& x = sent[i];
+      if (x.from == m.from && x.chain == m.chain && x.counter > m.counter && x.counter < ne &&
+          std::find(delivered.begin(), delivered.end(), static_cast<int>(i)) == delivered.end()) {
+        ++newer_skipped;
+      }
+    }
+    return newer_skipped < max_keys;
+  }
+  bool in_flight_has(int id) const { return std::find(in_flight.begin(), in_flight.end(), id) != in_flight.end(); }
+  bool was_delivered(int id) const { return std::find(delivered.begin(), delivered.end(), id) != delivered.end(); }
+};
+
+// OrdSut is the system under test of one case: two fresh parties in one process.
+struct OrdSut {
+  Target* target = nullptr;
+  PropertyRun* run = nullptr;
+  std::string names[2];
+  std::vector<CiphertextResult> ciphertexts;  // by message id
+  int deliveries = 0;
+  int replays = 0;
+};
+
+Bytes ord_plaintext(int id) { return to_bytes("ORD message m" + std::to_string(id)); }
+
+std::string party_letter(int p) { return p == 0 ? "A" : "B"; }
+
+std::string chain_name(int label) {
+  return (label >= 1000 ? "B" : "A") + std::string("'s chain ") + std::to_string(label % 1000);
+}
+
+using OrdCommand = rc::state::Command<OrdModel, OrdSut>;
+
+// Send encrypts a fresh message from one party.
+struct Send final : OrdCommand {
+  int party = 0;
+  explicit Send(const OrdModel& m) { party = m.two_way ? *rc::gen::inRange(0, 2) : 0; }
+  void checkPreconditions(const OrdModel& m) const override {
+    RC_PRE(m.can_send[party]);
+    RC_PRE(m.sent.size() < m.cap);
+  }
+  void apply(OrdModel& m) const override {
+    m.sent.push_back({party, m.send_chain[party], m.next_counter[party]++});
+    m.in_flight.push_back(static_cast<int>(m.sent.size() - 1));
+  }
+  void run(const OrdModel& m, OrdSut& s) const override {
+    const int id = static_cast<int>(m.sent.size());
+    auto c = s.target->encrypt(s.names[party], s.names[1 - party], ord_plaintext(id));
+    s.ciphertexts.push_back(require(*s.run, std::move(c), party_letter(party) + " encrypting m" + std::to_string(id)));
+  }
+  void show(std::ostream& os) const override { os << party_letter(party) << " sends the next message"; }
+};
+
+// Deliver hands an in-flight message to its recipient; the bounds promise it decrypts.
+struct Deliver final : OrdCommand {
+  int id = 0;
+  explicit Deliver(const OrdModel& m) {
+    std::vector<int> ok;
+    for (int i : m.in_flight) {
+      if (m.promised(i)) ok.push_back(i);
+    }
+    RC_PRE(!ok.empty());
+    id = *rc::gen::elementOf(ok);
+  }
+  void checkPreconditions(const OrdModel& m) const override {
+    RC_PRE(m.in_flight_has(id));
+    RC_PRE(m.promised(id));
+  }
+  void apply(OrdModel& m) const override {
+    const OrdMsg msg = m.sent[static_cast<size_t>(id)];
+    const int r = 1 - msg.from;
+    auto& s = m.seen[r];
+    if (std::find(s.begin(), s.end(), msg.chain) == s.end()) {
+      s.push_back(msg.chain);
+      m.next_expected[r][msg.chain] = msg.counter + 1;
+      m.send_chain[r] = r * 1000 + ++m.chains_made[r];
+      m.next_counter[r] = 0;
+      m.can_send[r] = true;
+    } else if (msg.counter >= m.next_expected[r][msg.chain]) {
+      m.next_expected[r][msg.chain] = msg.counter + 1;
+    }
+    m.in_flight.erase(std::find(m.in_flight.begin(), m.in_flight.end(), id));
+    m.delivered.push_back(id);
+  }
+  void run(const OrdModel& m, OrdSut& s) const override {
+    const OrdMsg& msg = m.sent[static_cast<size_t>(id)];
+    const CiphertextResult& c = s.ciphertexts[static_cast<size_t>(id)];
+    auto p = s.target->decrypt(s.names[1 - msg.from], s.names[msg.from], c.ciphertext, c.kind);
+    Bytes got = require(*s.run, std::move(p),
+                        "delivering m" + std::to_string(id) + " (" + chain_name(msg.chain) + ", counter " +
+                            std::to_string(msg.counter) + ", within the declared bounds)");
+    check_that(*s.run, got == ord_plaintext(static_cast<int>(id)), "m" + std::to_string(id) + " decrypted to other bytes");
+    ++s.deliveries;
+  }
+  void show(std::ostream& os) const override { os << "deliver m" << id; }
+};
+
+// Drop loses an in-flight message for ever.
+struct Drop final : OrdCommand {
+  int id = 0;
+  explicit Drop(const OrdModel& m) {
+    RC_PRE(m.allow_drop && !m.in_flight.empty());
+    id = *rc::gen::elementOf(m.in_flight);
+  }
+  void checkPreconditions(const OrdModel& m) const override { RC_PRE(m.allow_drop && m.in_flight_has(id)); }
+  void apply(OrdModel& m) const override { m.in_flight.erase(std::find(m.in_flight.begin(), m.in_flight.end(), id)); }
+  void show(std::ostream& os) const override { os << "drop m" << id << " (lost)"; }
+};
+
+// Replay delivers an already delivered message again: it must be refused.
+struct Replay final : OrdCommand {
+  int id = 0;
+  explicit Replay(const OrdModel& m) {
+    RC_PRE(!m.delivered.empty());
+    id = *rc::gen::elementOf(m.delivered);
+  }
+  void checkPreconditions(const OrdModel& m) const override { RC_PRE(m.was_delivered(id)); }
+  void run(const OrdModel& m, OrdSut& s) const override {
+    const OrdMsg& msg = m.sent[static_cast<size_t>(id)];
+    const CiphertextResult& c = s.ciphertexts[static_cast<size_t>(id)];
+    auto p = s.target->decrypt(s.names[1 - msg.from], s.names[msg.from], c.ciphertext, c.kind);
+    if (p.violated()) (void)require(*s.run, std::move(p), "replaying m" + std::to_string(id));
+    check_that(*s.run, !p.ok(), "replayed m" + std::to_string(id) + " decrypted a second time");
+    ++s.replays;
+  }
+  void show(std::ostream& os) const override { os << "replay m" << id << " (must be refused)"; }
+};
+
+// PropertySide is one process's result of a property check.
+struct PropertySide {
+  CheckOutcome outcome;
+  int cases = 0;
+  int deliveries = 0;
+  int replays = 0;
+};
+
+// run_ord_property runs the ORD-1 (one way) or ORD-4 (both ways, with loss) model on `t`.
+PropertySide run_ord_property(CheckContext& ctx, Target& t, const Bounds& b, bool two_way, const std::string& what) {
+  PropertySide side;
+  PropertyRun run;
+  run.targets = {&t};
+  auto property = [&] {
+    const int n = side.cases++;
+    OrdSut sut;
+    sut.target = &t;
+    sut.run = &run;
+    sut.names[0] = "a" + std::to_string(n);
+    sut.names[1] = "b" + std::to_string(n);
+    (void)require(run, t.create(sut.names[0]), "create " + sut.names[0]);
+    (void)require(run, t.create(sut.names[1]), "create " + sut.names[1]);
+    harness::BundleResult bundle = require(run, t.bundle(sut.names[1]), "bundle of " + sut.names[1]);
+    (void)require(run, t.initiate(sut.names[0], sut.names[1], bundle.bundle), "initiate");
+    OrdModel m;
+    m.two_way = two_way;
+    m.allow_drop = two_way;
+    m.max_skip = b.max_skip;
+    m.max_keys = b.max_skipped_keys;
+    m.max_chains = b.max_receiver_chains;
+    // Olm shares its 40 skipped keys among all chains of a session: the case stays
+    // below every declared key bound, so the model never needs eviction order.
+    m.cap = static_cast<size_t>(std::min<uint64_t>(30, b.max_skipped_keys));
+    if (two_way) {
+      rc::state::check(m, sut, rc::state::gen::execOneOfWithArgs<Send, Send, Deliver, Deliver, Drop, Replay>());
+    } else {
+      rc::state::check(m, sut, rc::state::gen::execOneOfWithArgs<Send, Deliver, Replay>());
+    }
+    side.deliveries += sut.deliveries;
+    side.replays += sut.replays;
+  };
+  PropertyOptions opts;
+  opts.default_cases = 50;
+  opts.max_size = 50;
+  side.outcome = run_property(ctx, run, what, property, opts);
+  return side;
+}
+
+// property_check runs the model on the baseline (which must hold it) and the target.
+CheckOutcome property_check(CheckContext& ctx, bool two_way, const std::string& what) {
+  const Bounds b = bounds_of(ctx.target, ctx.baseline);
+  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
+  // RapidCheck keeps global state: the two processes run one after the other.
+  PropertySide base = run_ord_property(ctx, *ctx.baseline, bb, two_way, what);
+  if (base.outcome.verdict != harness::Verdict::pass) {
+    base.outcome.evidence.reset();
+    return baseline_trouble(std::move(base.outcome));
+  }
+  PropertySide mine = run_ord_property(ctx, ctx.target, b, two_way, what);
+  CheckOutcome o = std::move(mine.outcome);
+  o.observations.insert(o.observations.begin(), b.describe());
+  o.observations.push_back("a message is delivered only while the declared bounds promise it decrypts; every "
+                           "delivery must give its plaintext, every replay a refusal");
+  o.figures.push_back({"random cases run", static_cast<double>(mine.cases), static_cast<double>(base.cases), "cases"});
+  o.figures.push_back({"deliveries checked", static_cast<double>(mine.deliveries), static_cast<double>(base.deliveries),
+                       "messages"});
+  o.figures.push_back({"replays refused", static_cast<double>(mine.replays), static_cast<double>(base.replays),
+                       "messages"});
+  return o;
+}
+
+CheckOutcome ord1_property(CheckContext& ctx) {
+  return property_check(ctx, false, "out-of-order delivery within one chain decrypts every message exactly once");
+}
+
+CheckOutcome ord4_property(CheckContext& ctx) {
+  return property_check(ctx, true, "lost, delayed and reordered messages never break the session for the others");
+}
+
+// ---------------------------------------------------------------------------------
+// ORD-1.at-bound: a jump of exactly max_skip, then the skipped messages.
+// ---------------------------------------------------------------------------------
+
+struct AtBound {
+  std::optional<CheckOutcome> stop;  // a violation or unexpected refusal
+  bool jump_read = false;
+  int skipped_read = 0;
+  int skipped_promised = 0;
+  int replays_refused = 0;
+  int replays = 0;
+  std::string story;
+};
+
+AtBound at_bound(Target& t, const Bounds& b, const Key32& seed) {
+  AtBound out;
+  SeededRng rng(seed);
+  Conversation c(t, "alice", "bob");
+  auto stop = [&](CheckOutcome o) {
+    out.story = c.story(12);
+    o.counterexample = out.story;
+    out.stop = std::move(o);
+    return out;
+  };
+  if (auto e = c.establish(); !e.ok()) {
+    return stop(e.violated() ? CheckOutcome::error(e.violation()) : CheckOutcome::unexpected_refusal("establishing the session", e.refusal()));
+  }
+  const uint64_t jump = b.max_skip;
+  std::vector<Sent> sent;
+  for (uint64_t i = 0; i <= jump; ++i) {
+    auto m = c.send(0);
+    if (!m.ok()) return stop(m.violated() ? CheckOutcome::error(m.violation()) : CheckOutcome::unexpected_refusal("encrypting", m.refusal()));
+    sent.push_back(std::move(*m));
+  }
+  c.note("(" + std::to_string(jump) + " messages held back)");
+  auto last = c.deliver(sent.back());
+  if (last.violated()) return stop(CheckOutcome::error(last.violation()));
+  out.jump_read = last.ok() && *last == sent.back().plaintext;
+  if (!out.jump_read) {
+    out.story = c.story(6);
+    return out;
+  }
+  // The newest min(max_skip, max_skipped_keys) skipped messages are promised.
+  const uint64_t promised = std::min<uint64_t>(jump, b.max_skipped_keys);
+  out.skipped_promised = static_cast<int>(promised);
+  std::vector<size_t> order;
+  for (uint64_t k = 0; k < promised; ++k) order.push_back(static_cast<size_t>(jump - 1 - k));
+  for (size_t i = order.size(); i > 1; --i) {  // Fisher-Yates with the check's generator
+    uint8_t r[4];
+    rng.fill(r);
+    const uint32_t v = (uint32_t{r[0]} << 24) | (uint32_t{r[1]} << 16) | (uint32_t{r[2]} << 8) | r[3];
+    std::swap(order[i - 1], order[v % i]);
+  }
+  std::vector<size_t> read;
+  for (size_t i : order) {
+    auto p = c.deliver(sent[i]);
+    if (p.violated()) return stop(CheckOutcome::error(p.violation()));
+    if (p.ok() && *p == sent[i].plaintext) {
+      ++out.skipped_read;
+      if (read.size() < 5) read.push_back(i);
+    } else if (out.story.empty()) {
+      out.story = c.story(4);
+    }
+  }
+  for (size_t i : read) {
+    auto p = c.deliver(sent[i]);
+    if (p.violated()) return stop(CheckOutcome::error(p.violation()));
+    ++out.replays;
+    if (!p.ok()) ++out.replays_refused;
+    else if (out.story.empty()) out.story = c.story(4);
+  }
+  return out;
+}
+
+CheckOutcome ord1_at_bound(CheckContext& ctx) {
+  const Bounds b = bounds_of(ctx.target, ctx.baseline);
+  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
+  auto [mine, base] = on_both(ctx, [&](Target& t, bool is_base) { return at_bound(t, is_base ? bb : b, ctx.seed); });
+  auto evidence = trimmed_evidence(ctx);
+  if (base.stop) return baseline_trouble(std::move(*base.stop));
+  if (mine.stop) {
+    mine.stop->evidence = std::move(evidence);
+    return std::move(*mine.stop);
+  }
+  CheckOutcome o;
+  o.evidence = std::move(evidence);
+  o.observations.push_back(b.describe());
+  o.figures.push_back({"counter jump decrypted (max_skip ahead)", mine.jump_read ? double(b.max_skip) : 0.0,
+                       base.jump_read ? double(bb.max_skip) : 0.0, "messages"});
+  o.figures.push_back({"skipped messages read after the jump", double(mine.skipped_read), double(base.skipped_read),
+                       "messages"});
+  o.figures.push_back({"replays of them refused", double(mine.replays_refused), double(base.replays_refused), "messages"});
+  if (!mine.jump_read) {
+    o.verdict = harness::Verdict::fail;
+    o.summary = "the message exactly max_skip (" + std::to_string(b.max_skip) +
+                ") ahead of the next expected counter was not decrypted, though the target declares that bound";
+    o.counterexample = mine.story;
+    return o;
+  }
+  if (mine.skipped_read < mine.skipped_promised) {
+    o.verdict = harness::Verdict::fail;
+    o.summary = "after a jump of " + std::to_string(b.max_skip) + ", only " + std::to_string(mine.skipped_read) + " of the " +
+                std::to_string(mine.skipped_promised) +
+                " newest skipped messages (within max_skipped_keys) decrypted, in random order";
+    o.counterexample = mine.story;
+    return o;
+  }
+  if (mine.replays_refused < mine.replays) {
+    o.verdict = harness::Verdict::fail;
+    o.summary = "a skipped message decrypted a second time when replayed";
+    o.counterexample = mine.story;
+    return o;
+  }
+  o.summary = "a jump of exactly max_skip (" + std::to_string(b.max_skip) + ") decrypted, then all " +
+              std::to_string(mine.skipped_read) + " promised skipped messages in random order, each exactly once";
+  return o;
+}
+
+// ---------------------------------------------------------------------------------
+// ORD-2: messages delayed across ratchet steps.
+// ---------------------------------------------------------------------------------
+
+// kMaxEpochProbe is the largest delay probed: beyond the baseline's chains, so that a
+// target keeping more is seen to keep more.
+constexpr int kMaxEpochProbe = static_cast<int>(kBaselineMaxReceiverChains) + 2;
+
+struct EpochSide {
+  std::optional<CheckOutcome> stop;
+  std::vector<bool> works;  // works[d] for d = 1..kMaxEpochProbe (index 0 unused)
+  std::vector<std::string> stories;
+  int largest_contiguous() const {
+    int d = 0;
+    while (d + 1 < static_cast<int>(works.size()) && works[static_cast<size_t>(d + 1)]) ++d;
+    return d;
+  }
+};
+
+// epoch_probe sends a message in A's current chain after another of that chain was
+// delivered (so B knows the chain), holds it through `delay` round trips (each a new
+// receiving chain at B), then delivers it.
+Op<bool> epoch_probe(Target& t, int delay, std::string& story_) {
+  Conversation c(t, "e" + std::to_string(delay) + "a", "e" + std::to_string(delay) + "b");
+  auto fail = [&](auto& op) -> Op<bool> {
+    story_ = c.story(12);
+    if (op.violated()) return op.violation();
+    return op.refusal();
+  };
+  if (auto e = c.establish(); !e.ok()) return fail(e);
+  auto x = c.send(0);
+  if (!x.ok()) return fail(x);
+  auto y = c.send(0);
+  if (!y.ok()) return fail(y);
+  if (auto d = c.deliver(*x); !d.ok()) return fail(d);
+  c.note("#" + std::to_string(y->number) + " is held back");
+  for (int i = 0; i < delay; ++i) {
+    if (auto r = c.round_trip(1); !r.ok()) return fail(r);
+  }
+  auto late = c.deliver(*y);
+  if (late.violated()) return late.violation();
+  story_ = c.story(4 * delay + 8);
+  return late.ok() && *late == y->plaintext;
+}
+
+EpochSide epochs(Target& t) {
+  EpochSide side;
+  side.works.assign(static_cast<size_t>(kMaxEpochProbe + 1), false);
+  side.stories.resize(side.works.size());
+  for (int d = 1; d <= kMaxEpochProbe; ++d) {
+    auto r = epoch_probe(t, d, side.stories[static_cast<size_t>(d)]);
+    if (r.violated()) {
+      side.stop = CheckOutcome::error(r.violation());
+      return side;
+    }
+    if (r.refused()) {
+      side.stop = CheckOutcome::unexpected_refusal("a step of the conversation with " + std::to_string(d) + " round trips",
+                                                   r.refusal());
+      side.stop->counterexample = side.stories[static_cast<size_t>(d)];
+      return side;
+    }
+    side.works[static_cast<size_t>(d)] = *r;
+  }
+  return side;
+}
+
+CheckOutcome ord2_epochs(CheckContext& ctx) {
+  const Bounds b = bounds_of(ctx.target, ctx.baseline);
+  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
+  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return epochs(t); });
+  if (base.stop) return baseline_trouble(std::move(*base.stop));
+  if (mine.stop) return std::move(*mine.stop);
+  const int base_d = base.largest_contiguous();
+  const int mine_d = mine.largest_contiguous();
+  // A target declaring fewer receiver chains than the baseline is held to its own
+  // declaration: the baseline's measured delay less the chains it declares fewer.
+  int required = base_d;
+  std::string held = "the baseline's";
+  if (b.max_receiver_chains < bb.max_receiver_chains) {
+    required = std::max(0, base_d - static_cast<int>(bb.max_receiver_chains - b.max_receiver_chains));
+    held = "its own declaration (max_receiver_chains " + std::to_string(b.max_receiver_chains) + " against the baseline's " +
+           std::to_string(bb.max_receiver_chains) + ")";
+  }
+  CheckOutcome o;
+  o.observations.push_back(b.describe());
+  std::string line = "delays (round trips a message waited, each a new receiving chain): ";
+  for (int d = 1; d <= kMaxEpochProbe; ++d) {
+    line += std::to_string(d) + (mine.works[static_cast<size_t>(d)] ? " read" : " lost") + " (baseline " +
+            (base.works[static_cast<size_t>(d)] ? "read" : "lost") + ")" + (d < kMaxEpochProbe ? ", " : "");
+  }
+  o.observations.push_back(line);
+  const auto shown = [](int d) { return d >= kMaxEpochProbe ? double(kMaxEpochProbe) : double(d); };
+  o.figures.push_back({"largest epoch delay that decrypts", shown(mine_d), shown(base_d), "epochs"});
+  o.figures.push_back({"epoch delay required", double(required), double(base_d), "epochs"});
+  if (mine_d >= kMaxEpochProbe) o.observations.push_back("the target read every probed delay: it keeps at least as many chains as probed");
+  if (mine_d < required) {
+    o.verdict = harness::Verdict::fail;
+    o.summary = "a message delayed by " + std::to_string(mine_d + 1) + " ratchet steps was not decrypted; the target is held to " +
+                std::to_string(required) + " (" + held + ")";
+    o.counterexample = mine.stories[static_cast<size_t>(mine_d + 1)];
+    return o;
+  }
+  o.summary = "messages delayed by up to " + std::to_string(mine_d) + " ratchet steps decrypt (baseline " +
+              std::to_string(base_d) + ", required " + std::to_string(required) + ", held to " + held + ")";
+  return o;
+}
+
+// ORD-2.skipped-chains: skipped messages in several chains at once, each chain within
+// max_skipped_keys and all chains within max_receiver_chains, then delivered late.
+struct SpreadSide {
+  std::optional<CheckOutcome> stop;
+  int promised = 0;
+  int read = 0;
+  std::vector<int> per_epoch;
+  std::string story;
+};
+
+constexpr int kSpreadEpochs = 3;
+
+SpreadSide spread(Target& t, const Bounds& b) {
+  SpreadSide side;
+  Conversation c(t, "alice", "bob");
+  auto stop = [&](auto& op, const std::string& what) {
+    side.stop = op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
+    side.stop->counterexample = c.story(12);
+    return side;
+  };
+  if (auto e = c.establish(); !e.ok()) return stop(e, "establishing the session");
+  const uint64_t k = std::min<uint64_t>(25, b.max_skipped_keys);
+  const int epochs = static_cast<int>(std::min<uint64_t>(kSpreadEpochs, b.max_receiver_chains > 1 ? b.max_receiver_chains - 1 : 1));
+  std::vector<std::vector<Sent>> held(static_cast<size_t>(epochs));
+  for (int e = 0; e < epochs; ++e) {
+    for (uint64_t i = 0; i < k; ++i) {
+      auto m = c.send(0);
+      if (!m.ok()) return stop(m, "encrypting");
+      held[static_cast<size_t>(e)].push_back(std::move(*m));
+    }
+    auto m = c.send(0);
+    if (!m.ok()) return stop(m, "encrypting");
+    if (auto d = c.deliver(*m); !d.ok()) return stop(d, "delivering a message " + std::to_string(k) + " ahead");
+    c.note("(" + std::to_string(k) + " messages of this chain held back)");
+    auto r = c.send(1);
+    if (!r.ok()) return stop(r, "encrypting the answer");
+    if (auto d = c.deliver(*r); !d.ok()) return stop(d, "delivering the answer");
+  }
+  for (const auto& epoch : held) {
+    int read = 0;
+    for (const Sent& m : epoch) {
+      ++side.promised;
+      auto p = c.deliver(m);
+      if (p.violated()) {
+        side.stop = CheckOutcome::error(p.violation());
+        return side;
+      }
+      if (p.ok() && *p == m.plaintext) ++read;
+      else if (side.story.empty()) side.story = c.story(10);
+    }
+    side.per_epoch.push_back(read);
+    side.read += read;
+  }
+  return side;
+}
+
+CheckOutcome ord2_skipped_chains(CheckContext& ctx) {
+  const Bounds b = bounds_of(ctx.target, ctx.baseline);
+  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
+  auto [mine, base] = on_both(ctx, [&](Target& t, bool is_base) { return spread(t, is_base ? bb : b); });
+  if (base.stop) return baseline_trouble(std::move(*base.stop));
+  if (mine.stop) return std::move(*mine.stop);
+  CheckOutcome o;
+  o.observations.push_back(b.describe());
+  std::string per = "read per chain (oldest first):";
+  for (int r : mine.per_epoch) per += " " + std::to_string(r);
+  o.observations.push_back(per + " of " + std::to_string(mine.promised / std::max<int>(1, static_cast<int>(mine.per_epoch.size()))) +
+                           " each");
+  o.figures.push_back({"skipped messages in several chains read late", double(mine.read), double(base.read), "messages"});
+  o.figures.push_back({"promised by the declared bounds", double(mine.promised), double(base.promised), "messages"});
+  if (mine.read < mine.promised) {
+    o.verdict = harness::Verdict::fail;
+    o.summary = "of " + std::to_string(mine.promised) + " skipped messages spread over " +
+                std::to_string(mine.per_epoch.size()) +
+                " chains (each chain within max_skipped_keys, all within max_receiver_chains) only " +
+                std::to_string(mine.read) + " decrypted late: skipped keys are bounded per session, not per chain";
+    o.counterexample = mine.story;
+    return o;
+  }
+  o.summary = "all " + std::to_string(mine.read) + " skipped messages spread over " + std::to_string(mine.per_epoch.size()) +
+              " chains decrypted after the ratchet steps";
+  return o;
+}
+
+// ---------------------------------------------------------------------------------
+// ORD-3: replays are refused.
+// ---------------------------------------------------------------------------------
+
+struct ReplaySide {
+  std::optional<CheckOutcome> stop;
+  int replays = 0;
+  int refused = 0;
+  std::vector<std::string> accepted;  // which replay decrypted
+  std::string story;
+};
+
+ReplaySide replays(Target& t) {
+  ReplaySide side;
+  Conversation c(t, "alice", "bob");
+  auto stop = [&](auto& op, const std::string& what) {
+    side.stop = op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
+    side.stop->counterexample = c.story(12);
+    return side;
+  };
+  auto replay = [&](const Sent& m, const std::string& when) -> bool {
+    c.note("replay of #" + std::to_string(m.number) + " " + when + ":");
+    auto p = c.deliver(m);
+    if (p.violated()) {
+      side.stop = CheckOutcome::error(p.violation());
+      return false;
+    }
+    ++side.replays;
+    if (p.ok()) {
+      side.accepted.push_back("#" + std::to_string(m.number) + " (" + m.c.kind + ") " + when);
+      if (side.story.empty()) side.story = c.story(14);
+    } else {
+      ++side.refused;
+    }
+    return true;
+  };
+  if (auto s = c.start(); !s.ok()) return stop(s, "starting the session");
+  auto p0 = c.send(0);
+  if (!p0.ok()) return stop(p0, "encrypting the first message");
+  if (auto d = c.deliver(*p0); !d.ok()) return stop(d, "delivering the first message");
+  if (!replay(*p0, "immediately (prekey message)")) return side;
+  auto r0 = c.send(1);
+  if (!r0.ok()) return stop(r0, "encrypting the reply");
+  if (auto d = c.deliver(*r0); !d.ok()) return stop(d, "delivering the reply");
+  if (!replay(*r0, "immediately (the responder's first message)")) return side;
+  if (!replay(*p0, "after the responder answered")) return side;
+  auto m1 = c.send(0);
+  if (!m1.ok()) return stop(m1, "encrypting");
+  if (auto d = c.deliver(*m1); !d.ok()) return stop(d, "delivering");
+  if (!replay(*m1, "immediately (normal message)")) return side;
+  auto m2 = c.send(0);
+  auto m3 = c.send(0);
+  auto m4 = c.send(0);
+  if (!m2.ok() || !m3.ok() || !m4.ok()) return stop(!m2.ok() ? m2 : !m3.ok() ? m3 : m4, "encrypting");
+  if (auto d = c.deliver(*m4); !d.ok()) return stop(d, "delivering out of order");
+  if (auto d = c.deliver(*m2); !d.ok()) return stop(d, "delivering a skipped message");
+  if (!replay(*m2, "immediately (read out of order, from a skipped key)")) return side;
+  if (!replay(*m4, "later in the chain")) return side;
+  if (!replay(*m1, "later in the chain")) return side;
+  for (int i = 0; i < 2; ++i) {
+    if (auto r = c.round_trip(1); !r.ok()) return stop(r, "a round trip");
+  }
+  if (!replay(*m1, "after two ratchet steps")) return side;
+  if (!replay(*m2, "after two ratchet steps")) return side;
+  if (!replay(*m4, "after two ratchet steps")) return side;
+  if (!replay(*r0, "after two ratchet steps")) return side;
+  if (!replay(*p0, "after two ratchet steps (prekey message)")) return side;
+  if (auto d = c.deliver(*m3); !d.ok()) return stop(d, "delivering the last skipped message after the ratchet steps");
+  if (!replay(*m3, "after its late delivery")) return side;
+  // The refusals left the session intact.
+  if (auto r = c.round_trip(0); !r.ok()) return stop(r, "a round trip after the replays");
+  return side;
+}
+
+CheckOutcome ord3_replay(CheckContext& ctx) {
+  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return replays(t); });
+  if (base.stop) return baseline_trouble(std::move(*base.stop));
+  if (mine.stop) return std::move(*mine.stop);
+  CheckOutcome o;
+  o.figures.push_back({"replays refused", double(mine.refused), double(base.refused), "messages"});
+  o.figures.push_back({"replays decrypted", double(mine.accepted.size()), double(base.accepted.size()), "messages"});
+  if (!base.accepted.empty()) return baseline_trouble(CheckOutcome::fail("the baseline decrypted a replay"));
+  if (!mine.accepted.empty()) {
+    o.verdict = harness::Verdict::fail;
+    o.summary = std::to_string(mine.accepted.size()) + " of " + std::to_string(mine.replays) +
+                " replayed ciphertexts decrypted a second time";
+    for (const std::string& a : mine.accepted) o.observations.push_back("decrypted again: " + a);
+    o.counterexample = mine.story;
+    return o;
+  }
+  o.summary = "all " + std::to_string(mine.replays) +
+              " replays (prekey and normal messages; immediately, later in the chain, after ratchet steps) were refused "
+              "and the session went on";
+  return o;
+}
+
+}  // namespace
+
+void register_ord_checks(harness::Registry& registry) {
+  registry.add({"ORD-1.property", "ORD-1",
+                "random out-of-order delivery within a chain (RapidCheck, stateful) decrypts each message exactly once",
+                {}, true, ord1_property});
+  registry.add({"ORD-1.at-bound", "ORD-1",
+                "a jump of exactly the declared max_skip decrypts, then every promised skipped message once", {}, true,
+                ord1_at_bound});
+  registry.add({"ORD-2.epochs", "ORD-2", "messages delayed across ratchet steps decrypt as far back as the baseline's",
+                {}, true, ord2_epochs});
+  registry.add({"ORD-2.skipped-chains", "ORD-2",
+                "skipped messages of several chains, each within max_skipped_keys, decrypt after the ratchet steps", {}, true,
+                ord2_skipped_chains});
+  registry.add({"ORD-3.replay", "ORD-3", "replayed prekey and normal messages are refused, now, later and after ratchet steps",
+                {}, true, ord3_replay});
+  registry.add({"ORD-4.property", "ORD-4",
+                "random loss, delay and reordering both ways (RapidCheck, stateful) never break the session", {}, true,
+                ord4_property});
+}
+
+}  // namespace parity::suites
