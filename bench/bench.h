@@ -22,6 +22,10 @@ void register_primitive_benchmarks();
 // to the OpenSSL limit) when those benchmarks ran; time_of gives a run's real ns.
 void print_media_ratios(const std::function<std::optional<double>(const std::string&)>& time_of, std::ostream& out);
 
+// print_stanza_ratios prints the BM_Stanza table (bench/stanza_bench.cc: typed parse
+// against raw pugixml and expat, with the goals) when those benchmarks ran.
+void print_stanza_ratios(const std::function<std::optional<double>(const std::string&)>& time_of, std::ostream& out);
+
 // RatioReporter is the console reporter plus, in Finalize, a table of the reference's
 // time over libsignal's and olm's for each kind, with the speed goals marked.
 class RatioReporter : public benchmark::ConsoleReporter {

@@ -13,6 +13,9 @@ packages=(
   clang libclang-rt-14-dev clang-format clang-tidy
   openssl
 )
+# chromium: the report tests (tests/report, ctest -L report) open the HTML report in
+# headless Chromium. scripts/test.sh, which CI runs, sets PARITY_WITH_BROWSER=1, and so
+# does the report test itself when it finds chromium missing.
 if [[ "${PARITY_WITH_BROWSER:-0}" == 1 ]]; then
   packages+=(chromium)
 fi

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # main.sh: the main job. Installs the dependencies, builds, and runs what Parity is for:
-# today the libsignal-protocol-c interoperability tests and the benchmarks of the Signal
-# baseline; later `parity run --target reference --report out/report.html` (only
-# main_job below changes then). Outputs go to out/ (PARITY_OUT), printed at the end.
+# the compliance run of the Signal reference (`parity run --target reference`), which
+# writes the HTML report, the results and JUnit. Exits 0 when no MUST requirement
+# fails (the reference must pass), 1 when one does. Outputs go to out/ (PARITY_OUT),
+# printed at the end.
 # Usage: ./scripts/main.sh        (root or sudo, Debian 12)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -12,22 +13,26 @@ install_deps
 build_preset dev
 build_preset bench --target parity-bench
 
-# main_job runs the job proper and lists what it wrote.
+# main_job runs the job proper and lists what it wrote. Its status is the run's: 0 when
+# the reference passes every MUST requirement, 1 when one fails (the report is written
+# either way), 2/3 for a usage error or a target that does not start.
 main_job() {
-  step "interoperability with libsignal-protocol-c (ctest -L interop)"
-  timed ctest --preset dev -L interop --no-tests=error \
-    --output-junit "$PARITY_OUT/interop.junit.xml" | tee "$PARITY_OUT/interop.log"
+  local rc=0
+  step "compliance run against the reference (parity run --report)"
+  timed build/dev/harness/cli/parity run --target reference --report "$PARITY_OUT/report.html" \
+    --json "$PARITY_OUT/results.json" --junit "$PARITY_OUT/results.junit.xml" \
+    --summary "$PARITY_OUT/summary.md" || rc=$?
 
-  step "benchmarks (parity-bench, reference beside its peers)"
-  timed build/bench/bench/parity-bench --benchmark_min_time="${PARITY_BENCH_MIN_TIME:-0.2}" \
-    --benchmark_out="$PARITY_OUT/bench.json" --benchmark_out_format=json | tee "$PARITY_OUT/bench.txt"
-
-  OUTPUTS=("$PARITY_OUT/interop.log" "$PARITY_OUT/interop.junit.xml" "$PARITY_OUT/bench.txt" "$PARITY_OUT/bench.json")
+  OUTPUTS=("$PARITY_OUT/report.html" "$PARITY_OUT/summary.md" "$PARITY_OUT/results.json"
+    "$PARITY_OUT/results.jsonl" "$PARITY_OUT/results.transcripts.jsonl" "$PARITY_OUT/results.junit.xml")
+  return $rc
 }
 
-main_job
+status=0
+main_job || status=$?
 
 step "outputs"
 for f in "${OUTPUTS[@]}"; do
   printf '  %s\n' "$f"
 done
+exit $status

@@ -12,6 +12,8 @@ FUZZ_SECONDS="${PARITY_FUZZ_SECONDS:-30}"
 mkdir -p "$PARITY_OUT"
 failures=()
 
+# The report tests (ctest -L report) open the HTML report in headless Chromium.
+export PARITY_WITH_BROWSER=1
 install_deps
 
 build_preset dev

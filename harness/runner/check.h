@@ -28,6 +28,18 @@ struct Figure {
   std::string unit;
 };
 
+// Series is a measurement taken repeatedly over the course of a check, shown in the
+// report as a line chart of the target beside the baseline (e.g. PCS: messages readable
+// by the attacker's clone per round trip after compromise). target[i] and baseline[i]
+// are the values at step i + 1 of x_label; the two may differ in length.
+struct Series {
+  std::string name;
+  std::string unit;
+  std::string x_label;  // what a step is, e.g. "round trip after compromise"
+  std::vector<double> target;
+  std::vector<double> baseline;
+};
+
 // CheckOutcome is what a check returns.
 struct CheckOutcome {
   Verdict verdict = Verdict::pass;
@@ -38,9 +50,12 @@ struct CheckOutcome {
   // evidence, when set, replaces the check's whole exchange as its transcript: a
   // property test keeps only the minimal counterexample's exchange.
   std::optional<Transcript> evidence;
+  // series are optional measurements over time (last, so positional initializers of the
+  // fields above keep their meaning).
+  std::vector<Series> series;
 
-  static CheckOutcome pass(std::string summary) { return {Verdict::pass, std::move(summary), {}, {}, {}, {}}; }
-  static CheckOutcome fail(std::string summary) { return {Verdict::fail, std::move(summary), {}, {}, {}, {}}; }
+  static CheckOutcome pass(std::string summary) { return {Verdict::pass, std::move(summary), {}, {}, {}, {}, {}}; }
+  static CheckOutcome fail(std::string summary) { return {Verdict::fail, std::move(summary), {}, {}, {}, {}, {}}; }
   // error turns a protocol violation into the check's verdict.
   static CheckOutcome error(const Violation& v);
   // unexpected_refusal fails a check when an operation that should work was refused.

@@ -38,6 +38,9 @@ json RunInfo::to_json() const {
       {"strict", strictness == Strictness::strict},
       {"started_at", started_at},
       {"host", host},
+      {"target_executable", string_or_null(target_executable)},
+      {"target_sha256", string_or_null(target_sha256)},
+      {"vectors_sha256", string_or_null(vectors_sha256)},
   };
 }
 
@@ -53,7 +56,7 @@ json ResultRecord::to_json() const {
   if (transcript_index && !transcript_file.empty()) {
     transcript_ref = json{{"file", transcript_file}, {"index", *transcript_index}};
   }
-  return json{
+  json out = json{
       {"check", check},
       {"requirement", requirement},
       {"group", group},
@@ -71,6 +74,19 @@ json ResultRecord::to_json() const {
       {"waiver", waiver ? json(*waiver) : json(nullptr)},
       {"replay", string_or_null(replay)},
   };
+  // Optional, so results of checks without series stay as they were.
+  if (!series.empty()) {
+    json list = json::array();
+    for (const Series& s : series) {
+      list.push_back(json{{"name", s.name},
+                          {"unit", s.unit},
+                          {"x_label", s.x_label},
+                          {"target", s.target},
+                          {"baseline", s.baseline}});
+    }
+    out["series"] = std::move(list);
+  }
+  return out;
 }
 
 json Summary::to_json() const {

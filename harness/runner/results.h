@@ -52,6 +52,10 @@ struct RunInfo {
   Strictness strictness = Strictness::normal;
   std::string started_at;  // RFC 3339, UTC
   std::string host;
+  // What exactly was tested (fingerprint.h); empty when unknown, written as null.
+  std::string target_executable;  // the file the target command's first word resolved to
+  std::string target_sha256;      // SHA-256 of that file, 64 hex digits
+  std::string vectors_sha256;     // tree_sha256 of the vectors folder the run used
   nlohmann::json to_json() const;
 };
 
@@ -67,6 +71,7 @@ struct ResultRecord {
   std::string summary;
   std::vector<std::string> observations;
   std::vector<Figure> figures;
+  std::vector<Series> series;  // written only when not empty
   std::string counterexample;
   std::string seed;  // 64 hex digits
   std::string transcript_file;             // empty when no transcript was written

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "harness/runner/fingerprint.h"
 #include "harness/runner/seeds.h"
 
 namespace parity::harness {
@@ -85,6 +86,7 @@ void apply_outcome(ResultRecord& rec, CheckOutcome outcome) {
   rec.summary = std::move(outcome.summary);
   rec.observations = std::move(outcome.observations);
   rec.figures = std::move(outcome.figures);
+  rec.series = std::move(outcome.series);
   rec.counterexample = std::move(outcome.counterexample);
 }
 
@@ -308,6 +310,16 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
   info.strictness = config.strictness;
   info.started_at = now_rfc3339();
   info.host = host_name();
+  // The fingerprints say exactly which program and which vectors this report is about.
+  if (std::optional<std::string> exe = command_executable(config.target_command)) {
+    if (Result<std::string> h = file_sha256(*exe); h.ok()) {
+      info.target_executable = *exe;
+      info.target_sha256 = *h;
+    }
+  }
+  if (!config.vectors_dir.empty()) {
+    if (Result<std::string> h = tree_sha256(config.vectors_dir); h.ok()) info.vectors_sha256 = *h;
+  }
 
   std::unique_ptr<ResultsWriter> writer;
   if (config.paths) {

@@ -240,7 +240,9 @@ Reply ReferenceAdapter::stanza_wrap(const Json& r) {
   (void)peer;
   PTP_TRY(ciphertext, get_hex(r, "ciphertext"));
   PTP_TRY(kind, get_string(r, "kind"));
-  PTP_TRY(id, get_string(r, "id"));
+  // stanza_id, not ptp-1.md's `id`: a request's and a response's `id` is PTP's own
+  // request id, so the stanza's id needs a field of its own (docs/ptp.md, stanza).
+  PTP_TRY(id, get_string(r, "stanza_id"));
   PTP_TRY(to, get_string(r, "to"));
   PTP_TRY(from, get_string(r, "from"));
   if (kind != "prekey" && kind != "message") return fail(ErrorCode::bad_request, "kind must be prekey or message");
@@ -288,7 +290,7 @@ Reply ReferenceAdapter::stanza_unwrap(const Json& r) {
     }
   }
   const char* kind = enc->type == stanza::EncType::pkmsg ? "prekey" : enc->type == stanza::EncType::msg ? "message" : "skmsg";
-  return Json{{"ciphertext", to_hex(enc->ciphertext)}, {"kind", kind}, {"id", m->id}, {"to", m->to}, {"from", m->from}};
+  return Json{{"ciphertext", to_hex(enc->ciphertext)}, {"kind", kind}, {"stanza_id", m->id}, {"to", m->to}, {"from", m->from}};
 }
 
 #undef PTP_TRY

@@ -20,18 +20,18 @@ struct Row {
 inline const std::vector<Row>& matrix() {
   static const std::vector<Row> rows = {
       {"none", "", {}},
-      {"keep-used-keys", "FS-1", {"FS-1", "FS-3", "AKE-4", "ORD-3"}},
-      {"no-dh-ratchet", "PCS-1", {"PCS-1", "PCS-2", "PCS-3"}},
-      {"dh-every-second-turn", "PCS-1", {"PCS-1", "PCS-2", "PCS-3"}},
-      {"no-mac-check", "MSG-3", {"MSG-3"}},
-      {"advance-on-refusal", "MSG-4", {"MSG-4"}},
+      {"keep-used-keys", "FS-1", {"AKE-4", "FS-1", "FS-3", "ORD-1", "ORD-3", "ORD-4"}},
+      {"no-dh-ratchet", "PCS-1", {"PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
+      {"dh-every-second-turn", "PCS-1", {"PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
+      {"no-mac-check", "MSG-3", {"AKE-5", "MSG-3"}},
+      {"advance-on-refusal", "MSG-3", {"MSG-3"}},
       {"unbounded-skip", "DOS-1", {"DOS-1", "DOS-2", "FS-4"}},
       {"no-prekey-signature", "AKE-2", {"AKE-2"}},
-      {"weak-randomness", "KEY-1", {"KEY-1"}},
+      {"weak-randomness", "KEY-1", {"AKE-2", "AKE-3", "KEY-1"}},
       {"deterministic-encryption", "MSG-2", {"MSG-2"}},
       {"accept-reflection", "MSG-5", {"MSG-5"}},
-      {"no-identity-binding", "AKE-3", {"AKE-3"}},
-      {"keep-old-chains", "FS-4", {"FS-4"}},
+      {"no-identity-binding", "AKE-3", {"AKE-3", "SIG-1", "SIG-2", "SIG-3", "SIG-4"}},
+      {"keep-old-chains", "FS-4", {"DOS-2", "FS-4"}},
   };
   return rows;
 }

@@ -1,0 +1,114 @@
+#include "harness/runner/fingerprint.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "reference/bytes.h"
+#include "reference/crypto/hash.h"
+
+namespace parity::harness {
+
+namespace {
+
+bool is_regular_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// first_word takes the first word of a command line, with simple '...' or "..." quoting.
+std::string first_word(std::string_view command) {
+  size_t i = 0;
+  while (i < command.size() && std::isspace(static_cast<unsigned char>(command[i]))) ++i;
+  std::string word;
+  char quote = 0;
+  for (; i < command.size(); ++i) {
+    const char c = command[i];
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        word += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      break;
+    } else {
+      word += c;
+    }
+  }
+  return word;
+}
+
+}  // namespace
+
+std::optional<std::string> command_executable(std::string_view command) {
+  const std::string word = first_word(command);
+  if (word.empty()) return std::nullopt;
+  if (word.find('/') != std::string::npos) {
+    if (!is_regular_file(word)) return std::nullopt;
+    std::error_code ec;
+    const std::filesystem::path abs = std::filesystem::absolute(word, ec);
+    return ec ? word : abs.lexically_normal().string();
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "";
+  while (!dirs.empty()) {
+    const size_t colon = dirs.find(':');
+    const std::string_view dir = dirs.substr(0, colon);
+    if (!dir.empty()) {
+      const std::string candidate = std::string(dir) + "/" + word;
+      if (is_regular_file(candidate) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    if (colon == std::string_view::npos) break;
+    dirs.remove_prefix(colon + 1);
+  }
+  return std::nullopt;
+}
+
+Result<std::string> file_sha256(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(Errc::invalid_argument, path + ": cannot read");
+  Sha256Stream hash;
+  std::vector<uint8_t> buf(1 << 16);
+  while (in) {
+    in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));
+    const std::streamsize n = in.gcount();
+    if (n > 0) hash.update(ByteView(buf.data(), static_cast<size_t>(n)));
+  }
+  if (in.bad()) return make_error(Errc::internal, path + ": read failed");
+  const Digest256 d = hash.final();
+  return to_hex(ByteView(d.data(), d.size()));
+}
+
+Result<std::string> tree_sha256(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return make_error(Errc::invalid_argument, dir + ": not a folder");
+  std::vector<std::string> files;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && !it->is_symlink(ec)) {
+      files.push_back(fs::relative(it->path(), dir, ec).generic_string());
+    }
+  }
+  if (ec) return make_error(Errc::internal, dir + ": " + ec.message());
+  std::sort(files.begin(), files.end());  // bytewise, as LC_ALL=C sort
+  Sha256Stream manifest;
+  for (const std::string& rel : files) {
+    auto h = file_sha256(dir + "/" + rel);
+    if (!h.ok()) return h.error();
+    const std::string line = *h + "  " + rel + "\n";
+    manifest.update(ByteView(reinterpret_cast<const uint8_t*>(line.data()), line.size()));
+  }
+  const Digest256 d = manifest.final();
+  return to_hex(ByteView(d.data(), d.size()));
+}
+
+}  // namespace parity::harness

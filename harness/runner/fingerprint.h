@@ -1,0 +1,29 @@
+// fingerprint.h: the hashes a report states so that a reader knows exactly what was
+// tested: the target's executable and the vector set the checks read.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "reference/result.h"
+
+namespace parity::harness {
+
+// command_executable returns the file the first word of a shell command line names: a
+// word with a '/' as a path (relative to the working directory), else the first match
+// on PATH. nullopt when the word is not a regular file (a shell builtin, a missing
+// program). Only a leading plain or quoted word is understood; an interpreter
+// (`python3 script.py`) resolves to the interpreter, which the report then names.
+std::optional<std::string> command_executable(std::string_view command);
+
+// file_sha256 is the SHA-256 of a file's bytes, as 64 lowercase hex digits.
+Result<std::string> file_sha256(const std::string& path);
+
+// tree_sha256 hashes every regular file under dir: the SHA-256 of the manifest whose
+// lines are "<file sha256>  <path relative to dir>\n", sorted bytewise by path, so that
+// `cd DIR && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum |
+// sha256sum` gives the same digest.
+Result<std::string> tree_sha256(const std::string& dir);
+
+}  // namespace parity::harness

@@ -1,0 +1,611 @@
+#include "suites/ake/ake.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "reference/wire/bundle.h"
+#include "suites/common/both.h"
+#include "suites/common/conversation.h"
+#include "suites/common/script.h"
+#include "suites/common/steps.h"
+#include "suites/common/tamper.h"
+
+namespace parity::suites {
+
+namespace {
+
+using harness::CheckDef;
+using harness::CiphertextResult;
+using harness::Profile;
+using harness::Verdict;
+
+Bytes text(const std::string& s) { return to_bytes(s); }
+
+std::string refusal_text(const harness::Refusal& r) {
+  return std::string(ptp::to_string(r.code)) + (r.detail.empty() ? "" : ": " + r.detail);
+}
+
+// establish starts a session initiator -> responder from a fresh bundle and sends one
+// message each way, so both hold a two-way session. nullopt when all went well.
+std::optional<CheckOutcome> establish(Script& s, const std::string& initiator, const std::string& responder) {
+  Target& t = s.target();
+  PARITY_STEP(harness::BundleResult b, t.bundle(responder), "the bundle of " + responder);
+  PARITY_DO(t.initiate(initiator, responder, b.bundle), initiator + " starting a session from " + responder + "'s bundle");
+  s.note(initiator + " starts a session from " + responder + "'s bundle");
+  // Step numbers keep every plaintext unique (a repeated one could meet a cache).
+  const Bytes hello = text("hello " + responder + ", " + initiator + " here (" + std::to_string(s.log().size()) + ")");
+  const Bytes reply = text("hello " + initiator + ", " + responder + " here (" + std::to_string(s.log().size()) + ")");
+  PARITY_STEP(CiphertextResult c1, s.send(initiator, responder, hello, "a first message"), initiator + " encrypting to " + responder);
+  PARITY_STEP(Bytes p1, s.receive(responder, initiator, c1, initiator + "'s first message"),
+              responder + " decrypting " + initiator + "'s first message");
+  PARITY_STEP(CiphertextResult c2, s.send(responder, initiator, reply, "a reply"), responder + " encrypting to " + initiator);
+  PARITY_STEP(Bytes p2, s.receive(initiator, responder, c2, responder + "'s reply"),
+              initiator + " decrypting " + responder + "'s reply");
+  if (p1 != hello || p2 != reply) {
+    CheckOutcome o = CheckOutcome::fail("a message between " + initiator + " and " + responder + " decrypted to other bytes");
+    o.counterexample = s.story();
+    return o;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------
+// AKE-1: first messages decrypt before the responder sends, in any order.
+// ---------------------------------------------------------------------------------
+
+constexpr int kFirstMessages = 5;
+
+CheckOutcome ake1_scenario(Target& t, Rng& rng, Tally& out_) {
+  Conversation c(t);
+  PARITY_DO(c.start(), "starting a session from bob's bundle");
+  std::vector<Sent> firsts;
+  for (int i = 0; i < kFirstMessages; ++i) {
+    PARITY_STEP(Sent m, c.send(0), "alice encrypting first message " + std::to_string(i));
+    firsts.push_back(std::move(m));
+  }
+  // A random order that is not the sending order, so delivery is out of order.
+  std::vector<size_t> order(firsts.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  for (size_t i = order.size() - 1; i > 0; --i) {
+    uint8_t r[4];
+    rng.fill(r);
+    size_t j = ((size_t{r[0]} << 24) | (size_t{r[1]} << 16) | (size_t{r[2]} << 8) | r[3]) % (i + 1);
+    std::swap(order[i], order[j]);
+  }
+  if (std::is_sorted(order.begin(), order.end())) std::reverse(order.begin(), order.end());
+  c.note("bob, who has sent nothing, receives them in the order " + [&] {
+    std::string s;
+    for (size_t k : order) s += (s.empty() ? "#" : ", #") + std::to_string(firsts[k].number);
+    return s;
+  }());
+  int decrypted = 0;
+  for (size_t k : order) {
+    const Sent& m = firsts[k];
+    auto p = c.deliver(m);
+    if (p.violated()) return CheckOutcome::error(p.violation());
+    if (p.refused() || *p != m.plaintext) {
+      CheckOutcome o = p.refused()
+                           ? CheckOutcome::fail("bob refused alice's first message #" + std::to_string(m.number) +
+                                                " before sending anything (" + refusal_text(p.refusal()) + ")")
+                           : CheckOutcome::fail("alice's first message #" + std::to_string(m.number) +
+                                                " decrypted to other bytes at bob");
+      o.observations.push_back(std::to_string(decrypted) + " first messages had decrypted before it; kind " + m.c.kind);
+      o.counterexample = c.story();
+      out_["first messages decrypted"] = decrypted;
+      return o;
+    }
+    ++decrypted;
+  }
+  out_["first messages decrypted"] = decrypted;
+  // The session then works both ways.
+  PARITY_DO(c.round_trip(1), "bob answering after the first messages, and alice reading the answer");
+  return CheckOutcome::pass(std::to_string(decrypted) + " first messages, delivered out of order, decrypted at a responder "
+                            "that had sent nothing; the session then worked both ways");
+}
+
+CheckOutcome ake1_first_messages(CheckContext& ctx) {
+  return on_both(
+      ctx,
+      [&](Target& t, Profile, Tally& tally) {
+        SeededRng rng = ctx.rng();
+        return ake1_scenario(t, rng, tally);
+      },
+      {{"first messages decrypted", "messages"}});
+}
+
+// ---------------------------------------------------------------------------------
+// AKE-2: tampered bundles are refused by initiate.
+// ---------------------------------------------------------------------------------
+
+// BundleTamper is one modified bundle and what was changed, in words.
+struct BundleTamper {
+  Bytes bundle;
+  std::string what;
+  bool maybe_noop = false;  // a top bit of a byte in a key range: maybe an X25519 bit 255
+};
+
+std::string describe_bit(size_t bit, const NamedRange& r) {
+  const size_t byte = bit / 8;
+  return "bit " + std::to_string(bit % 8) + " of byte " + std::to_string(byte) + " (byte " +
+         std::to_string(byte - r.start) + " of \"" + r.name + "\" [" + std::to_string(r.start) + ", " +
+         std::to_string(r.end) + "))";
+}
+
+// signal_tampers builds the tampers of a signal-v3 bundle from its protobuf fields. Bit
+// 255 of each u-coordinate is skipped: X25519 ignores it (RFC 7748), so it is no tamper.
+std::optional<std::string> signal_tampers(const Bytes& bob, const Bytes& carol, std::vector<BundleTamper>& out_,
+                                          std::vector<std::string>& notes_out_) {
+  auto layout = wire::bundle_layout(bob);
+  auto db = wire::decode_bundle(bob);
+  auto dc = wire::decode_bundle(carol);
+  if (!db) return "bob's bundle does not decode as the PTP signal-v3 bundle: " + db.error().detail;
+  if (!dc) return "carol's bundle does not decode as the PTP signal-v3 bundle: " + dc.error().detail;
+  if (!layout) return "bob's bundle does not decode as the PTP signal-v3 bundle: " + layout.error().detail;
+  const std::vector<NamedRange> ranges = {{"identity", layout->identity.first, layout->identity.second},
+                                          {"signed_prekey", layout->signed_prekey.first, layout->signed_prekey.second},
+                                          {"signature", layout->signature.first, layout->signature.second}};
+  for (const NamedRange& r : ranges) {
+    for (size_t bit = r.start * 8; bit < r.end * 8; ++bit) {
+      // Keys are 0x05 || u (little-endian): bit 255 of u is bit 7 of the range's last byte.
+      if (r.name != "signature" && bit == (r.end - 1) * 8 + 7) continue;
+      out_.push_back({flip_bit(bob, bit), "bundle with " + describe_bit(bit, r) + " flipped", false});
+    }
+  }
+  notes_out_.push_back("bit 255 of the identity key and of the signed prekey was not flipped: X25519 ignores it (RFC 7748)");
+  wire::Bundle other_identity = *db;
+  other_identity.identity_key = dc->identity_key;
+  out_.push_back({other_identity.serialize(), "bob's bundle carrying carol's identity key", false});
+  wire::Bundle other_prekey = *db;
+  other_prekey.signed_prekey_public = dc->signed_prekey_public;
+  other_prekey.signed_prekey_signature = dc->signed_prekey_signature;
+  out_.push_back({other_prekey.serialize(), "bob's bundle carrying carol's signed prekey and carol's valid signature of it", false});
+  return std::nullopt;
+}
+
+// layout_tampers builds the tampers of a bundle from the ranges its `layout` names.
+void layout_tampers(const Bytes& bob, const std::vector<NamedRange>& ranges, const Bytes& carol,
+                    const std::vector<NamedRange>& carol_ranges, std::vector<BundleTamper>& out_) {
+  for (const NamedRange& r : ranges) {
+    for (size_t bit = r.start * 8; bit < r.end * 8; ++bit) {
+      // A flipped top bit of a key range may be bit 255 of an X25519 u-coordinate, which
+      // changes no key: if accepted, a probe tells whether the session still reaches bob.
+      out_.push_back({flip_bit(bob, bit), "bundle with " + describe_bit(bit, r) + " flipped",
+                      r.name != "signature" && bit % 8 == 7});
+    }
+  }
+  // Substitutions of carol's authenticated parts, where both layouts agree on their place.
+  auto substitute = [&](std::vector<std::string> names, const std::string& what) {
+    Bytes b = bob;
+    for (const std::string& n : names) {
+      const NamedRange* mine = find_range(ranges, n);
+      const NamedRange* hers = find_range(carol_ranges, n);
+      if (mine == nullptr || hers == nullptr || mine->start != hers->start || mine->end != hers->end) return;
+      std::copy(carol.begin() + static_cast<std::ptrdiff_t>(hers->start), carol.begin() + static_cast<std::ptrdiff_t>(hers->end),
+                b.begin() + static_cast<std::ptrdiff_t>(mine->start));
+    }
+    if (b != bob) out_.push_back({std::move(b), what, false});
+  };
+  substitute({"identity"}, "bob's bundle carrying carol's identity");
+  substitute({"signed_prekey", "signature"}, "bob's bundle carrying carol's signed prekey and carol's valid signature of it");
+}
+
+CheckOutcome ake2_scenario(Target& t, Profile profile, Tally& out_) {
+  PARITY_STEP([[maybe_unused]] Bytes ia, t.create("alice"), "create alice");
+  PARITY_STEP([[maybe_unused]] Bytes ib, t.create("bob"), "create bob");
+  PARITY_STEP([[maybe_unused]] Bytes ic, t.create("carol"), "create carol");
+  PARITY_STEP(harness::BundleResult bob, t.bundle("bob"), "the bundle of bob");
+  PARITY_STEP(harness::BundleResult carol, t.bundle("carol"), "the bundle of carol");
+
+  std::vector<BundleTamper> tampers;
+  std::vector<std::string> notes;
+  if (profile == Profile::signal) {
+    if (auto problem = signal_tampers(bob.bundle, carol.bundle, tampers, notes)) {
+      CheckOutcome o = CheckOutcome::fail(*problem);
+      o.observations.push_back("bundle " + short_hex(bob.bundle, 64));
+      return o;
+    }
+  } else {
+    std::string why;
+    auto ranges = parse_layout(bob.layout, bob.bundle.size(), &why);
+    if (!ranges) {
+      CheckOutcome o;
+      if (why == "absent") {
+        o.verdict = Verdict::not_tested;
+        o.summary = "the target's bundle response carries no `layout`, so the suite cannot tell which bytes must be "
+                    "authenticated in a " + t.hello().protocol + " bundle; AKE-2 is not tested";
+      } else {
+        o = CheckOutcome::fail("the bundle's `layout` is malformed: " + why);
+      }
+      return o;
+    }
+    if (find_range(*ranges, "signature") == nullptr || find_range(*ranges, "signed_prekey") == nullptr) {
+      CheckOutcome o = CheckOutcome::fail(
+          "the bundle's layout names no signed prekey and signature: a protocol without signed prekeys lets whoever "
+          "substitutes the prekey read the first messages");
+      o.observations.push_back("layout " + bob.layout.dump());
+      return o;
+    }
+    auto carol_ranges = parse_layout(carol.layout, carol.bundle.size(), nullptr);
+    layout_tampers(bob.bundle, *ranges, carol.bundle, carol_ranges ? *carol_ranges : std::vector<NamedRange>{}, tampers);
+    std::string names;
+    for (const NamedRange& r : *ranges) names += (names.empty() ? "" : ", ") + r.name + " [" + std::to_string(r.start) + ", " + std::to_string(r.end) + ")";
+    notes.push_back("tampered inside the layout's ranges: " + names);
+  }
+
+  // A snapshot of bob before any session, for the probes of maybe-no-op flips (each
+  // probe consumes a one-time prekey of this bundle, so each gets its own copy).
+  std::optional<Bytes> bob_snapshot;
+  if (t.hello().has("export") && t.hello().has("import")) {
+    PARITY_STEP(Bytes st, t.export_state("bob"), "export of bob");
+    bob_snapshot = std::move(st);
+  }
+  // The control: the untampered bundle starts a session that reaches bob.
+  PARITY_DO(t.initiate("alice", "bob", bob.bundle), "alice starting a session from bob's untampered bundle");
+  PARITY_STEP(CiphertextResult first, t.encrypt("alice", "bob", text("control")), "alice encrypting to bob");
+  PARITY_STEP(Bytes control, t.decrypt("bob", "alice", first.ciphertext, first.kind), "bob decrypting the control message");
+  if (control != text("control")) return CheckOutcome::fail("the control message from the untampered bundle decrypted to other bytes");
+
+  // Each tamper is a first contact under a new peer name, so no identity trusted
+  // earlier can be what refuses it.
+  int accepted = 0;
+  int noops = 0;
+  std::vector<std::string> accepted_what;
+  for (size_t i = 0; i < tampers.size(); ++i) {
+    const BundleTamper& tb = tampers[i];
+    const std::string peer = "bob.t" + std::to_string(i);
+    auto r = t.initiate("alice", peer, tb.bundle);
+    if (r.violated()) return CheckOutcome::error(r.violation());
+    if (r.refused()) continue;
+    if (tb.maybe_noop && bob_snapshot) {
+      const std::string probe_bob = "bob.p" + std::to_string(i);
+      PARITY_DO(t.import_state(probe_bob, *bob_snapshot), "import of bob's snapshot");
+      PARITY_STEP(CiphertextResult pc, t.encrypt("alice", peer, text("probe")), "alice encrypting after an accepted bundle");
+      auto pp = t.decrypt(probe_bob, "alice", pc.ciphertext, pc.kind);
+      if (pp.violated()) return CheckOutcome::error(pp.violation());
+      if (pp.ok() && *pp == text("probe")) {
+        ++noops;  // the change reached no key: bob (the bundle's owner) reads the session
+        continue;
+      }
+    }
+    ++accepted;
+    if (accepted_what.size() < 6) accepted_what.push_back(tb.what);
+  }
+  out_["tampered bundles tried"] = static_cast<double>(tampers.size());
+  out_["tampered bundles accepted"] = accepted;
+  if (noops > 0) {
+    notes.push_back(std::to_string(noops) + " accepted flips changed no key (bob read the session started from them: "
+                    "the top bit of an X25519 u-coordinate); not counted as tampers");
+  }
+  if (accepted > 0) {
+    CheckOutcome o = CheckOutcome::fail("initiate accepted " + std::to_string(accepted) + " of " + std::to_string(tampers.size()) +
+                                        " tampered bundles, the first: " + accepted_what.front());
+    for (const std::string& w : accepted_what) o.observations.push_back("accepted: " + w);
+    for (const std::string& n : notes) o.observations.push_back(n);
+    o.counterexample = "create alice, bob, carol; bob publishes a bundle; the attacker changes it: " + accepted_what.front() +
+                       "; alice's initiate from it is accepted (whoever substituted the prekey reads her first messages)";
+    return o;
+  }
+  CheckOutcome o = CheckOutcome::pass("initiate refused all " + std::to_string(tampers.size()) +
+                                      " tampered bundles (each bit of identity, signed prekey and signature flipped; "
+                                      "another party's identity; another party's signed prekey)");
+  o.observations = notes;
+  return o;
+}
+
+CheckOutcome ake2_tampered_bundles(CheckContext& ctx) {
+  return on_both(ctx, ake2_scenario, {{"tampered bundles tried", "bundles"}, {"tampered bundles accepted", "bundles"}});
+}
+
+// ---------------------------------------------------------------------------------
+// AKE-3: unknown-key-share: a message is bound to both identities.
+// ---------------------------------------------------------------------------------
+
+// misdirect delivers `c` (alice's, for bob) to the wrong party or as from the wrong
+// sender; counts acceptances.
+std::optional<CheckOutcome> expect_refused(Script& s, const std::string& at, const std::string& from,
+                                           const CiphertextResult& c, const std::string& label, const std::string& why,
+                                           int& accepted_out_, std::string& first_out_) {
+  auto p = s.receive(at, from, c, label);
+  if (p.violated()) return CheckOutcome::error(p.violation());
+  if (p.ok()) {
+    ++accepted_out_;
+    if (first_out_.empty()) first_out_ = why;
+  }
+  return std::nullopt;
+}
+
+CheckOutcome ake3_scenario(Target& t, Profile, Tally& out_) {
+  Script s(t);
+  for (const char* n : {"alice", "bob", "carol"}) {
+    PARITY_STEP([[maybe_unused]] Bytes id, t.create(n), std::string("create ") + n);
+  }
+  if (auto o = establish(s, "alice", "bob")) return *o;
+  if (auto o = establish(s, "carol", "alice")) return *o;
+  if (auto o = establish(s, "bob", "carol")) return *o;
+
+  int accepted = 0;
+  std::string first;
+  // A later message of the session alice -> bob.
+  const Bytes later = text("for bob only: a later message");
+  PARITY_STEP(CiphertextResult m, s.send("alice", "bob", later, "a later message"), "alice encrypting to bob");
+  if (auto o = expect_refused(s, "carol", "alice", m, "alice's message for bob",
+                              "carol, who has her own session with alice, read alice's message for bob", accepted, first))
+    return *o;
+  if (auto o = expect_refused(s, "bob", "carol", m, "alice's message for bob",
+                              "bob, holding sessions with alice and carol, read alice's message as coming from carol",
+                              accepted, first))
+    return *o;
+  auto unknown_key_share = [&]() -> std::optional<CheckOutcome> {
+    out_["misdirected messages accepted"] = accepted;
+    if (accepted == 0) return std::nullopt;
+    CheckOutcome o = CheckOutcome::fail("a message of the session alice -> bob was accepted by the wrong party or from "
+                                        "the wrong sender (unknown key share): " + first);
+    o.observations.push_back(std::to_string(accepted) + " misdeliveries were accepted");
+    o.counterexample = s.story();
+    return o;
+  };
+  if (auto o = unknown_key_share()) return *o;
+  PARITY_STEP(Bytes got, s.receive("bob", "alice", m, "alice's message"), "bob decrypting alice's message after the misdeliveries");
+  if (got != later) return CheckOutcome::fail("alice's message decrypted to other bytes at bob");
+
+  // A first message of a new session alice -> bob.
+  PARITY_STEP(harness::BundleResult b2, t.bundle("bob"), "a second bundle of bob");
+  PARITY_DO(t.initiate("alice", "bob", b2.bundle), "alice starting a second session with bob");
+  s.note("alice starts a new session from a new bundle of bob");
+  const Bytes opening = text("for bob only: a first message");
+  PARITY_STEP(CiphertextResult p, s.send("alice", "bob", opening, "a first message"), "alice encrypting a first message");
+  if (auto o = expect_refused(s, "carol", "alice", p, "alice's first message for bob",
+                              "carol read alice's first message for bob", accepted, first))
+    return *o;
+  if (auto o = expect_refused(s, "bob", "carol", p, "alice's first message for bob",
+                              "bob read alice's first message as coming from carol", accepted, first))
+    return *o;
+  if (auto o = unknown_key_share()) return *o;
+  PARITY_STEP(Bytes got2, s.receive("bob", "alice", p, "alice's first message"), "bob decrypting alice's new first message");
+  if (got2 != opening) return CheckOutcome::fail("alice's new first message decrypted to other bytes at bob");
+  return CheckOutcome::pass("alice's messages for bob (a later one and a first one) were refused by carol and by bob "
+                            "told they came from carol, and then read by bob as from alice");
+}
+
+CheckOutcome ake3_unknown_key_share(CheckContext& ctx) {
+  return on_both(ctx, ake3_scenario, {{"misdirected messages accepted", "messages"}});
+}
+
+// ---------------------------------------------------------------------------------
+// AKE-4: a replayed first message yields no second plaintext and no second session.
+// ---------------------------------------------------------------------------------
+
+CheckOutcome ake4_scenario(Target& t, Profile, Tally& out_) {
+  Conversation c(t);
+  PARITY_DO(c.start(), "starting a session from bob's bundle");
+  PARITY_STEP(Sent p0, c.send(0), "alice encrypting a first message");
+  PARITY_STEP(Sent p1, c.send(0), "alice encrypting a second first message");
+  PARITY_STEP(Bytes got0, c.deliver(p0), "bob decrypting alice's first message");
+  if (got0 != p0.plaintext) return CheckOutcome::fail("alice's first message decrypted to other bytes");
+
+  int replays_accepted = 0;
+  std::string first;
+  auto replay = [&](const Sent& m, const std::string& when) -> std::optional<CheckOutcome> {
+    c.note("the attacker replays #" + std::to_string(m.number) + " " + when);
+    auto p = c.deliver(m);
+    if (p.violated()) return CheckOutcome::error(p.violation());
+    if (p.ok()) {
+      ++replays_accepted;
+      if (first.empty()) first = "first message #" + std::to_string(m.number) + " replayed " + when + " decrypted again";
+    }
+    return std::nullopt;
+  };
+  if (auto o = replay(p0, "right away")) return *o;
+  // The session p0 started is still the one in use: p1, bob's answer and more flow.
+  PARITY_STEP(Bytes got1, c.deliver(p1), "bob decrypting alice's second first message after the replay");
+  if (got1 != p1.plaintext) return CheckOutcome::fail("alice's second first message decrypted to other bytes");
+  for (int i = 0; i < 3; ++i) PARITY_DO(c.round_trip(1), "a round trip after the replay");
+  if (auto o = replay(p0, "after 3 round trips")) return *o;
+  if (auto o = replay(p1, "after 3 round trips")) return *o;
+  out_["replayed first messages accepted"] = replays_accepted;
+  if (replays_accepted > 0) {
+    CheckOutcome o = CheckOutcome::fail("a replayed first (prekey) message gave a second plaintext: " + first);
+    o.observations.push_back(std::to_string(replays_accepted) + " of 3 replays decrypted");
+    o.counterexample = c.story();
+    return o;
+  }
+  // And the session still works both ways, so no replay replaced it.
+  PARITY_DO(c.round_trip(0), "a round trip after the late replays");
+  PARITY_DO(c.round_trip(1), "a round trip after the late replays");
+  return CheckOutcome::pass("3 replays of first messages (at once and after 3 round trips) were refused and the "
+                            "session went on both ways");
+}
+
+CheckOutcome ake4_replayed_first(CheckContext& ctx) {
+  return on_both(ctx, ake4_scenario, {{"replayed first messages accepted", "messages"}});
+}
+
+// ---------------------------------------------------------------------------------
+// AKE-5: two sessions between the same two parties are independent.
+//
+// Three sessions between alice's and bob's identities, each held by its own pair of
+// parties so that no holder keeps two of them:
+//   S1: alice and bob, then snapshotted into alice~1 and bob~1 (they hold S1 only);
+//   S2: alice re-initiates with bob from a new bundle (alice and bob: S2 current; an
+//       implementation may keep S1 archived for messages in flight, as libsignal does);
+//   S3: alice~0 and bob~0, snapshots of alice and bob taken before any session, start
+//       their own (they hold S3 only; same identities, same peer names).
+// A fresh later message of each session decrypts at its own holder, and is then
+// delivered to every holder of another session (as from the right peer name) and must
+// be refused, except S1's messages to alice and bob, who may legitimately still hold S1.
+// ---------------------------------------------------------------------------------
+
+struct Holder {
+  std::string alice_side;
+  std::string bob_side;
+};
+
+CheckOutcome ake5_scenario(Target& t, Profile, Tally& out_) {
+  Script s(t);
+  PARITY_STEP([[maybe_unused]] Bytes ia, t.create("alice"), "create alice");
+  PARITY_STEP([[maybe_unused]] Bytes ib, t.create("bob"), "create bob");
+  PARITY_DO(s.clone("alice", "alice~0"), "a snapshot of alice before any session");
+  PARITY_DO(s.clone("bob", "bob~0"), "a snapshot of bob before any session");
+
+  // S1, then its snapshot.
+  if (auto o = establish(s, "alice", "bob")) return *o;
+  PARITY_STEP(CiphertextResult a, s.send("alice", "bob", text("S1 again"), "an S1 message"), "alice encrypting in S1");
+  PARITY_DO(s.receive("bob", "alice", a, "the S1 message"), "bob decrypting in S1");
+  PARITY_DO(s.clone("alice", "alice~1"), "a snapshot of alice holding S1");
+  PARITY_DO(s.clone("bob", "bob~1"), "a snapshot of bob holding S1");
+  // S2: alice starts again from a new bundle of the same bob.
+  s.note("S2: alice starts a new session with bob");
+  if (auto o = establish(s, "alice", "bob")) return *o;
+  PARITY_STEP(CiphertextResult a2, s.send("alice", "bob", text("S2 again"), "an S2 message"), "alice encrypting in S2");
+  PARITY_DO(s.receive("bob", "alice", a2, "the S2 message"), "bob decrypting in S2");
+  // S3: the snapshots taken before any session start their own, under the same names.
+  s.note("S3: alice~0 (alice's identity) starts a session with bob~0 (bob's identity)");
+  {
+    PARITY_STEP(harness::BundleResult b, t.bundle("bob~0"), "the bundle of bob~0");
+    PARITY_DO(t.initiate("alice~0", "bob", b.bundle), "alice~0 starting a session from bob~0's bundle");
+    PARITY_STEP(CiphertextResult c1, s.send("alice~0", "bob", text("S3 first"), "an S3 first message"), "alice~0 encrypting");
+    PARITY_DO(s.receive("bob~0", "alice", c1, "the S3 first message"), "bob~0 decrypting alice~0's first message");
+    PARITY_STEP(CiphertextResult c2, s.send("bob~0", "alice", text("S3 reply"), "an S3 reply"), "bob~0 encrypting");
+    PARITY_DO(s.receive("alice~0", "bob", c2, "the S3 reply"), "alice~0 decrypting bob~0's reply");
+  }
+
+  const std::vector<std::pair<std::string, Holder>> sessions = {
+      {"S1", {"alice~1", "bob~1"}}, {"S2", {"alice", "bob"}}, {"S3", {"alice~0", "bob~0"}}};
+  struct Fresh {
+    std::string session;
+    bool from_alice;
+    Bytes plaintext;
+    CiphertextResult c;
+  };
+  std::vector<Fresh> fresh;
+  for (const auto& [name, h] : sessions) {
+    for (bool from_alice : {true, false}) {
+      const std::string from = from_alice ? h.alice_side : h.bob_side;
+      const std::string to = from_alice ? "bob" : "alice";
+      Bytes pt = text(name + " message from " + from);
+      PARITY_STEP(CiphertextResult c, s.send(from, to, pt, "a fresh " + name + " message"), from + " encrypting in " + name);
+      fresh.push_back({name, from_alice, std::move(pt), std::move(c)});
+    }
+  }
+  // Each message first decrypts in its own session; only then do the other sessions'
+  // holders get it, so a refusal that disturbed a holder's state (not AKE-5's matter)
+  // cannot fail a later step.
+  for (const Fresh& f : fresh) {
+    const Holder& h = std::find_if(sessions.begin(), sessions.end(), [&](const auto& x) { return x.first == f.session; })->second;
+    const std::string at = f.from_alice ? h.bob_side : h.alice_side;
+    PARITY_STEP(Bytes got, s.receive(at, f.from_alice ? "alice" : "bob", f.c, "the fresh " + f.session + " message"),
+                at + " decrypting a message of its own session " + f.session);
+    if (got != f.plaintext) return CheckOutcome::fail("a message of " + f.session + " decrypted to other bytes at " + at);
+  }
+  int crossings = 0;
+  int accepted = 0;
+  std::string first;
+  for (const Fresh& f : fresh) {
+    for (const auto& [name, h] : sessions) {
+      if (name == f.session) continue;
+      if (f.session == "S1" && name == "S2") continue;  // alice and bob may keep S1 archived
+      const std::string at = f.from_alice ? h.bob_side : h.alice_side;
+      const std::string from = f.from_alice ? "alice" : "bob";
+      ++crossings;
+      auto p = s.receive(at, from, f.c, "the fresh " + f.session + " message");
+      if (p.violated()) return CheckOutcome::error(p.violation());
+      if (p.ok()) {
+        ++accepted;
+        if (first.empty()) first = at + ", holding " + name + ", read a message of " + f.session;
+      }
+    }
+  }
+  out_["cross-session decryptions"] = accepted;
+  if (accepted > 0) {
+    CheckOutcome o = CheckOutcome::fail("two sessions between the same two parties are not independent: " + first);
+    o.observations.push_back(std::to_string(accepted) + " of " + std::to_string(crossings) + " cross-session deliveries decrypted");
+    o.counterexample = s.story(60);
+    return o;
+  }
+  return CheckOutcome::pass("3 sessions between alice's and bob's identities: each message decrypted in its own session "
+                            "and none of " + std::to_string(crossings) + " deliveries to another session's holders did");
+}
+
+CheckOutcome ake5_independent_sessions(CheckContext& ctx) {
+  return on_both(ctx, ake5_scenario, {{"cross-session decryptions", "messages"}});
+}
+
+// ---------------------------------------------------------------------------------
+// AKE-6: a one-time prekey serves one session.
+//
+// alice and carol both start from the same bundle of bob. Black-box rule: bob must
+// refuse carol's first message. If bob reads it, the one-time prekey served two
+// sessions: the initiator mixed that key into the agreement, so a responder that
+// derives the same keys still held the key (a responder that left the consumed key out
+// could not read it). A bundle without a one-time prekey (profile signal: no prekey id)
+// has nothing to consume: the check passes and says so.
+// ---------------------------------------------------------------------------------
+
+CheckOutcome ake6_scenario(Target& t, Profile profile, Tally& out_) {
+  Script s(t);
+  for (const char* n : {"alice", "bob", "carol"}) {
+    PARITY_STEP([[maybe_unused]] Bytes id, t.create(n), std::string("create ") + n);
+  }
+  PARITY_STEP(harness::BundleResult b, t.bundle("bob"), "the bundle of bob");
+  if (profile == Profile::signal) {
+    auto d = wire::decode_bundle(b.bundle);
+    if (d && !d->prekey_id) {
+      out_["second sessions accepted"] = 0;
+      return CheckOutcome::pass("bob's bundle carries no one-time prekey, so no session consumes one");
+    }
+  }
+  PARITY_DO(t.initiate("alice", "bob", b.bundle), "alice starting a session from bob's bundle");
+  PARITY_DO(t.initiate("carol", "bob", b.bundle), "carol starting a session from the same bundle");
+  s.note("bob publishes one bundle; alice and carol both start a session from it");
+  const Bytes from_alice = text("alice's first message");
+  PARITY_STEP(CiphertextResult pa, s.send("alice", "bob", from_alice, "a first message"), "alice encrypting");
+  PARITY_STEP(Bytes got, s.receive("bob", "alice", pa, "alice's first message"), "bob decrypting alice's first message");
+  if (got != from_alice) return CheckOutcome::fail("alice's first message decrypted to other bytes");
+  PARITY_STEP(CiphertextResult pc, s.send("carol", "bob", text("carol's first message"), "a first message"), "carol encrypting");
+  auto second = s.receive("bob", "carol", pc, "carol's first message");
+  if (second.violated()) return CheckOutcome::error(second.violation());
+  out_["second sessions accepted"] = second.ok() ? 1 : 0;
+  // alice's session is unaffected either way.
+  const Bytes more = text("alice again");
+  PARITY_STEP(CiphertextResult pa2, s.send("alice", "bob", more, "another message"), "alice encrypting again");
+  PARITY_STEP(Bytes got2, s.receive("bob", "alice", pa2, "alice's next message"), "bob decrypting alice's next message");
+  if (got2 != more) return CheckOutcome::fail("alice's next message decrypted to other bytes");
+  if (second.ok()) {
+    CheckOutcome o = CheckOutcome::fail(
+        "bob accepted a second session started from the same bundle: its one-time prekey served two sessions");
+    o.observations.push_back("the initiator mixes the one-time prekey into the key agreement, so a responder that reads "
+                             "the second session's first message still held that key after the first session used it");
+    o.counterexample = s.story();
+    return o;
+  }
+  return CheckOutcome::pass("bob refused a second session from the same bundle (" + refusal_text(second.refusal()) +
+                            "): its one-time prekey served alice's session only");
+}
+
+CheckOutcome ake6_onetime_prekey(CheckContext& ctx) {
+  return on_both(ctx, ake6_scenario, {{"second sessions accepted", "sessions"}});
+}
+
+}  // namespace
+
+void register_ake_checks(harness::Registry& registry) {
+  registry.add({"AKE-1.first-messages", "AKE-1",
+                "several first messages, delivered out of order, decrypt before the responder sends", {}, true,
+                ake1_first_messages});
+  registry.add({"AKE-2.tampered-bundle", "AKE-2",
+                "bundles with a flipped identity, signed prekey or signature bit, or another party's keys, are refused",
+                {}, true, ake2_tampered_bundles});
+  registry.add({"AKE-3.unknown-key-share", "AKE-3",
+                "a message of alice -> bob is refused by carol and by bob told it comes from carol", {}, true,
+                ake3_unknown_key_share});
+  registry.add({"AKE-4.replayed-first-message", "AKE-4",
+                "a replayed first message gives no second plaintext, at once and after round trips", {}, true,
+                ake4_replayed_first});
+  registry.add({"AKE-5.independent-sessions", "AKE-5",
+                "no state of one session between alice and bob decrypts another session's messages", {"export", "import"},
+                true, ake5_independent_sessions});
+  registry.add({"AKE-6.onetime-prekey", "AKE-6", "a second session from the same bundle is refused by the responder", {},
+                true, ake6_onetime_prekey});
+}
+
+}  // namespace parity::suites

@@ -1,0 +1,811 @@
+#include "suites/msg/msg.h"
+
+#include <chrono>
+#include <map>
+#include <set>
+
+#include <rapidcheck/state.h>
+
+#include "suites/common/both.h"
+#include "suites/common/conversation.h"
+#include "suites/common/property.h"
+#include "suites/common/steps.h"
+#include "suites/common/tamper.h"
+
+namespace parity::suites {
+
+namespace {
+
+using harness::CiphertextResult;
+using harness::Profile;
+using harness::Verdict;
+
+std::string refusal_text(const harness::Refusal& r) {
+  return std::string(ptp::to_string(r.code)) + (r.detail.empty() ? "" : ": " + r.detail);
+}
+
+uint32_t next_u32(Rng& rng) {
+  uint8_t b[4];
+  rng.fill(b);
+  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
+}
+
+// ---------------------------------------------------------------------------------
+// MSG-1: every plaintext of 0 bytes to 256 KiB round-trips.
+// ---------------------------------------------------------------------------------
+
+constexpr size_t kMaxPlaintext = 256 * 1024;
+
+CheckOutcome msg1_scenario(Target& t, Rng& rng, int random_lengths, Tally& out_) {
+  // Edge lengths around AES blocks, varint and 16-bit boundaries, then random ones.
+  std::vector<size_t> lengths = {0, 1, 15, 16, 17, 255, 256, 1024, 65535, kMaxPlaintext};
+  const size_t fixed = lengths.size();
+  for (int i = 0; i < random_lengths; ++i) lengths.push_back(next_u32(rng) % (kMaxPlaintext + 1));
+  Conversation c(t);
+  PARITY_DO(c.start(), "starting a session from bob's bundle");
+  int ok = 0;
+  for (size_t i = 0; i < lengths.size(); ++i) {
+    // Fixed lengths alternate senders (a ratchet step each); random ones stay in alice's chain.
+    const int from = i < fixed ? static_cast<int>(i % 2) : 0;
+    Bytes pt = random_bytes(rng, lengths[i]);
+    auto m = c.send(from, pt);
+    if (m.violated()) return CheckOutcome::error(m.violation());
+    if (m.refused()) {
+      CheckOutcome o = CheckOutcome::fail(c.name(from) + " refused to encrypt a " + std::to_string(lengths[i]) +
+                                          "-byte plaintext (" + refusal_text(m.refusal()) + ")");
+      o.counterexample = c.story();
+      return o;
+    }
+    auto p = c.deliver(*m);
+    if (p.violated()) return CheckOutcome::error(p.violation());
+    if (p.refused() || *p != pt) {
+      CheckOutcome o = CheckOutcome::fail(
+          "a " + std::to_string(lengths[i]) + "-byte plaintext " +
+          (p.refused() ? "was refused by " + c.peer_of(from) + " (" + refusal_text(p.refusal()) + ")"
+                       : "decrypted to " + std::to_string(p->size()) + " other bytes (first difference at byte " +
+                             std::to_string(first_difference(*p, pt).value_or(0)) + ")"));
+      o.observations.push_back("plaintext " + short_hex(pt, 24) + ", ciphertext (" + m->c.kind + ") " +
+                               short_hex(m->c.ciphertext, 24));
+      o.counterexample = c.story();
+      out_["plaintexts round-tripped"] = ok;
+      return o;
+    }
+    ++ok;
+  }
+  out_["plaintexts round-tripped"] = ok;
+  return CheckOutcome::pass(std::to_string(ok) + " plaintexts of random content round-tripped, lengths 0 to 256 KiB "
+                            "(0, 1, 15, 16, 17, 255, 256, 1024, 65535, 262144 and " +
+                            std::to_string(random_lengths) + " random)");
+}
+
+CheckOutcome msg1_round_trip(CheckContext& ctx) {
+  const int random_lengths = ctx.options.cases > 0 ? ctx.options.cases : 8;
+  return on_both(
+      ctx,
+      [&](Target& t, Profile, Tally& tally) {
+        SeededRng rng = ctx.rng();
+        return msg1_scenario(t, rng, random_lengths, tally);
+      },
+      {{"plaintexts round-tripped", "messages"}});
+}
+
+// ---------------------------------------------------------------------------------
+// MSG-2: equal plaintexts never give equal ciphertexts.
+// ---------------------------------------------------------------------------------
+
+CheckOutcome msg2_scenario(Target& t, Rng& rng, int repeats, Tally& out_) {
+  Conversation c(t);
+  PARITY_DO(c.start(), "starting a session from bob's bundle");
+  const Bytes same = random_bytes(rng, 32);
+  std::map<Bytes, int> seen;  // ciphertext -> message number
+  int compared = 0;
+  // record adds ciphertexts and fails at the first repeat, before anything is delivered.
+  auto record = [&](const std::vector<Sent>& batch) -> std::optional<CheckOutcome> {
+    for (const Sent& m : batch) {
+      ++compared;
+      auto [it, fresh] = seen.emplace(m.c.ciphertext, m.number);
+      if (!fresh) {
+        out_["ciphertexts compared"] = compared;
+        out_["repeated ciphertexts"] = 1;
+        CheckOutcome o = CheckOutcome::fail("messages #" + std::to_string(it->second) + " and #" + std::to_string(m.number) +
+                                            " carry the same plaintext and have the same ciphertext");
+        o.observations.push_back("plaintext " + short_hex(m.plaintext) + ", ciphertext " + short_hex(m.c.ciphertext, 32));
+        o.counterexample = c.story();
+        return o;
+      }
+    }
+    return std::nullopt;
+  };
+  auto send_batch = [&](int party, const Bytes& pt, int n, std::vector<Sent>& out) -> std::optional<CheckOutcome> {
+    for (int i = 0; i < n; ++i) {
+      PARITY_STEP(Sent m, c.send(party, pt), c.name(party) + " encrypting the same plaintext again");
+      out.push_back(std::move(m));
+    }
+    return std::nullopt;
+  };
+  auto deliver_all = [&](const std::vector<Sent>& batch) -> std::optional<CheckOutcome> {
+    for (const Sent& m : batch) {
+      PARITY_STEP(Bytes got, c.deliver(m), "decrypting message #" + std::to_string(m.number));
+      if (got != m.plaintext) return CheckOutcome::fail("message #" + std::to_string(m.number) + " decrypted to other bytes");
+    }
+    return std::nullopt;
+  };
+  // One chain: alice's first messages, the same plaintext (and the empty one) again and again.
+  std::vector<Sent> a;
+  if (auto o = send_batch(0, same, repeats, a)) return *o;
+  if (auto o = send_batch(0, Bytes{}, 3, a)) return *o;
+  if (auto o = record(a)) return *o;
+  if (auto o = deliver_all(a)) return *o;
+  // bob's chain.
+  std::vector<Sent> b;
+  if (auto o = send_batch(1, same, repeats, b)) return *o;
+  if (auto o = record(b)) return *o;
+  if (auto o = deliver_all(b)) return *o;
+  // Across ratchet steps: each turn a new chain, the same plaintext.
+  for (int i = 0; i < repeats; ++i) {
+    for (int party : {0, 1}) {
+      std::vector<Sent> one;
+      if (auto o = send_batch(party, same, 1, one)) return *o;
+      if (auto o = record(one)) return *o;
+      if (auto o = deliver_all(one)) return *o;
+    }
+  }
+  out_["ciphertexts compared"] = compared;
+  out_["repeated ciphertexts"] = 0;
+  return CheckOutcome::pass(std::to_string(compared) + " encryptions of the same plaintext (in one chain, in the other "
+                            "party's chain and across " + std::to_string(2 * repeats) + " ratchet steps) were all different");
+}
+
+CheckOutcome msg2_no_repeats(CheckContext& ctx) {
+  const int repeats = ctx.options.cases > 0 ? ctx.options.cases : 10;
+  return on_both(
+      ctx,
+      [&](Target& t, Profile, Tally& tally) {
+        SeededRng rng = ctx.rng();
+        return msg2_scenario(t, rng, repeats, tally);
+      },
+      {{"ciphertexts compared", "messages"}, {"repeated ciphertexts", "pairs"}});
+}
+
+// ---------------------------------------------------------------------------------
+// MSG-3: every modification is refused.
+//
+// For a few genuine messages (a first message, the first and second of a new chain, a
+// later one) the suite delivers, before the genuine one: each single bit flipped, every
+// truncation, extensions, and splices with another genuine message. Rules:
+//   - a modification that decrypts to other bytes than were sent is a forgery: fail;
+//   - a modified later message that decrypts at all: fail (every bit of it must be
+//     authenticated, as in Signal);
+//   - a modified first message that decrypts to exactly the sent plaintext is a
+//     re-encoding, counted beside the baseline and not failed: Signal's own first
+//     message carries fields that feed no key (registrationId, the ignored top bit of
+//     X25519 keys), so it has such re-encodings too;
+//   - after the sweep the genuine message must still decrypt (a refusal changed nothing).
+// With export and import the sweep runs on a copy of the recipient, and after an
+// accepted re-encoding on a fresh copy, so each modification meets the untouched state.
+// Every refusal is timed: the slowest is reported for DOS-1.
+// ---------------------------------------------------------------------------------
+
+struct SweepTally {
+  int tried = 0;
+  int reencodings = 0;
+  double slowest_ms = 0;
+  std::string slowest_what;
+  std::vector<std::string> reencoded;
+};
+
+class Sweep {
+ public:
+  Sweep(Conversation& c, const Sent& genuine, const std::vector<Bytes>& all_genuine, SweepTally& tally)
+      : c_(c), t_(c.target()), genuine_(genuine), all_genuine_(all_genuine), tally_(tally),
+        recipient_(c.peer_of(genuine.from)), sender_(c.name(genuine.from)), party_(recipient_) {}
+
+  // begin takes a snapshot of the recipient and moves the sweep onto a copy of it.
+  std::optional<CheckOutcome> begin(const std::string& tag) {
+    tag_ = tag;
+    if (!(t_.hello().has("export") && t_.hello().has("import"))) return std::nullopt;
+    PARITY_STEP(Bytes st, t_.export_state(recipient_), "export of " + recipient_);
+    snapshot_ = std::move(st);
+    return fresh_copy();
+  }
+
+  // attempt delivers one modification; a returned outcome ends the check.
+  std::optional<CheckOutcome> attempt(const Bytes& bytes, const std::string& what) {
+    for (const Bytes& g : all_genuine_) {
+      if (bytes == g) return std::nullopt;  // the modification happens to be a genuine message
+    }
+    ++tally_.tried;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto p = t_.decrypt(party_, sender_, bytes, genuine_.c.kind);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (p.violated()) return CheckOutcome::error(p.violation());
+    if (p.refused()) {
+      if (ms > tally_.slowest_ms) {
+        tally_.slowest_ms = ms;
+        tally_.slowest_what = what + " of message #" + std::to_string(genuine_.number);
+      }
+      return std::nullopt;
+    }
+    const std::string where = what + " of " + sender_ + "'s " + (first() ? "first" : "later") + " message #" +
+                              std::to_string(genuine_.number) + " (" + std::to_string(genuine_.c.ciphertext.size()) + " bytes)";
+    if (*p != genuine_.plaintext || !first()) {
+      CheckOutcome o = CheckOutcome::fail(*p != genuine_.plaintext
+                                              ? "a modified message was accepted and decrypted to other bytes: " + where
+                                              : "a modified later message was accepted: " + where +
+                                                    " decrypted to the sent plaintext, so the change is not authenticated");
+      o.observations.push_back("sent " + short_hex(genuine_.plaintext) + ", " + party_ + " read " + short_hex(*p));
+      o.observations.push_back("genuine " + short_hex(genuine_.c.ciphertext, 48));
+      o.observations.push_back("modified " + short_hex(bytes, 48));
+      c_.note("the attacker delivers a modified copy of #" + std::to_string(genuine_.number) + " (" + what + ") to " + party_ +
+              ": it is accepted");
+      o.counterexample = c_.story();
+      return o;
+    }
+    ++tally_.reencodings;
+    if (tally_.reencoded.size() < 6) tally_.reencoded.push_back(where);
+    if (snapshot_) return fresh_copy();
+    restored_ = false;  // without import the sweep goes on against the changed state
+    return std::nullopt;
+  }
+
+  // finish delivers the genuine message to the sweep's party (it must still decrypt)
+  // and, when that was a copy, to the recipient itself so the conversation goes on.
+  std::optional<CheckOutcome> finish() {
+    if (restored_) {
+      auto p = t_.decrypt(party_, sender_, genuine_.c.ciphertext, genuine_.c.kind);
+      if (p.violated()) return CheckOutcome::error(p.violation());
+      if (!p.ok() || *p != genuine_.plaintext) {
+        CheckOutcome o = CheckOutcome::fail(
+            "every modification of message #" + std::to_string(genuine_.number) + " was refused, but then the genuine message " +
+            (p.ok() ? "decrypted to other bytes" : "was refused (" + refusal_text(p.refusal()) + ")") +
+            ": a refusal changed the session (PTP atomicity, see MSG-4)");
+        c_.note(std::to_string(tally_.tried) + " modified copies of #" + std::to_string(genuine_.number) + " refused by " +
+                party_ + "; then the genuine #" + std::to_string(genuine_.number) + " fails there");
+        o.counterexample = c_.story();
+        return o;
+      }
+    }
+    if (party_ != recipient_ || restored_) {
+      // The recipient itself has not seen the message yet (or the sweep ran on it and
+      // it just decrypted above).
+      if (party_ != recipient_) {
+        PARITY_STEP(Bytes got, c_.deliver(genuine_), recipient_ + " decrypting the genuine message #" + std::to_string(genuine_.number));
+        if (got != genuine_.plaintext) return CheckOutcome::fail("the genuine message decrypted to other bytes");
+      } else {
+        c_.note("#" + std::to_string(genuine_.number) + " delivered to " + recipient_ + ": reads it");
+      }
+    }
+    return std::nullopt;
+  }
+
+  bool first() const { return genuine_.c.kind == "prekey"; }
+
+ private:
+  std::optional<CheckOutcome> fresh_copy() {
+    party_ = recipient_ + "~" + tag_ + std::to_string(copies_++);
+    PARITY_DO(t_.import_state(party_, *snapshot_), "import of " + recipient_ + "'s snapshot");
+    return std::nullopt;
+  }
+
+  Conversation& c_;
+  Target& t_;
+  const Sent& genuine_;
+  const std::vector<Bytes>& all_genuine_;
+  SweepTally& tally_;
+  std::string recipient_;
+  std::string sender_;
+  std::string party_;
+  std::string tag_;
+  std::optional<Bytes> snapshot_;
+  int copies_ = 0;
+  bool restored_ = true;  // false once an accepted re-encoding changed the state for good
+};
+
+// sweep runs every modification of `m` (splicing with `partner`) against its recipient.
+std::optional<CheckOutcome> sweep(Conversation& c, Rng& rng, const Sent& m, const Sent& partner,
+                                  const std::vector<Bytes>& all, SweepTally& tally) {
+  Sweep s(c, m, all, tally);
+  if (auto o = s.begin(std::to_string(m.number) + "s")) return o;
+  const Bytes& g = m.c.ciphertext;
+  for (size_t bit = 0; bit < g.size() * 8; ++bit) {
+    if (auto o = s.attempt(flip_bit(g, bit), "bit " + std::to_string(bit % 8) + " of byte " + std::to_string(bit / 8) + " flipped"))
+      return o;
+  }
+  for (size_t n = 0; n < g.size(); ++n) {
+    if (auto o = s.attempt(truncated(g, n), "truncation to " + std::to_string(n) + " bytes")) return o;
+  }
+  const std::vector<std::pair<Bytes, std::string>> tails = {{Bytes{0x00}, "a zero byte appended"},
+                                                            {random_bytes(rng, 1), "a random byte appended"},
+                                                            {random_bytes(rng, 8), "8 random bytes appended"},
+                                                            {random_bytes(rng, 32), "32 random bytes appended"},
+                                                            {g, "a second copy appended"}};
+  for (const auto& [tail, what] : tails) {
+    if (auto o = s.attempt(extended(g, tail), what)) return o;
+  }
+  if (auto o = s.attempt(concat({Bytes{0x00}, g}), "a zero byte prepended")) return o;
+  const Bytes& h = partner.c.ciphertext;
+  for (size_t cut : cut_points(std::min(g.size(), h.size()), 16)) {
+    const std::string at = " at byte " + std::to_string(cut);
+    if (auto o = s.attempt(spliced(g, h, cut), "splice of its head and #" + std::to_string(partner.number) + "'s tail" + at))
+      return o;
+    if (auto o = s.attempt(spliced(h, g, cut), "splice of #" + std::to_string(partner.number) + "'s head and its tail" + at))
+      return o;
+  }
+  return s.finish();
+}
+
+CheckOutcome msg3_scenario(Target& t, Rng& rng, Tally& out_) {
+  Conversation c(t);
+  PARITY_DO(c.start(), "starting a session from bob's bundle");
+  SweepTally tally;
+  std::vector<Bytes> all;
+  auto send = [&](int party) -> Op<Sent> {
+    auto m = c.send(party, random_bytes(rng, 24));
+    if (m.ok()) all.push_back(m->c.ciphertext);
+    return m;
+  };
+  auto report = [&] {
+    out_["modifications tried"] = tally.tried;
+    out_["first-message re-encodings accepted"] = tally.reencodings;
+    out_["slowest refusal"] = tally.slowest_ms;
+  };
+  // alice's first messages, swept at bob before bob has any session.
+  PARITY_STEP(Sent p0, send(0), "alice encrypting a first message");
+  PARITY_STEP(Sent p1, send(0), "alice encrypting a second first message");
+  if (auto o = sweep(c, rng, p0, p1, all, tally)) {
+    report();
+    return *o;
+  }
+  PARITY_STEP(Bytes got1, c.deliver(p1), "bob decrypting alice's second first message");
+  // bob's first and second message of a new chain, swept at alice.
+  PARITY_STEP(Sent r0, send(1), "bob encrypting a reply");
+  PARITY_STEP(Sent r1, send(1), "bob encrypting a second reply");
+  if (auto o = sweep(c, rng, r0, r1, all, tally)) {
+    report();
+    return *o;
+  }
+  if (auto o = sweep(c, rng, r1, r0, all, tally)) {
+    report();
+    return *o;
+  }
+  // a later message of alice after the ratchet step, swept at bob.
+  PARITY_STEP(Sent a0, send(0), "alice encrypting a later message");
+  PARITY_STEP(Sent a1, send(0), "alice encrypting another later message");
+  if (auto o = sweep(c, rng, a0, a1, all, tally)) {
+    report();
+    return *o;
+  }
+  PARITY_STEP(Bytes got2, c.deliver(a1), "bob decrypting alice's last message");
+  if (got1 != p1.plaintext || got2 != a1.plaintext) return CheckOutcome::fail("a genuine message decrypted to other bytes");
+  report();
+  CheckOutcome o = CheckOutcome::pass(std::to_string(tally.tried) +
+                                      " modifications of 4 messages (each bit flipped, every truncation, extensions, "
+                                      "splices) were refused, and each genuine message decrypted afterwards");
+  if (tally.reencodings > 0) {
+    o.summary += "; " + std::to_string(tally.reencodings) +
+                 " changes to a first message decrypted to the same plaintext (re-encodings, as Signal's own "
+                 "first message allows: counted, not failed)";
+    for (const std::string& w : tally.reencoded) o.observations.push_back("re-encoding accepted: " + w);
+  }
+  o.observations.push_back("slowest refusal: " + std::to_string(tally.slowest_ms) + " ms (" + tally.slowest_what + ")");
+  return o;
+}
+
+CheckOutcome msg3_modifications(CheckContext& ctx) {
+  return on_both(
+      ctx,
+      [&](Target& t, Profile, Tally& tally) {
+        SeededRng rng = ctx.rng();
+        return msg3_scenario(t, rng, tally);
+      },
+      {{"modifications tried", "messages"},
+       {"first-message re-encodings accepted", "messages"},
+       {"slowest refusal", "ms"}});
+}
+
+// ---------------------------------------------------------------------------------
+// MSG-4: a refused message leaves the session unchanged (a stateful property).
+//
+// Commands: Send (either party), Deliver (the oldest deliverable message, or any one,
+// out of order) and DeliverTampered (a bit flip, truncation, extension or splice of any
+// message sent so far). Every genuine message must decrypt; at the end every message
+// still deliverable is delivered and must decrypt. With export, the recipient's state
+// is exported before and after each refused tampered message and must be byte-equal
+// (PTP atomicity; the position of the random generator is not part of an export). A
+// target whose export differs between two exports with nothing in between cannot be
+// judged that way: that comparison is skipped and counted, not failed.
+// A tampered message that is accepted (MSG-3's matter) ends the judgement of that case:
+// the session may have moved on, so later genuine messages are no longer expected.
+// The model keeps deliveries within one receiving chain back, inside every known
+// target's bounds (at least 3 receiving chains).
+// ---------------------------------------------------------------------------------
+
+namespace m4 {
+
+const std::string kName[2] = {"alice", "bob"};
+
+struct Model {
+  struct Msg {
+    int from = 0;
+    int chain = 0;
+  };
+  std::vector<Msg> msgs;
+  std::vector<bool> delivered;
+  int chain[2] = {0, -1};           // current sending chain (alice has one from initiate)
+  bool pending[2] = {false, true};  // the next send starts a new chain
+  int newest_seen[2] = {-1, -1};    // newest chain of the peer each party has received
+
+  bool can_send(int p) const { return p == 0 || newest_seen[1] >= 0; }
+  bool deliverable(size_t i) const {
+    if (i >= msgs.size() || delivered[i]) return false;
+    const Msg& m = msgs[i];
+    return m.chain >= newest_seen[1 - m.from] - 1;
+  }
+  std::vector<size_t> deliverables() const {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < msgs.size(); ++i) {
+      if (deliverable(i)) out.push_back(i);
+    }
+    return out;
+  }
+  void send(int p) {
+    if (pending[p]) {
+      ++chain[p];
+      pending[p] = false;
+    }
+    msgs.push_back({p, chain[p]});
+    delivered.push_back(false);
+  }
+  void deliver(size_t i) {
+    delivered[i] = true;
+    const int r = 1 - msgs[i].from;
+    if (msgs[i].chain > newest_seen[r]) {
+      newest_seen[r] = msgs[i].chain;
+      pending[r] = true;
+    }
+  }
+};
+
+struct Stats {
+  int cases = 0;
+  int tampered = 0;
+  int refused = 0;
+  int exports_compared = 0;
+  int exports_unstable = 0;
+  int accepted_tampers = 0;
+  std::string first_accepted;
+};
+
+struct Sut {
+  Target& t;
+  PropertyRun& run;
+  Stats& stats;
+  bool compare_exports = false;
+  std::vector<CiphertextResult> cts;
+  std::vector<Bytes> pts;
+  std::vector<std::string> last_tamper;  // per message: the last refused tampered copy
+  bool tainted = false;                  // a tampered message was accepted: stop judging
+  Model model;                           // the model after the last command
+};
+
+template <class T>
+T take(Sut& s, Op<T> op, const std::string& what) {
+  return require(s.run, std::move(op), what);
+}
+
+using Cmd = rc::state::Command<Model, Sut>;
+
+// uniform draws from `g` at full size: rapidcheck scales ranges by the case's size, which
+// would make early cases pick only the first party, message or byte.
+template <class T>
+T uniform(rc::Gen<T> g) {
+  return *rc::gen::resize(rc::kNominalSize, std::move(g));
+}
+
+struct Send : Cmd {
+  int party = 0;
+  explicit Send(const Model&) : party(uniform(rc::gen::inRange(0, 2))) {}
+  void checkPreconditions(const Model& m) const override { RC_PRE(m.can_send(party)); }
+  void apply(Model& m) const override { m.send(party); }
+  void run(const Model& m, Sut& s) const override {
+    Bytes pt = to_bytes("#" + std::to_string(m.msgs.size()) + " from " + kName[party]);
+    CiphertextResult c = take(s, s.t.encrypt(kName[party], kName[1 - party], pt),
+                              kName[party] + " encrypting #" + std::to_string(m.msgs.size()));
+    s.cts.push_back(std::move(c));
+    s.pts.push_back(std::move(pt));
+    s.last_tamper.emplace_back();
+    s.model = nextState(m);
+  }
+  void show(std::ostream& os) const override { os << "Send " << kName[party] << " -> " << kName[1 - party]; }
+};
+
+// deliver_genuine decrypts message i at its recipient and judges the answer.
+void deliver_genuine(const Model& m, Sut& s, size_t i) {
+  const int from = m.msgs[i].from;
+  auto p = s.t.decrypt(kName[1 - from], kName[from], s.cts[i].ciphertext, s.cts[i].kind);
+  if (p.violated()) {
+    (void)take(s, std::move(p), "decrypting #" + std::to_string(i));
+  }
+  if (s.tainted) return;
+  const std::string after = s.last_tamper[i].empty() ? "" : " after a tampered copy (" + s.last_tamper[i] + ") was refused";
+  if (p.refused()) {
+    check_that(s.run, false,
+               "genuine #" + std::to_string(i) + " was refused by " + kName[1 - from] + after + ": " + refusal_text(p.refusal()));
+  }
+  check_that(s.run, *p == s.pts[i], "genuine #" + std::to_string(i) + " decrypted to other bytes" + after);
+}
+
+struct Deliver : Cmd {
+  size_t index = 0;
+  bool in_order = true;
+  Deliver(const Model& m, bool oldest) : in_order(oldest) {
+    const auto d = m.deliverables();
+    RC_PRE(!d.empty());
+    index = oldest ? d.front() : uniform(rc::gen::elementOf(d));
+  }
+  void checkPreconditions(const Model& m) const override { RC_PRE(m.deliverable(index)); }
+  void apply(Model& m) const override { m.deliver(index); }
+  void run(const Model& m, Sut& s) const override {
+    s.model = nextState(m);
+    deliver_genuine(m, s, index);
+  }
+  void show(std::ostream& os) const override {
+    os << "Deliver #" << index << (in_order ? " (oldest undelivered)" : " (out of order)");
+  }
+};
+
+struct DeliverNext : Deliver {
+  explicit DeliverNext(const Model& m) : Deliver(m, true) {}
+};
+struct DeliverOutOfOrder : Deliver {
+  explicit DeliverOutOfOrder(const Model& m) : Deliver(m, false) {}
+};
+
+enum class Tamper { flip, truncate, extend, splice };
+
+struct DeliverTampered : Cmd {
+  size_t index = 0;
+  size_t partner = 0;
+  Tamper kind = Tamper::flip;
+  uint32_t pos = 0;
+  explicit DeliverTampered(const Model& m) {
+    RC_PRE(!m.msgs.empty());
+    // Mostly a message not yet delivered: a refusal that moved its chain shows there.
+    std::vector<size_t> waiting;
+    for (size_t i = 0; i < m.msgs.size(); ++i) {
+      if (!m.delivered[i]) waiting.push_back(i);
+    }
+    const bool pick_waiting = !waiting.empty() && uniform(rc::gen::inRange(0, 5)) != 0;
+    index = pick_waiting ? uniform(rc::gen::elementOf(waiting)) : uniform(rc::gen::inRange<size_t>(0, m.msgs.size()));
+    partner = uniform(rc::gen::inRange<size_t>(0, m.msgs.size()));
+    kind = uniform(rc::gen::element(Tamper::flip, Tamper::flip, Tamper::truncate, Tamper::extend, Tamper::splice));
+    pos = uniform(rc::gen::inRange<uint32_t>(0, 0xffffffffu));
+  }
+  void checkPreconditions(const Model& m) const override { RC_PRE(index < m.msgs.size() && partner < m.msgs.size()); }
+
+  // make returns the tampered bytes and what was done, in words.
+  std::pair<Bytes, std::string> make(const Sut& s) const {
+    const Bytes& g = s.cts[index].ciphertext;
+    const size_t len = std::max<size_t>(g.size(), 1);
+    switch (kind) {
+      case Tamper::flip: {
+        const size_t bit = pos % (8 * len);
+        return {flip_bit(g, bit), "bit " + std::to_string(bit % 8) + " of byte " + std::to_string(bit / 8) + " flipped"};
+      }
+      case Tamper::truncate: {
+        const size_t n = pos % len;
+        return {truncated(g, n), "truncated to " + std::to_string(n) + " bytes"};
+      }
+      case Tamper::extend: {
+        Bytes tail(1 + pos % 16, static_cast<uint8_t>(pos >> 8));
+        return {extended(g, tail), std::to_string(tail.size()) + " bytes appended"};
+      }
+      case Tamper::splice: {
+        const size_t cut = pos % len;
+        return {spliced(g, s.cts[partner].ciphertext, cut),
+                "its first " + std::to_string(cut) + " bytes on #" + std::to_string(partner) + "'s tail"};
+      }
+    }
+    return {g, "unchanged"};
+  }
+
+  void run(const Model& m, Sut& s) const override {
+    s.model = nextState(m);
+    auto [bytes, what] = make(s);
+    for (const CiphertextResult& c : s.cts) {
+      if (c.ciphertext == bytes) return;  // the change made another genuine message: nothing to test
+    }
+    const int from = m.msgs[index].from;
+    const std::string& at = kName[1 - from];
+    std::optional<Bytes> before;
+    if (s.compare_exports) before = take(s, s.t.export_state(at), "export of " + at);
+    auto p = s.t.decrypt(at, kName[from], bytes, s.cts[index].kind);
+    if (p.violated()) (void)take(s, std::move(p), "decrypting a tampered copy of #" + std::to_string(index));
+    ++s.stats.tampered;
+    if (p.ok()) {
+      // MSG-3's matter; this case stops judging what follows.
+      ++s.stats.accepted_tampers;
+      if (s.stats.first_accepted.empty()) s.stats.first_accepted = "a copy of #" + std::to_string(index) + " with " + what;
+      s.tainted = true;
+      return;
+    }
+    ++s.stats.refused;
+    s.last_tamper[index] = what;
+    if (!before) return;
+    Bytes after = take(s, s.t.export_state(at), "export of " + at);
+    if (after == *before) {
+      ++s.stats.exports_compared;
+      return;
+    }
+    Bytes again = take(s, s.t.export_state(at), "export of " + at);
+    if (again != after) {
+      ++s.stats.exports_unstable;  // the export is not canonical: no judgement from it
+      return;
+    }
+    ++s.stats.exports_compared;
+    check_that(s.run, false,
+               "a tampered copy of #" + std::to_string(index) + " (" + what + ") was refused (" +
+                   refusal_text(p.refusal()) + ") but " + at + "'s exported state changed (first difference at byte " +
+                   std::to_string(first_difference(*before, after).value_or(0)) + " of " + std::to_string(before->size()) + ")");
+  }
+  void show(std::ostream& os) const override {
+    os << "DeliverTampered #" << index << ": ";
+    switch (kind) {
+      case Tamper::flip: os << "flip bit (" << pos << " mod 8*length)"; break;
+      case Tamper::truncate: os << "truncate to (" << pos << " mod length) bytes"; break;
+      case Tamper::extend: os << "append " << (1 + pos % 16) << " bytes"; break;
+      case Tamper::splice: os << "splice its head (" << pos << " mod length bytes) on #" << partner << "'s tail"; break;
+    }
+  }
+};
+
+// property_body is one case: a fresh world, random commands, then every message
+// still deliverable is delivered.
+void property_body(Target& t, PropertyRun& run, Stats& stats, const Key32& seed) {
+  ++stats.cases;
+  std::optional<Key32> s;
+  if (t.hello().has("deterministic")) {
+    Key32 k = seed;
+    k[31] ^= static_cast<uint8_t>(stats.cases);
+    k[30] ^= static_cast<uint8_t>(stats.cases >> 8);
+    s = k;
+  }
+  (void)require(run, t.reset(s), "reset");
+  (void)require(run, t.create("alice"), "create alice");
+  (void)require(run, t.create("bob"), "create bob");
+  harness::BundleResult b = require(run, t.bundle("bob"), "the bundle of bob");
+  (void)require(run, t.initiate("alice", "bob", b.bundle), "alice starting a session");
+  Sut sut{t, run, stats, t.hello().has("export"), {}, {}, {}, false, Model{}};
+  rc::state::check(Model{}, sut,
+                   rc::state::gen::execOneOfWithArgs<Send, DeliverNext, DeliverOutOfOrder, DeliverTampered>());
+  const Model m = sut.model;
+  for (size_t i : m.deliverables()) deliver_genuine(m, sut, i);
+}
+
+}  // namespace m4
+
+CheckOutcome msg4_one(CheckContext& ctx, Target& t, m4::Stats& stats) {
+  PropertyRun run;
+  run.targets = {&t};
+  PropertyOptions options;
+  options.default_cases = 60;
+  options.max_size = 40;
+  return run_property(
+      ctx, run, "every genuine message decrypting around refused tampered ones",
+      [&] { m4::property_body(t, run, stats, ctx.seed); }, options);
+}
+
+CheckOutcome msg4_atomic_refusals(CheckContext& ctx) {
+  m4::Stats ts;
+  CheckOutcome out = msg4_one(ctx, ctx.target, ts);
+  m4::Stats bs;
+  if (ctx.baseline != nullptr) {
+    CheckOutcome base = msg4_one(ctx, *ctx.baseline, bs);
+    if (base.verdict != Verdict::pass) {
+      out.observations.push_back("the Signal baseline did not pass the same property (" +
+                                 std::string(harness::to_string(base.verdict)) + "): " + base.summary);
+    }
+  }
+  out.observations.push_back(std::to_string(ts.tampered) + " tampered deliveries in " + std::to_string(ts.cases) + " cases, " +
+                             std::to_string(ts.refused) + " refused; exported state compared around " +
+                             std::to_string(ts.exports_compared) + " refusals");
+  if (ts.exports_unstable > 0) {
+    out.observations.push_back(std::to_string(ts.exports_unstable) +
+                               " comparisons skipped: two exports with nothing in between differed (the export is not "
+                               "canonical), so atomicity was judged by behaviour only there");
+  }
+  if (ts.accepted_tampers > 0) {
+    out.observations.push_back(std::to_string(ts.accepted_tampers) + " tampered messages were accepted (MSG-3's matter; " +
+                               "those cases stopped judging), the first: " + ts.first_accepted);
+  }
+  out.figures.push_back({"tampered deliveries refused", static_cast<double>(ts.refused),
+                         ctx.baseline ? std::optional<double>(bs.refused) : std::nullopt, "messages"});
+  out.figures.push_back({"exports compared around refusals", static_cast<double>(ts.exports_compared),
+                         ctx.baseline ? std::optional<double>(bs.exports_compared) : std::nullopt, "refusals"});
+  return out;
+}
+
+// ---------------------------------------------------------------------------------
+// MSG-5: a message is bound to its direction: reflected back to its sender, refused.
+// ---------------------------------------------------------------------------------
+
+// Each reflection ends its own conversation (fresh parties): the message is first
+// delivered to its recipient, then given back to its sender, and nothing follows, so a
+// refusal that disturbed the sender's state (MSG-4's matter) cannot fail a later step.
+struct Reflection {
+  std::string label;
+  int rounds_before = 0;  // round trips before the reflected message
+  int from = 0;           // who sends it
+  int earlier_sends = 0;  // messages the sender sends (and delivers) first in the same chain
+};
+
+CheckOutcome msg5_scenario(Target& t, Profile, Tally& out_) {
+  const std::vector<Reflection> cases = {
+      {"first message", 0, 0, 0},           {"first reply (a new chain)", 0, 1, 0},
+      {"second reply (same chain)", 0, 1, 1}, {"later message after a ratchet step", 1, 0, 0},
+      {"message after 3 round trips", 3, 1, 2},
+  };
+  int accepted = 0;
+  std::string first;
+  std::string story;
+  for (size_t k = 0; k < cases.size(); ++k) {
+    const Reflection& r = cases[k];
+    Conversation c(t, "alice.r" + std::to_string(k), "bob.r" + std::to_string(k));
+    PARITY_DO(c.start(), "starting a session from " + c.name(1) + "'s bundle");
+    if (r.from == 1) {
+      PARITY_STEP(Sent opening, c.send(0), c.name(0) + " encrypting a first message");
+      PARITY_DO(c.deliver(opening), c.name(1) + " decrypting the first message");
+    }
+    for (int i = 0; i < r.rounds_before; ++i) PARITY_DO(c.round_trip(0), "a round trip");
+    for (int i = 0; i < r.earlier_sends; ++i) {
+      PARITY_STEP(Sent e, c.send(r.from), c.name(r.from) + " encrypting");
+      PARITY_DO(c.deliver(e), c.peer_of(r.from) + " decrypting");
+    }
+    PARITY_STEP(Sent m, c.send(r.from), c.name(r.from) + " encrypting the " + r.label);
+    PARITY_STEP(Bytes got, c.deliver(m), c.peer_of(r.from) + " decrypting the " + r.label);
+    if (got != m.plaintext) return CheckOutcome::fail("the " + r.label + " decrypted to other bytes");
+    c.note("the attacker gives #" + std::to_string(m.number) + " back to " + c.name(r.from) + " as from " + c.peer_of(r.from));
+    auto p = c.deliver(m, c.name(r.from), c.peer_of(r.from));
+    if (p.violated()) return CheckOutcome::error(p.violation());
+    if (p.ok()) {
+      ++accepted;
+      if (first.empty()) {
+        first = c.name(r.from) + " read its own " + r.label + " given back as from " + c.peer_of(r.from);
+        story = c.story();
+      }
+    }
+  }
+  out_["reflected messages accepted"] = accepted;
+  if (accepted > 0) {
+    CheckOutcome o = CheckOutcome::fail("a message given back to its sender as from the peer was accepted: " + first);
+    o.observations.push_back(std::to_string(accepted) + " of " + std::to_string(cases.size()) + " reflections decrypted");
+    o.counterexample = story;
+    return o;
+  }
+  return CheckOutcome::pass(std::to_string(cases.size()) + " messages (a first message, the first and second of a new chain, "
+                            "later ones after ratchet steps) given back to their sender as from the peer were refused");
+}
+
+CheckOutcome msg5_direction(CheckContext& ctx) {
+  return on_both(ctx, msg5_scenario, {{"reflected messages accepted", "messages"}});
+}
+
+}  // namespace
+
+void register_msg_checks(harness::Registry& registry) {
+  registry.add({"MSG-1.round-trip", "MSG-1", "plaintexts of 0 bytes to 256 KiB, random content, decrypt to themselves", {},
+                true, msg1_round_trip});
+  registry.add({"MSG-2.no-repeated-ciphertext", "MSG-2",
+                "the same plaintext, in one chain and across ratchet steps, never gives the same ciphertext", {}, true,
+                msg2_no_repeats});
+  registry.add({"MSG-3.modifications", "MSG-3",
+                "each bit flipped, every truncation, extensions and splices of 4 messages are refused", {}, true,
+                msg3_modifications});
+  registry.add({"MSG-4.atomic-refusals", "MSG-4",
+                "refused tampered messages, interleaved with genuine ones, change nothing (property, exports compared)",
+                {}, true, msg4_atomic_refusals});
+  registry.add({"MSG-5.reflection", "MSG-5", "a message given back to its sender as from the peer is refused", {}, true,
+                msg5_direction});
+}
+
+}  // namespace parity::suites

@@ -1,0 +1,478 @@
+#include "suites/stz/stz.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "reference/stanza/stanza.h"
+#include "reference/stanza/utf8.h"
+#include "suites/common/steps.h"
+#include "suites/stz/corpus.h"
+
+namespace parity::suites {
+
+namespace {
+
+using harness::Json;
+using harness::Refusal;
+using harness::Violation;
+using harness::ViolationKind;
+
+// kElideBytes: transcript lines longer than this (a 1 MiB hostile stanza) are replaced
+// by a note with their beginning, so the evidence stays readable.
+constexpr size_t kElideBytes = size_t{16} << 10;
+
+// kMaxFailuresShown bounds the observations of a failing check.
+constexpr size_t kMaxFailuresShown = 20;
+
+// Evidence collects a check's exchanges, eliding huge lines.
+struct Evidence {
+  Target& target;
+  harness::Transcript kept;
+
+  void collect() {
+    harness::Transcript t = target.take_transcript();
+    for (harness::TranscriptEntry& e : t.entries) {
+      if (e.line.size() > kElideBytes) {
+        e.line = std::string(harness::to_string(e.direction)) + " of " + std::to_string(e.line.size()) +
+                 " bytes elided; it began: " + e.line.substr(0, 160);
+        e.direction = harness::Direction::note;
+      }
+      kept.entries.push_back(std::move(e));
+    }
+  }
+  CheckOutcome finish(CheckOutcome o) {
+    collect();
+    o.evidence = std::move(kept);
+    return o;
+  }
+};
+
+// stanza_op sends a request; an ok:false response becomes a Refusal.
+Op<Json> stanza_op(Evidence& ev, Json request) {
+  Op<Json> r = ev.target.call(std::move(request));
+  ev.collect();
+  if (!r.ok()) return r;
+  const Json& j = r.value();
+  if (j.value("ok", false)) return r;
+  auto code = ptp::parse_error_code(j.value("error", std::string()));
+  return Refusal{code.value_or(ptp::ErrorCode::internal), j.value("detail", std::string())};
+}
+
+bool is_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  for (size_t i = 0; i < s.size();) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    uint32_t code = 0;
+    const size_t len = stanza::utf8_sequence(p + i, s.size() - i, code);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+// The stanza's id travels as `stanza_id`: ptp-1.md names it `id`, which is PTP's own
+// request/response id field (every response echoes the request's), so it cannot carry
+// the stanza's; docs/ptp.md records the field as this project's reading of the spec.
+
+// Transport says how a stanza travels in `unwrap`: as the JSON string `stanza`, or, for
+// bytes that are not UTF-8 (which no JSON string can carry), as `stanza_hex`, an
+// optional field of this project's PTP extension (docs/ptp.md).
+enum class Transport { text, hex };
+
+Json unwrap_request(const std::string& party, std::string_view bytes, Transport how) {
+  Json r = {{"op", "unwrap"}, {"party", party}};
+  if (how == Transport::hex) {
+    r["stanza_hex"] = to_hex(ByteView(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  } else {
+    r["stanza"] = std::string(bytes);
+  }
+  return r;
+}
+
+std::optional<std::string> string_of(const Json& j, const char* field) {
+  auto it = j.find(field);
+  if (it == j.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::optional<Bytes> hex_of(const Json& j, const char* field) {
+  auto s = string_of(j, field);
+  if (!s) return std::nullopt;
+  for (char c : *s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  }
+  auto b = from_hex(*s);
+  if (!b.ok()) return std::nullopt;
+  return std::move(b).value();
+}
+
+// unwrapped reads an unwrap response; a missing field is a protocol violation.
+Op<UnwrapFields> unwrapped(Op<Json> r) {
+  if (r.violated()) return r.violation();
+  if (r.refused()) return r.refusal();
+  UnwrapFields f;
+  auto id = string_of(*r, "stanza_id"), to = string_of(*r, "to"), from = string_of(*r, "from"),
+       kind = string_of(*r, "kind");
+  auto ct = hex_of(*r, "ciphertext");
+  if (!id || !to || !from || !kind || !ct) {
+    return Violation{
+        ViolationKind::missing_field, "unwrap: an ok response has ciphertext, kind, stanza_id, to and from", {}};
+  }
+  return UnwrapFields{*id, *to, *from, *kind, std::move(*ct)};
+}
+
+// differences lists the fields of `got` that are not `want`; kind is compared for the
+// PTP kinds only (a sender-key message has none in PTP/1).
+std::string differences(const UnwrapFields& want, const UnwrapFields& got) {
+  std::string d;
+  auto field = [&](const char* name, const std::string& w, const std::string& g) {
+    if (w != g) d += std::string(" ") + name + ": want \"" + w.substr(0, 80) + "\", got \"" + g.substr(0, 80) + "\";";
+  };
+  field("id", want.id, got.id);
+  field("to", want.to, got.to);
+  field("from", want.from, got.from);
+  if (want.kind == "prekey" || want.kind == "message") field("kind", want.kind, got.kind);
+  if (want.ciphertext != got.ciphertext) {
+    d += " ciphertext: want " + short_hex(want.ciphertext) + ", got " + short_hex(got.ciphertext) + ";";
+  }
+  return d;
+}
+
+CheckOutcome with_failures(Evidence& ev, const std::vector<std::string>& failures, size_t total,
+                           const std::string& what, std::string pass_summary, std::vector<std::string> notes = {}) {
+  CheckOutcome o =
+      failures.empty()
+          ? CheckOutcome::pass(std::move(pass_summary))
+          : CheckOutcome::fail(std::to_string(failures.size()) + " of " + std::to_string(total) + " " + what);
+  if (!failures.empty()) o.counterexample = failures.front();
+  for (size_t i = 0; i < failures.size() && i < kMaxFailuresShown; ++i) o.observations.push_back(failures[i]);
+  if (failures.size() > kMaxFailuresShown) {
+    o.observations.push_back("... and " + std::to_string(failures.size() - kMaxFailuresShown) + " more");
+  }
+  for (std::string& n : notes) o.observations.push_back(std::move(n));
+  return ev.finish(std::move(o));
+}
+
+CheckOutcome corpus_error(const Error& e) {
+  CheckOutcome o;
+  o.verdict = harness::Verdict::error;
+  o.summary = "the stanza corpus cannot be loaded: " + e.detail;
+  return o;
+}
+
+Result<std::vector<CorpusEntry>> load(const CheckContext& ctx) {
+  return load_stanza_corpus(std::filesystem::path(ctx.vectors_dir) / "stanza");
+}
+
+std::string rule_of(const CorpusEntry& e) {
+  return e.file + " (" + std::string(stanza::to_string(e.code)) + " at " + std::to_string(e.offset) + ")";
+}
+
+// setup_reader creates the party that unwraps.
+std::optional<CheckOutcome> setup_reader(CheckContext& ctx, Evidence& ev) {
+  auto reset = ctx.target.reset(ctx.seed);
+  ev.collect();
+  if (reset.violated()) return ev.finish(CheckOutcome::error(reset.violation()));
+  if (reset.refused()) return ev.finish(CheckOutcome::unexpected_refusal("reset", reset.refusal()));
+  auto c = ctx.target.create("bob");
+  ev.collect();
+  if (c.violated()) return ev.finish(CheckOutcome::error(c.violation()));
+  if (c.refused()) return ev.finish(CheckOutcome::unexpected_refusal("create", c.refusal()));
+  return std::nullopt;
+}
+
+// HexSupport: whether the target takes `stanza_hex`, probed with a valid message.
+enum class HexSupport { yes, no };
+
+Op<HexSupport> probe_hex(Evidence& ev, const std::vector<CorpusEntry>& corpus) {
+  for (const CorpusEntry& e : corpus) {
+    if (e.expect != Expect::valid || !e.unwrap) continue;
+    auto r = unwrapped(stanza_op(ev, unwrap_request("bob", e.bytes, Transport::hex)));
+    if (r.violated()) return r.violation();
+    return r.ok() && differences(*e.unwrap, *r).empty() ? HexSupport::yes : HexSupport::no;
+  }
+  return HexSupport::no;
+}
+
+// refuse_all sends every entry to unwrap and collects those not refused. Entries that
+// are not UTF-8 need `stanza_hex`; without it they are left out and named in notes_.
+std::optional<CheckOutcome> refuse_all(Evidence& ev, const std::vector<const CorpusEntry*>& entries, HexSupport hex,
+                                       std::vector<std::string>& failures_, std::vector<std::string>& notes_,
+                                       double& slowest_ms_, size_t& sent_) {
+  size_t skipped = 0;
+  for (const CorpusEntry* e : entries) {
+    const Transport how = is_utf8(e->bytes) ? Transport::text : Transport::hex;
+    if (how == Transport::hex && hex == HexSupport::no) {
+      ++skipped;
+      continue;
+    }
+    ++sent_;
+    const auto start = std::chrono::steady_clock::now();
+    Op<Json> r = stanza_op(ev, unwrap_request("bob", e->bytes, how));
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    slowest_ms_ = std::max(slowest_ms_, ms);
+    if (r.violated()) {
+      CheckOutcome o = CheckOutcome::error(r.violation());
+      o.summary = e->file + ": " + o.summary;
+      o.counterexample = rule_of(*e);
+      return ev.finish(std::move(o));
+    }
+    if (r.ok()) failures_.push_back(rule_of(*e) + ": accepted");
+  }
+  if (skipped > 0) {
+    notes_.push_back(std::to_string(skipped) +
+                     " non-UTF-8 stanzas were not sent: a JSON string cannot carry them and the target does not take "
+                     "`stanza_hex` (tests/stanza checks them against the reference)");
+  }
+  return std::nullopt;
+}
+
+// ---- STZ-1: what the target writes ----------------------------------------------------
+
+struct WrapCase {
+  std::string id;
+  std::string to;
+  std::string from;
+  size_t plaintext_size;
+};
+
+CheckOutcome stz1_wrap(CheckContext& ctx) {
+  Target& t = ctx.target;
+  Evidence ev{t, {}};
+  auto rng = ctx.rng();
+  PARITY_DO(t.reset(ctx.seed), "reset");
+  PARITY_STEP(auto alice_id, t.create("alice"), "create alice");
+  PARITY_STEP(auto bob_id, t.create("bob"), "create bob");
+  (void)alice_id;
+  (void)bob_id;
+  PARITY_STEP(auto bundle, t.bundle("bob"), "bundle");
+  PARITY_DO(t.initiate("alice", "bob", bundle.bundle), "initiate");
+  ev.collect();
+
+  const std::string long_local(64, 'b');
+  // Each case: a message alice -> bob, then bob -> alice, so both kinds (prekey, then
+  // message once the session is confirmed) are wrapped; ids and JIDs at their limits and
+  // a resource that needs escaping.
+  const std::vector<WrapCase> cases = {
+      {"3EB0A1B2C3D4E5F6", "bob@interop.example", "alice@provider.example", 5},
+      {"m", "bob@interop.example/phone", "alice@provider.example/desk", 0},
+      {std::string(64, 'Z'), long_local + "@interop.example", "alice@provider.example", 1000},
+      {"a.b_c-d", "bob@interop.example/caf\xc3\xa9 & <\"tea\">", "alice@provider.example/t'l", 100},
+      {"big", "bob@interop.example", "alice@provider.example", 100 * 1024},
+  };
+  std::vector<std::string> failures;
+  size_t total = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    for (int dir = 0; dir < 2; ++dir) {
+      const WrapCase& c = cases[i];
+      const std::string sender = dir == 0 ? "alice" : "bob", recipient = dir == 0 ? "bob" : "alice";
+      // The JIDs follow the direction: alice's messages go to bob's JID.
+      const std::string to = dir == 0 ? c.to : c.from, from = dir == 0 ? c.from : c.to;
+      const std::string label =
+          "case " + std::to_string(i) + " " + sender + "->" + recipient + " id " + c.id.substr(0, 16);
+      ++total;
+      const Bytes plaintext = random_bytes(rng, c.plaintext_size);
+      PARITY_STEP(auto ct, t.encrypt(sender, recipient, plaintext), "encrypt");
+      Op<Json> w = stanza_op(ev, {{"op", "wrap"},
+                                  {"party", sender},
+                                  {"peer", recipient},
+                                  {"ciphertext", to_hex(ct.ciphertext)},
+                                  {"kind", ct.kind},
+                                  {"stanza_id", c.id},
+                                  {"to", to},
+                                  {"from", from}});
+      if (w.violated()) return ev.finish(CheckOutcome::error(w.violation()));
+      if (w.refused()) {
+        failures.push_back(label + ": wrap refused: " + std::string(ptp::to_string(w.refusal().code)) + " " +
+                           w.refusal().detail);
+        // Keep the session in step: the recipient still decrypts the plain ciphertext.
+        PARITY_STEP(auto pt, t.decrypt(recipient, sender, ct.ciphertext, ct.kind), "decrypt");
+        (void)pt;
+        continue;
+      }
+      auto text = string_of(*w, "stanza");
+      if (!text) {
+        return ev.finish(CheckOutcome::error(
+            Violation{ViolationKind::missing_field, "wrap: an ok response has the string \"stanza\"", {}}));
+      }
+      auto m = stanza::parse_message(*text);
+      Bytes payload = ct.ciphertext;
+      if (!m.ok()) {
+        failures.push_back(label + ": the stanza does not validate: " + std::string(stanza::to_string(m.error().code)) +
+                           " at " + std::to_string(m.error().offset) + ": " + m.error().message + " in " +
+                           text->substr(0, 200));
+      } else {
+        const stanza::Enc* enc = std::get_if<stanza::Enc>(&m->payload);
+        const stanza::EncType want_type = ct.kind == "prekey" ? stanza::EncType::pkmsg : stanza::EncType::msg;
+        std::string wrong;
+        if (m->id != c.id) wrong += " id " + m->id + ";";
+        if (m->to != to) wrong += " to " + m->to + ";";
+        if (m->from != from) wrong += " from " + m->from + ";";
+        if (enc == nullptr) {
+          wrong += " a participants fan-out instead of one enc;";
+        } else {
+          if (enc->type != want_type)
+            wrong += " enc type " + std::string(stanza::to_string(enc->type)) + " for kind " + ct.kind + ";";
+          if (enc->ciphertext != ct.ciphertext) wrong += " enc holds other bytes than the ciphertext;";
+          payload = enc->ciphertext;
+        }
+        if (!wrong.empty()) failures.push_back(label + ": the stanza says" + wrong);
+      }
+      // The payload as the reference read it decrypts at the recipient ...
+      auto pt = t.decrypt(recipient, sender, payload, ct.kind);
+      ev.collect();
+      if (pt.violated()) return ev.finish(CheckOutcome::error(pt.violation()));
+      if (pt.refused() || *pt != plaintext) {
+        failures.push_back(label + ": the stanza's payload does not decrypt to the plaintext");
+        continue;
+      }
+      // ... and the recipient's own unwrap reads the same fields back.
+      auto u = unwrapped(stanza_op(ev, unwrap_request(recipient, *text, Transport::text)));
+      if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
+      if (u.refused()) {
+        failures.push_back(label + ": unwrap refused the target's own stanza: " + u.refusal().detail);
+        continue;
+      }
+      const std::string diff = differences(UnwrapFields{c.id, to, from, ct.kind, ct.ciphertext}, *u);
+      if (!diff.empty()) failures.push_back(label + ": unwrap of its own stanza:" + diff);
+    }
+  }
+  return with_failures(ev, failures, total, "wrapped messages are not valid stanzas of their ciphertext",
+                       std::to_string(total) +
+                           " wrapped messages (both kinds, ids and JIDs at their limits, escaped "
+                           "resources, 0 B to 100 KiB) validate, decrypt and unwrap");
+}
+
+// ---- STZ-2: the corpus ------------------------------------------------------------------
+
+CheckOutcome stz2_valid(CheckContext& ctx) {
+  auto corpus = load(ctx);
+  if (!corpus) return corpus_error(corpus.error());
+  Evidence ev{ctx.target, {}};
+  if (auto o = setup_reader(ctx, ev)) return *o;
+  std::vector<std::string> failures;
+  size_t total = 0, not_messages = 0;
+  for (const CorpusEntry& e : *corpus) {
+    if (e.expect != Expect::valid) continue;
+    if (!e.unwrap) {
+      ++not_messages;
+      continue;
+    }
+    ++total;
+    auto u = unwrapped(stanza_op(ev, unwrap_request("bob", e.bytes, Transport::text)));
+    if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
+    if (u.refused()) {
+      failures.push_back(e.file + ": refused: " + std::string(ptp::to_string(u.refusal().code)) + " " +
+                         u.refusal().detail);
+      continue;
+    }
+    const std::string diff = differences(*e.unwrap, *u);
+    if (!diff.empty()) failures.push_back(e.file + ":" + diff);
+  }
+  std::vector<std::string> notes;
+  if (not_messages > 0) {
+    notes.push_back(std::to_string(not_messages) +
+                    " valid key bundle and retry receipt stanzas are not sent: PTP/1 `unwrap` carries messages");
+  }
+  return with_failures(ev, failures, total, "valid corpus messages are not read correctly",
+                       "the " + std::to_string(total) +
+                           " valid corpus messages (unknown attributes and elements "
+                           "included) unwrap to their fields",
+                       std::move(notes));
+}
+
+CheckOutcome stz2_invalid(CheckContext& ctx) {
+  auto corpus = load(ctx);
+  if (!corpus) return corpus_error(corpus.error());
+  Evidence ev{ctx.target, {}};
+  if (auto o = setup_reader(ctx, ev)) return *o;
+  auto hex = probe_hex(ev, *corpus);
+  if (hex.violated()) return ev.finish(CheckOutcome::error(hex.violation()));
+  std::vector<const CorpusEntry*> entries;
+  for (const CorpusEntry& e : *corpus) {
+    if (e.expect == Expect::invalid) entries.push_back(&e);
+  }
+  std::vector<std::string> failures, notes;
+  double slowest = 0;
+  size_t sent = 0;
+  if (auto o = refuse_all(ev, entries, *hex, failures, notes, slowest, sent)) return *o;
+  CheckOutcome o =
+      with_failures(ev, failures, sent, "invalid corpus stanzas are accepted",
+                    "the " + std::to_string(sent) + " invalid corpus stanzas are refused", std::move(notes));
+  o.figures.push_back({"slowest refusal", slowest, std::nullopt, "ms"});
+  return o;
+}
+
+// ---- STZ-3: hostile XML -----------------------------------------------------------------
+
+CheckOutcome stz3_hostile(CheckContext& ctx) {
+  auto corpus = load(ctx);
+  if (!corpus) return corpus_error(corpus.error());
+  Evidence ev{ctx.target, {}};
+  if (auto o = setup_reader(ctx, ev)) return *o;
+  auto hex = probe_hex(ev, *corpus);
+  if (hex.violated()) return ev.finish(CheckOutcome::error(hex.violation()));
+  const std::vector<CorpusEntry> generated = generated_hostile_stanzas();
+  std::vector<const CorpusEntry*> entries;
+  for (const CorpusEntry& e : *corpus) {
+    if (e.expect == Expect::invalid && e.hostility == Hostility::hostile) entries.push_back(&e);
+  }
+  for (const CorpusEntry& e : generated) entries.push_back(&e);
+  std::vector<std::string> failures, notes;
+  double slowest = 0;
+  size_t sent = 0;
+  if (auto o = refuse_all(ev, entries, *hex, failures, notes, slowest, sent)) return *o;
+  // After the attacks the target still reads a genuine stanza: none of them left it broken.
+  for (const CorpusEntry& e : *corpus) {
+    if (e.expect != Expect::valid || !e.unwrap) continue;
+    auto u = unwrapped(stanza_op(ev, unwrap_request("bob", e.bytes, Transport::text)));
+    if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
+    if (!u.ok() || !differences(*e.unwrap, *u).empty()) {
+      failures.push_back("after the hostile inputs, the valid " + e.file + " is no longer read correctly");
+    }
+    break;
+  }
+  CheckOutcome o = with_failures(ev, failures, sent, "hostile stanzas are accepted",
+                                 "the " + std::to_string(sent) +
+                                     " hostile stanzas (DOCTYPE, entities, billion laughs, "
+                                     "XXE, 200,000-deep nesting, 1 MiB attributes, invalid UTF-8, NUL) are refused",
+                                 std::move(notes));
+  o.figures.push_back({"slowest refusal", slowest, std::nullopt, "ms"});
+  return o;
+}
+
+}  // namespace
+
+void register_stz_checks(harness::Registry& registry) {
+  registry.add(
+      {"STZ-1.wrap",
+       "STZ-1",
+       "wrapped ciphertexts of a real session validate against the profile, decrypt, and unwrap at the recipient",
+       {"stanza"},
+       false,
+       stz1_wrap});
+  registry.add({"STZ-2.valid_corpus",
+                "STZ-2",
+                "every valid corpus message (vectors/stanza) unwraps to its fields",
+                {"stanza"},
+                false,
+                stz2_valid});
+  registry.add({"STZ-2.invalid_corpus",
+                "STZ-2",
+                "every invalid corpus stanza is refused by unwrap",
+                {"stanza"},
+                false,
+                stz2_invalid});
+  registry.add({"STZ-3.hostile",
+                "STZ-3",
+                "hostile XML (DOCTYPE, entities, deep nesting, huge attributes, invalid UTF-8) is refused, and the "
+                "target still reads stanzas afterwards",
+                {"stanza"},
+                false,
+                stz3_hostile});
+}
+
+}  // namespace parity::suites
