@@ -706,7 +706,7 @@ CheckOutcome msg4_atomic_refusals(CheckContext& ctx) {
                                  std::string(harness::to_string(base.verdict)) + "): " + base.summary);
     }
   }
-  out.observations.push_back(std::to_string(ts.tampered) + " tampered deliveries in " + std::to_string(ts.cases) + " cases, " +
+  out.observations.push_back(std::to_string(ts.tampered) + " tampered deliveries in " + std::to_string(ts.cases) + " runs of the property (shrinking included), " +
                              std::to_string(ts.refused) + " refused; exported state compared around " +
                              std::to_string(ts.exports_compared) + " refusals");
   if (ts.exports_unstable > 0) {
