@@ -53,13 +53,15 @@ TEST_P(MutationMatrix, FailsExactlyWhatTheFlawBreaks) {
   EXPECT_EQ(failing, row.must_fail) << "mutant " << row.mutant << " (targets " << row.targets
                                     << "); failing MUST checks:\n"
                                     << detail.str();
-  if (!row.targets.empty()) EXPECT_TRUE(failing.contains(row.targets)) << "the check of " << row.targets << " does not bite";
+  if (!row.targets.empty()) {
+    EXPECT_TRUE(failing.contains(row.targets)) << "the check of " << row.targets << " does not bite";
+  }
   EXPECT_EQ(exit_status, row.must_fail.empty() ? 0 : 1) << "mutant " << row.mutant;
 }
 
 INSTANTIATE_TEST_SUITE_P(Mutants, MutationMatrix, ::testing::ValuesIn(matrix()),
-                         [](const ::testing::TestParamInfo<Row>& info) {
-                           std::string name = info.param.mutant;
+                         [](const ::testing::TestParamInfo<Row>& param_info) {
+                           std::string name = param_info.param.mutant;
                            for (char& c : name) {
                              if (c == '-') c = '_';
                            }
