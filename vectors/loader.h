@@ -152,7 +152,7 @@ std::filesystem::path source_dir();
 // "vectors/primitives/x25519.json", and names it that way in errors.
 Result<VectorFile> load_vectors(std::string_view relative);
 
-// list_vector_files lists every .json file under <source>/vectors, relative to the source
+// list_vector_files lists every .json file under <source>/vectors but the stanza corpus, relative to the source
 // directory with '/' separators, sorted.
 std::vector<std::string> list_vector_files();
 
