@@ -24,7 +24,7 @@ inline const std::vector<Row>& matrix() {
       {"no-dh-ratchet", "PCS-1", {"PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
       {"dh-every-second-turn", "PCS-1", {"PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
       {"no-mac-check", "MSG-3", {"AKE-5", "MSG-3"}},
-      {"advance-on-refusal", "MSG-3", {"MSG-3"}},
+      {"advance-on-refusal", "MSG-4", {"MSG-3", "MSG-4"}},
       {"unbounded-skip", "DOS-1", {"DOS-1", "DOS-2", "FS-4"}},
       {"no-prekey-signature", "AKE-2", {"AKE-2"}},
       {"weak-randomness", "KEY-1", {"AKE-2", "AKE-3", "KEY-1"}},
