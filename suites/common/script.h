@@ -22,7 +22,9 @@ class Script {
                                      const std::string& label) {
     auto c = target_.encrypt(from, to, plaintext);
     log_.push_back(from + " sends " + label + " to " + to +
-                   (c.ok() ? " (" + c->kind + ")" : c.refused() ? ": refused" : ": violates PTP"));
+                   (c.ok()        ? " (" + c->kind + ")"
+                    : c.refused() ? ": refused"
+                                  : ": violates PTP"));
     return c;
   }
 
@@ -30,8 +32,9 @@ class Script {
   Op<Bytes> receive(const std::string& at, const std::string& from, const harness::CiphertextResult& c,
                     const std::string& label) {
     auto p = target_.decrypt(at, from, c.ciphertext, c.kind);
-    std::string outcome = p.ok() ? "reads it" : p.refused() ? "refuses it (" + std::string(ptp::to_string(p.refusal().code)) + ")"
-                                                            : "violates PTP";
+    std::string outcome = p.ok()        ? "reads it"
+                          : p.refused() ? "refuses it (" + std::string(ptp::to_string(p.refusal().code)) + ")"
+                                        : "violates PTP";
     log_.push_back(label + " delivered to " + at + " as from " + from + ": " + outcome);
     return p;
   }
@@ -39,7 +42,8 @@ class Script {
   // clone exports `party` and imports it as `clone_name` (the attacker's or a snapshot copy).
   Op<harness::Unit> clone(const std::string& party, const std::string& clone_name) {
     auto state = target_.export_state(party);
-    if (!state.ok()) return state.violated() ? Op<harness::Unit>(state.violation()) : Op<harness::Unit>(state.refusal());
+    if (!state.ok())
+      return state.violated() ? Op<harness::Unit>(state.violation()) : Op<harness::Unit>(state.refusal());
     log_.push_back("snapshot of " + party + " exported and imported as " + clone_name);
     return target_.import_state(clone_name, *state);
   }

@@ -22,10 +22,14 @@ inline Bytes flip_bit(ByteView b, size_t bit) {
 }
 
 // truncated returns the first `n` bytes of `b` (all of it when n >= size).
-inline Bytes truncated(ByteView b, size_t n) { return Bytes(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(std::min(n, b.size()))); }
+inline Bytes truncated(ByteView b, size_t n) {
+  return Bytes(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(std::min(n, b.size())));
+}
 
 // extended returns `b` followed by `tail`.
-inline Bytes extended(ByteView b, ByteView tail) { return concat({b, tail}); }
+inline Bytes extended(ByteView b, ByteView tail) {
+  return concat({b, tail});
+}
 
 // spliced returns head[0, cut) followed by tail[cut, end): a prefix of one message on
 // the suffix of another. A cut beyond either message is clamped to it.
@@ -87,8 +91,8 @@ inline std::optional<std::vector<NamedRange>> parse_layout(const ptp::Json& layo
     const auto s = range[0].get<uint64_t>();
     const auto e = range[1].get<uint64_t>();
     if (s >= e || e > size) {
-      return fail("layout \"" + name + "\" = [" + std::to_string(s) + ", " + std::to_string(e) + "] is not inside the " +
-                  std::to_string(size) + "-byte bundle");
+      return fail("layout \"" + name + "\" = [" + std::to_string(s) + ", " + std::to_string(e) +
+                  "] is not inside the " + std::to_string(size) + "-byte bundle");
     }
     out.push_back({name, static_cast<size_t>(s), static_cast<size_t>(e)});
   }

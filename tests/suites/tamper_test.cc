@@ -1,0 +1,67 @@
+#include "suites/common/tamper.h"
+
+#include <gtest/gtest.h>
+
+namespace parity::suites {
+namespace {
+
+TEST(Tamper, FlipBitFlipsExactlyOneBit) {
+  const Bytes b = {0x00, 0xff, 0x10};
+  EXPECT_EQ(flip_bit(b, 0), (Bytes{0x01, 0xff, 0x10}));
+  EXPECT_EQ(flip_bit(b, 15), (Bytes{0x00, 0x7f, 0x10}));
+  EXPECT_EQ(flip_bit(b, 20), (Bytes{0x00, 0xff, 0x00}));
+  EXPECT_EQ(flip_bit(b, 24), b);  // past the end: unchanged
+}
+
+TEST(Tamper, TruncatedExtendedSpliced) {
+  const Bytes a = {1, 2, 3, 4};
+  const Bytes z = {9, 8, 7, 6, 5};
+  EXPECT_EQ(truncated(a, 0), Bytes{});
+  EXPECT_EQ(truncated(a, 2), (Bytes{1, 2}));
+  EXPECT_EQ(truncated(a, 10), a);
+  EXPECT_EQ(extended(a, Bytes{0}), (Bytes{1, 2, 3, 4, 0}));
+  EXPECT_EQ(spliced(a, z, 2), (Bytes{1, 2, 7, 6, 5}));
+  EXPECT_EQ(spliced(z, a, 3), (Bytes{9, 8, 7, 4}));
+  EXPECT_EQ(spliced(a, z, 0), z);
+  EXPECT_EQ(spliced(a, z, 9), a);  // a cut past both: the head only
+}
+
+TEST(Tamper, CutPointsAreInsideAndCoverBothEnds) {
+  EXPECT_TRUE(cut_points(1, 8).empty());
+  EXPECT_TRUE(cut_points(100, 0).empty());
+  const auto c = cut_points(100, 8);
+  ASSERT_FALSE(c.empty());
+  EXPECT_EQ(c.front(), 1u);
+  EXPECT_EQ(c.back(), 99u);
+  EXPECT_TRUE(std::is_sorted(c.begin(), c.end()));
+  EXPECT_EQ(std::adjacent_find(c.begin(), c.end()), c.end());
+  const auto small = cut_points(3, 8);
+  EXPECT_EQ(small, (std::vector<size_t>{1, 2}));
+}
+
+TEST(Tamper, FirstDifference) {
+  EXPECT_EQ(first_difference(Bytes{1, 2}, Bytes{1, 2}), std::nullopt);
+  EXPECT_EQ(first_difference(Bytes{1, 2}, Bytes{1, 3}), 1u);
+  EXPECT_EQ(first_difference(Bytes{1, 2}, Bytes{1, 2, 3}), 2u);
+}
+
+TEST(Tamper, ParseLayout) {
+  std::string why;
+  EXPECT_FALSE(parse_layout(ptp::Json(), 10, &why));
+  EXPECT_EQ(why, "absent");
+  auto ok = parse_layout(ptp::Json::parse(R"({"signature":[6,10],"identity":[0,3]})"), 10, &why);
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(ok->size(), 2u);
+  EXPECT_EQ((*ok)[0], (NamedRange{"identity", 0, 3}));
+  EXPECT_EQ((*ok)[1], (NamedRange{"signature", 6, 10}));
+  EXPECT_NE(find_range(*ok, "signature"), nullptr);
+  EXPECT_EQ(find_range(*ok, "signed_prekey"), nullptr);
+  EXPECT_FALSE(parse_layout(ptp::Json::parse(R"({"identity":[0,11]})"), 10, &why));  // past the end
+  EXPECT_FALSE(parse_layout(ptp::Json::parse(R"({"identity":[3,3]})"), 10, &why));   // empty
+  EXPECT_FALSE(parse_layout(ptp::Json::parse(R"({"identity":[-1,3]})"), 10, &why));  // negative
+  EXPECT_FALSE(parse_layout(ptp::Json::parse(R"({"identity":"0-3"})"), 10, &why));
+  EXPECT_FALSE(parse_layout(ptp::Json::parse(R"([0,3])"), 10, &why));
+}
+
+}  // namespace
+}  // namespace parity::suites
