@@ -1,6 +1,7 @@
 // result.h: errors as values for the reference library.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,14 +39,21 @@ struct Error {
   std::string detail;
 };
 
-inline Error make_error(Errc code, std::string detail = {}) { return Error{code, std::move(detail)}; }
+inline Error make_error(Errc code, std::string detail = {}) {
+  return Error{code, std::move(detail)};
+}
 
-// Result holds either a value of T or an Error, like std::expected.
-template <class T>
-class [[nodiscard]] Result {
+// BasicResult holds either a value of T or an error of type E, like std::expected. E has
+// a `code` member; the reference uses Error (Result below), its media and stanza layers
+// their own typed errors (media::MediaResult, stanza::StanzaResult).
+template <class T, class E>
+class [[nodiscard]] BasicResult {
  public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}       // NOLINT(google-explicit-constructor)
+  BasicResult(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  BasicResult(E error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  // BasicResult(std::in_place, args...) builds the value in place: no move of a large T.
+  template <class... Args>
+  explicit BasicResult(std::in_place_t, Args&&... args) : v_(std::in_place_index<0>, std::forward<Args>(args)...) {}
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }
@@ -55,40 +63,44 @@ class [[nodiscard]] Result {
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const Error& error() const { return std::get<1>(v_); }
-  Errc code() const { return error().code; }
+  const E& error() const { return std::get<1>(v_); }
+  auto code() const { return error().code; }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
-// Status is a Result without a value.
-template <>
-class [[nodiscard]] Result<void> {
+// BasicResult<void, E> is a status: success, or an error of type E.
+template <class E>
+class [[nodiscard]] BasicResult<void, E> {
  public:
-  Result() = default;
-  Result(Error error) : err_(std::move(error)), failed_(true) {}  // NOLINT(google-explicit-constructor)
-  bool ok() const { return !failed_; }
+  BasicResult() = default;
+  BasicResult(E error) : err_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  bool ok() const { return !err_.has_value(); }
   explicit operator bool() const { return ok(); }
-  const Error& error() const { return err_; }
-  Errc code() const { return err_.code; }
+  const E& error() const { return *err_; }
+  auto code() const { return err_->code; }
 
  private:
-  Error err_{Errc::internal, {}};
-  bool failed_ = false;
+  std::optional<E> err_;
 };
+
+// Result holds either a value of T or an Error; Result<void> (Status) only the error.
+template <class T>
+using Result = BasicResult<T, Error>;
+
 using Status = Result<void>;
 
 }  // namespace parity
 
 // PARITY_TRY evaluates a Result expression and returns its error from the enclosing
 // function when it failed.
-#define PARITY_TRY(expr)                       \
-  do {                                         \
-    auto parity_try_r_ = (expr);               \
-    if (!parity_try_r_.ok()) {                 \
-      return parity_try_r_.error();            \
-    }                                          \
+#define PARITY_TRY(expr)            \
+  do {                              \
+    auto parity_try_r_ = (expr);    \
+    if (!parity_try_r_.ok()) {      \
+      return parity_try_r_.error(); \
+    }                               \
   } while (0)
 
 #define PARITY_CONCAT_INNER_(a, b) a##b

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "reference/utf8.h"
+
 namespace parity::reports {
 
 namespace {
@@ -29,35 +31,12 @@ void append_code_point(std::string& out, uint32_t cp) {
 // decode reads the UTF-8 sequence at s[i]: its code point and length, or length 0
 // when the bytes there are not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut).
 size_t decode(std::string_view s, size_t i, uint32_t* out_cp) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  size_t n = 0;
-  uint32_t cp = 0;
-  if (c < 0x80) {
-    *out_cp = c;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  if (p[i] < 0x80) {
+    *out_cp = p[i];
     return 1;
   }
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)) return 0;
-  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return 0;
-  *out_cp = cp;
-  return n;
+  return utf8_sequence(p + i, s.size() - i, *out_cp);
 }
 
 }  // namespace
@@ -94,12 +73,23 @@ std::string html_escape(std::string_view s) {
   out.reserve(clean.size() + clean.size() / 8);
   for (char c : clean) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -113,11 +103,21 @@ std::string markdown_escape(std::string_view s) {
     switch (c) {
       case '\n':
       case '\r':
-      case '\t': out += ' '; break;
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
+      case '\t':
+        out += ' ';
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
       case '\\':
       case '`':
       case '*':
@@ -132,7 +132,8 @@ std::string markdown_escape(std::string_view s) {
         out += '\\';
         out += c;
         break;
-      default: out += c;
+      default:
+        out += c;
     }
   }
   return out;

@@ -52,6 +52,7 @@ table.checks{table-layout:fixed}
 table.checks td.mono{overflow-wrap:anywhere}
 table.checks td.fn{color:var(--muted);font-size:13px}
 table.checks td.num{white-space:nowrap}
+table.checks td.num .fn{display:block;white-space:normal;min-width:8em}
 table.checks td.differs{font-weight:700;color:var(--error)}
 table.checks tr.cont td{border-top:none}
 table.checks tr.first td{border-top:1px solid var(--line)}

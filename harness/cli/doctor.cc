@@ -15,14 +15,20 @@ struct ProbeResult {
   std::string detail;
 };
 
-ProbeResult pass(std::string detail) { return {true, std::move(detail)}; }
-ProbeResult failed(std::string detail) { return {false, std::move(detail)}; }
+ProbeResult pass(std::string detail) {
+  return {true, std::move(detail)};
+}
+ProbeResult failed(std::string detail) {
+  return {false, std::move(detail)};
+}
 
 std::string describe(const Violation& v) {
   return "protocol violation (" + std::string(to_string(v.kind)) + ")" + (v.detail.empty() ? "" : ": " + v.detail);
 }
 
-std::string describe(const Refusal& r) { return "refused " + std::string(ptp::to_string(r.code)) + ": " + r.detail; }
+std::string describe(const Refusal& r) {
+  return "refused " + std::string(ptp::to_string(r.code)) + ": " + r.detail;
+}
 
 std::string excerpt(const Json& j) {
   std::string s = j.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -44,13 +50,16 @@ ProbeResult expect_error(const Op<Json>& r, std::string_view code, const std::st
 // setup_session makes parties alice and bob with a session alice→bob that bob has
 // accepted (one prekey message delivered); returns the failure, if any.
 std::optional<std::string> setup_session(Target& t) {
-  if (auto r = t.reset(std::nullopt); !r.ok()) return "reset: " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
+  if (auto r = t.reset(std::nullopt); !r.ok())
+    return "reset: " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
   for (const char* p : {"alice", "bob"}) {
-    if (auto r = t.create(p); !r.ok()) return std::string("create ") + p + ": " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
+    if (auto r = t.create(p); !r.ok())
+      return std::string("create ") + p + ": " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
   }
   auto b = t.bundle("bob");
   if (!b.ok()) return "bundle: " + (b.violated() ? describe(b.violation()) : describe(b.refusal()));
-  if (auto r = t.initiate("alice", "bob", b->bundle); !r.ok()) return "initiate: " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
+  if (auto r = t.initiate("alice", "bob", b->bundle); !r.ok())
+    return "initiate: " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
   const Bytes hi = to_bytes("hi");
   auto c = t.encrypt("alice", "bob", hi);
   if (!c.ok()) return "encrypt: " + (c.violated() ? describe(c.violation()) : describe(c.refusal()));
@@ -68,8 +77,8 @@ ProbeResult probe_hello(Target& t) {
   if (!std::regex_match(h.protocol, protocol_re)) {
     return failed("protocol '" + h.protocol + "' is none of signal-v3, olm-v1, custom:NAME");
   }
-  static const std::vector<std::string> known = {"export", "import", "deterministic", "inject",
-                                                 "primitives", "media", "stanza"};
+  static const std::vector<std::string> known = {"export",     "import", "deterministic", "inject",
+                                                 "primitives", "media",  "media_file",    "stanza"};
   std::string caps, unknown;
   for (const std::string& c : h.capabilities) {
     caps += (caps.empty() ? "" : ",") + c;
@@ -167,9 +176,7 @@ ProbeResult probe_atomic_decrypt(Target& t) {
 ProbeResult probe_inject_without_capability(Target& t) {
   if (t.hello().has("inject")) return pass("skipped: the target declares inject");
   if (auto r = t.reset(std::nullopt); !r.ok()) return failed("reset failed");
-  return expect_error(t.call(Json{{"op", "create"},
-                                  {"party", "carol"},
-                                  {"identity_private", std::string(64, '1')}}),
+  return expect_error(t.call(Json{{"op", "create"}, {"party", "carol"}, {"identity_private", std::string(64, '1')}}),
                       "unsupported", "create with identity_private");
 }
 
@@ -189,7 +196,8 @@ ProbeResult probe_eof(const std::string& command, const Limits& limits) {
     p.kill();
     return failed("still running 1 s after end of input");
   }
-  if (status->kind != ExitKind::exited || status->value != 0) return failed("after end of input: " + status->describe());
+  if (status->kind != ExitKind::exited || status->value != 0)
+    return failed("after end of input: " + status->describe());
   return pass("exits with status 0 on end of input");
 }
 

@@ -6,40 +6,22 @@
 #include <map>
 #include <sstream>
 
+#include "reference/utf8.h"
+
 namespace parity::harness {
 
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// utf8_length returns the length of the valid UTF-8 sequence at s[i], or 0.
+// utf8_length returns the length of the valid UTF-8 sequence at s[i], or 0; the
+// noncharacters U+FFFE and U+FFFF count as invalid (XML does not allow them).
 size_t utf8_length(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  size_t n = 0;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  if (p[i] < 0x80) return 1;
   uint32_t cp = 0;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are not valid UTF-8.
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)) return 0;
-  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF || cp == 0xFFFE || cp == 0xFFFF) return 0;
-  return n;
+  const size_t n = utf8_sequence(p + i, s.size() - i, cp);
+  return cp == 0xFFFE || cp == 0xFFFF ? 0 : n;
 }
 
 std::string fmt_seconds(int64_t ms) {
@@ -66,12 +48,17 @@ enum class Outcome { passed, failure, error, skipped };
 
 Outcome outcome_of(const ResultRecord& r, Strictness strictness) {
   switch (r.verdict) {
-    case Verdict::pass: return Outcome::passed;
-    case Verdict::fail: return Outcome::failure;
-    case Verdict::error: return Outcome::error;
-    case Verdict::not_tested: return counts_against(r.level, r.verdict, strictness) ? Outcome::failure : Outcome::skipped;
+    case Verdict::pass:
+      return Outcome::passed;
+    case Verdict::fail:
+      return Outcome::failure;
+    case Verdict::error:
+      return Outcome::error;
+    case Verdict::not_tested:
+      return counts_against(r.level, r.verdict, strictness) ? Outcome::failure : Outcome::skipped;
     case Verdict::not_applicable:
-    case Verdict::waived: return Outcome::skipped;
+    case Verdict::waived:
+      return Outcome::skipped;
   }
   return Outcome::error;
 }
@@ -85,14 +72,30 @@ std::string xml_escape(std::string_view text) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        case '\t': out += "&#9;"; break;
-        case '\n': out += "&#10;"; break;
-        case '\r': out += "&#13;"; break;
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&apos;";
+          break;
+        case '\t':
+          out += "&#9;";
+          break;
+        case '\n':
+          out += "&#10;";
+          break;
+        case '\r':
+          out += "&#13;";
+          break;
         default:
           if (c < 0x20 || c == 0x7F) {
             out += kReplacement;
@@ -140,7 +143,8 @@ std::string junit_xml(const RunInfo& info, const std::vector<ResultRecord>& reco
             << "\" time=\"" << fmt_seconds(r->duration_ms) << "\">\n";
       const std::string what = std::string(to_string(r->level)) + " " + r->requirement + ": " + r->title;
       switch (outcome_of(*r, strictness)) {
-        case Outcome::passed: break;
+        case Outcome::passed:
+          break;
         case Outcome::failure:
           ++s_failures;
           cases << "      <failure message=\"" << xml_escape(std::string(to_string(r->verdict)) + ": " + r->summary)
@@ -166,13 +170,14 @@ std::string junit_xml(const RunInfo& info, const std::vector<ResultRecord>& reco
     const int n = static_cast<int>(by_group[g].size());
     suites << "  <testsuite name=\"" << xml_escape(g) << "\" tests=\"" << n << "\" failures=\"" << s_failures
            << "\" errors=\"" << s_errors << "\" skipped=\"" << s_skipped << "\" time=\"" << fmt_seconds(s_ms)
-           << "\" timestamp=\"" << xml_escape(info.started_at) << "\" hostname=\"" << xml_escape(info.host)
-           << "\">\n";
+           << "\" timestamp=\"" << xml_escape(info.started_at) << "\" hostname=\"" << xml_escape(info.host) << "\">\n";
     suites << "    <properties>\n";
-    const std::pair<const char*, std::string> props[] = {
-        {"target", info.target_command},     {"implementation", info.implementation},
-        {"protocol", info.protocol},         {"profile", std::string(to_string(info.profile))},
-        {"seed", info.seed},                 {"parity_version", info.parity_version}};
+    const std::pair<const char*, std::string> props[] = {{"target", info.target_command},
+                                                         {"implementation", info.implementation},
+                                                         {"protocol", info.protocol},
+                                                         {"profile", std::string(to_string(info.profile))},
+                                                         {"seed", info.seed},
+                                                         {"parity_version", info.parity_version}};
     for (const auto& [name, value] : props) {
       suites << "      <property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";
     }

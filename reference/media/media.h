@@ -18,7 +18,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 
 #include "reference/bytes.h"
 #include "reference/crypto/hash.h"
@@ -70,44 +69,13 @@ struct MediaError {
 // argument errors invalid_argument (PTP bad_request), the rest internal.
 Error to_error(const MediaError& e);
 
-inline MediaError make_media_error(MediaErrc code, std::string detail = {}) { return MediaError{code, std::move(detail)}; }
+inline MediaError make_media_error(MediaErrc code, std::string detail = {}) {
+  return MediaError{code, std::move(detail)};
+}
 
 // MediaResult holds a value of T or a MediaError, like Result<T> with the media codes.
 template <class T>
-class [[nodiscard]] MediaResult {
- public:
-  MediaResult(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-  MediaResult(MediaError error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  const MediaError& error() const { return std::get<1>(v_); }
-  MediaErrc code() const { return error().code; }
-
- private:
-  std::variant<T, MediaError> v_;
-};
-
-// MediaStatus is a MediaResult without a value.
-template <>
-class [[nodiscard]] MediaResult<void> {
- public:
-  MediaResult() = default;
-  MediaResult(MediaError error) : err_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-  bool ok() const { return !err_.has_value(); }
-  explicit operator bool() const { return ok(); }
-  const MediaError& error() const { return *err_; }
-  MediaErrc code() const { return err_->code; }
-
- private:
-  std::optional<MediaError> err_;
-};
+using MediaResult = BasicResult<T, MediaError>;
 using MediaStatus = MediaResult<void>;
 
 using Iv = std::array<uint8_t, kIvBytes>;

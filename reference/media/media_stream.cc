@@ -1,9 +1,11 @@
 #include "reference/media/media_stream.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <vector>
+
+#include <openssl/evp.h>
+
+#include "reference/media/hash_lane.h"
 
 namespace parity::media {
 
@@ -12,6 +14,19 @@ namespace {
 // kPieceBytes is how much is encrypted before the same bytes are MACed and hashed: small
 // enough that they are still in cache when the digests read them.
 constexpr size_t kPieceBytes = size_t{64} << 10;
+
+// kLanePieceBytes is the piece size when a HashLane hashes beside the cipher: smaller, so
+// that the two threads overlap even on a 64 KiB attachment, and a chunk of fewer than two
+// pieces is not worth the hand-over. Chunks up to kSmallChunkBytes use half of it: the
+// last piece, which the lane hashes after the cipher is done, is then a smaller share.
+constexpr size_t kLanePieceBytes = size_t{16} << 10;
+constexpr size_t kSmallChunkBytes = size_t{256} << 10;
+
+// lane_piece_bytes is the piece size for a chunk, with or without a lane.
+size_t lane_piece_bytes(bool lane, size_t chunk) {
+  if (!lane) return kPieceBytes;
+  return chunk <= kSmallChunkBytes ? kLanePieceBytes / 2 : kLanePieceBytes;
+}
 
 // kHoldBytes is what pass 1 keeps back from the MAC: the last two ciphertext blocks (the
 // padding check decrypts the last one with the one before as its IV) and the MAC itself.
@@ -67,6 +82,13 @@ struct MediaEncryptor::Impl {
   Sha256Stream enc;    // file_enc_sha256
   uint64_t encrypted = 0;
   bool finished = false;
+
+  // hash_ciphertext feeds ciphertext to the MAC and file_enc_sha256 (a HashJob).
+  static void hash_ciphertext(void* self, ByteView ct) {
+    auto* s = static_cast<Impl*>(self);
+    s->mac.update(ct);
+    s->enc.update(ct);
+  }
 };
 
 MediaEncryptor::MediaEncryptor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -90,22 +112,33 @@ MediaStatus MediaEncryptor::update(ByteView chunk, Bytes* out_) {
   Impl& s = *impl_;
   if (s.finished) return make_media_error(MediaErrc::invalid_argument, "update after finish");
   size_t old = out_->size();
-  out_->resize(old + chunk.size() + kBlockBytes);
+  out_->resize(old + chunk.size() + kBlockBytes);  // no reallocation below: the lane reads out_
+  // With a lane, this thread hashes the plaintext and encrypts; the lane MACs and hashes
+  // the ciphertext of each piece while the next one is encrypted. The halves cost about
+  // the same (AES-CBC + SHA-256 against HMAC + SHA-256).
+  std::optional<HashLane> lane =
+      chunk.size() >= 2 * kLanePieceBytes ? HashLane::try_acquire() : std::optional<HashLane>();
+  const size_t piece_bytes = lane_piece_bytes(lane.has_value(), chunk.size());
   size_t written = 0;
-  for (size_t at = 0; at < chunk.size(); at += kPieceBytes) {
-    ByteView piece = chunk.subspan(at, std::min(kPieceBytes, chunk.size() - at));
+  for (size_t at = 0; at < chunk.size(); at += piece_bytes) {
+    ByteView piece = chunk.subspan(at, std::min(piece_bytes, chunk.size() - at));
     s.plain.update(piece);
     int len = 0;
     uint8_t* dst = out_->data() + old + written;
     if (EVP_EncryptUpdate(s.ctx.get(), dst, &len, piece.data(), static_cast<int>(piece.size())) != 1) {
+      if (lane) lane->drain();
       out_->resize(old);
       return make_media_error(MediaErrc::crypto_failure, "AES-256-CBC update");
     }
     ByteView produced(dst, static_cast<size_t>(len));
-    s.mac.update(produced);
-    s.enc.update(produced);
+    if (lane) {
+      lane->post({&Impl::hash_ciphertext, &s, produced});
+    } else {
+      Impl::hash_ciphertext(&s, produced);
+    }
     written += produced.size();
   }
+  if (lane) lane->drain();
   out_->resize(old + written);
   s.encrypted += written;
   return {};
@@ -178,22 +211,28 @@ struct MediaDecryptor::Impl {
 
   uint64_t ciphertext_size() const { return total - kMacBytes; }
 
-  void verify_piece(ByteView piece) {
-    whole.update(piece);
-    total += piece.size();
-    if (second_pass == SecondPass::recheck) {
-      for (ByteView rest = piece; !rest.empty();) {
-        size_t take = std::min(kSegmentBytes - segment_filled, rest.size());
-        segment_hash->update(rest.first(take));
-        segment_filled += take;
-        rest = rest.subspan(take);
-        if (segment_filled == kSegmentBytes) {
-          segments.push_back(segment_hash->final());
-          segment_hash = std::make_unique<Sha256Stream>();
-          segment_filled = 0;
-        }
+  // hash_file feeds pass 1's input to file_enc_sha256 and, for recheck, the segment
+  // digests (a HashJob: a lane runs it while this thread MACs).
+  static void hash_file(void* self, ByteView piece) {
+    auto* s = static_cast<Impl*>(self);
+    s->whole.update(piece);
+    if (s->second_pass != SecondPass::recheck) return;
+    for (ByteView rest = piece; !rest.empty();) {
+      size_t take = std::min(kSegmentBytes - s->segment_filled, rest.size());
+      s->segment_hash->update(rest.first(take));
+      s->segment_filled += take;
+      rest = rest.subspan(take);
+      if (s->segment_filled == kSegmentBytes) {
+        s->segments.push_back(s->segment_hash->final());
+        s->segment_hash = std::make_unique<Sha256Stream>();
+        s->segment_filled = 0;
       }
     }
+  }
+
+  // mac_piece feeds pass 1's input to the MAC, holding back the last kHoldBytes.
+  void mac_piece(ByteView piece) {
+    total += piece.size();
     // Everything but the last kHoldBytes goes into the MAC now.
     if (piece.size() >= kHoldBytes) {
       mac.update(held);
@@ -272,8 +311,19 @@ void MediaDecryptor::verify_update(ByteView chunk) {
     s.phase = Phase::failed;
     return;
   }
-  for (size_t at = 0; at < chunk.size(); at += kPieceBytes) {
-    s.verify_piece(chunk.subspan(at, std::min(kPieceBytes, chunk.size() - at)));
+  // With a lane, the file hash runs there while this thread computes the MAC: the two
+  // digests of pass 1 cost one instead of two.
+  std::optional<HashLane> lane =
+      chunk.size() >= 2 * kLanePieceBytes ? HashLane::try_acquire() : std::optional<HashLane>();
+  const size_t piece_bytes = lane_piece_bytes(lane.has_value(), chunk.size());
+  for (size_t at = 0; at < chunk.size(); at += piece_bytes) {
+    ByteView piece = chunk.subspan(at, std::min(piece_bytes, chunk.size() - at));
+    if (lane) {
+      lane->post({&Impl::hash_file, &s, piece});
+    } else {
+      Impl::hash_file(&s, piece);
+    }
+    s.mac_piece(piece);
   }
 }
 
@@ -282,8 +332,8 @@ MediaStatus MediaDecryptor::verify_finish() {
   if (s.phase != Phase::verifying) return s.fail(MediaErrc::invalid_argument, "pass 1 is not in progress");
   // Length first: a file that cannot be ciphertext || MAC needs no digest to be refused.
   if (s.total < kMinEncryptedBytes || (s.total - kMacBytes) % kBlockBytes != 0) {
-    return s.fail(MediaErrc::truncated, std::to_string(s.total) +
-                                            " bytes cannot be AES-CBC ciphertext and a 10-byte MAC");
+    return s.fail(MediaErrc::truncated,
+                  std::to_string(s.total) + " bytes cannot be AES-CBC ciphertext and a 10-byte MAC");
   }
   if (!ct_equal(s.whole.final(), s.expected)) {
     return s.fail(MediaErrc::bad_hash, "SHA-256 of the encrypted file differs from file_enc_sha256");
@@ -318,7 +368,9 @@ MediaStatus MediaDecryptor::verify_finish() {
   return {};
 }
 
-bool MediaDecryptor::verified() const { return impl_->phase == Phase::verified || impl_->phase == Phase::decrypting; }
+bool MediaDecryptor::verified() const {
+  return impl_->phase == Phase::verified || impl_->phase == Phase::decrypting;
+}
 
 MediaStatus MediaDecryptor::decrypt_update(ByteView chunk, Bytes* out_) {
   Impl& s = *impl_;
@@ -358,8 +410,8 @@ MediaStatus MediaDecryptor::decrypt_finish(Bytes* out_) {
     return s.fail(MediaErrc::invalid_argument, "pass 2 is not in progress");
   }
   if (s.seen != s.total) {
-    return s.fail(MediaErrc::inconsistent_input, "pass 2 read " + std::to_string(s.seen) + " bytes, pass 1 verified " +
-                                                     std::to_string(s.total));
+    return s.fail(MediaErrc::inconsistent_input,
+                  "pass 2 read " + std::to_string(s.seen) + " bytes, pass 1 verified " + std::to_string(s.total));
   }
   if (s.second_pass == SecondPass::recheck) {
     if (MediaStatus st = s.release_segment(out_); !st.ok()) return st;

@@ -13,6 +13,8 @@
 #include <utility>
 #include <variant>
 
+#include "reference/result.h"
+
 namespace parity::stanza {
 
 // Limits are the profile's numeric bounds.
@@ -111,23 +113,6 @@ struct StanzaError {
 // StanzaResult holds either a value of T or the StanzaError that refused the input; a
 // refusal never comes with a partly filled value.
 template <class T>
-class [[nodiscard]] StanzaResult {
- public:
-  StanzaResult(T value) : v_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
-  StanzaResult(StanzaError error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  const StanzaError& error() const { return std::get<1>(v_); }
-
- private:
-  std::variant<T, StanzaError> v_;
-};
+using StanzaResult = BasicResult<T, StanzaError>;
 
 }  // namespace parity::stanza

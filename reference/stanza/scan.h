@@ -13,14 +13,13 @@
 
 namespace parity::stanza {
 
-// scan_characters checks the size limit and that every byte belongs to a UTF-8 XML
-// character (not_utf8, nul_byte, bad_character); the first fault wins.
-std::optional<StanzaError> scan_characters(std::string_view bytes);
-
-// scan_markup checks the markup rules on bytes that passed scan_characters: no DOCTYPE,
-// markup declaration, processing instruction or comment; only predefined entities and
-// valid character references; depth, attribute count, attribute length and duplicate
-// attributes; one root element and no text outside it. Returns the first fault.
-std::optional<StanzaError> scan_markup(std::string_view bytes);
+// scan checks, in one pass, the size limit and the character rules: every byte belongs
+// to a UTF-8 XML character (not_utf8, nul_byte, bad_character); then the markup rules:
+// no DOCTYPE, markup declaration, processing instruction or comment; only predefined
+// entities and valid character references; depth, attribute count, attribute length and
+// duplicate attributes; one root element and no text outside it. too_large comes first
+// and a character fault wins over a markup fault wherever they stand; among faults of a
+// kind, the first wins.
+std::optional<StanzaError> scan(std::string_view bytes);
 
 }  // namespace parity::stanza

@@ -6,8 +6,8 @@
 // throws. write() produces the canonical text (fixed attribute order, no white space,
 // padded base64), and parse(write(x)) == x for every x write() accepts.
 //
-// Pipeline: scan_characters (size, UTF-8, NUL, control characters) -> scan_markup (DTD,
-// entities, PIs, comments, depth, attribute count/length/duplicates, one root) ->
+// Pipeline: scan (size, UTF-8, NUL, control characters; DTD, entities, PIs, comments,
+// depth, attribute count/length/duplicates, one root: one pass, character faults first) ->
 // pugixml (well-formedness, with DOCTYPE/PI/comment nodes kept so that they are refused
 // again should the scan ever miss one) -> the typed walk (required attributes and
 // elements, value rules, base64 and sizes).
@@ -128,6 +128,10 @@ StanzaResult<Stanza> parse(std::string_view bytes);
 // parse_message is parse() for a stanza that must be a <message> (unknown_stanza
 // otherwise).
 StanzaResult<Message> parse_message(std::string_view bytes);
+
+// pugixml_parse_flags is the pugi::parse_* flags parse() hands pugixml's load_buffer
+// (benchmarks measure pugixml alone with them).
+unsigned pugixml_parse_flags();
 
 // write produces a stanza's canonical text; it refuses (with the code parse() would
 // give, offsets into the text it wrote) a struct that breaks the profile, such as a bad

@@ -15,6 +15,10 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include "suites/common/attacker.h"
+#include "suites/common/conversation.h"
+#include "suites/common/property.h"
+
 namespace parity::suites::schedule {
 
 // Model is what the attacker and the network have done so far, as message numbers.
@@ -147,6 +151,32 @@ auto commands(bool with_feed) {
     if (!with_feed) return rc::Gen<C>(base);
     return rc::Gen<C>(rc::gen::weightedOneOf<C>({{6, base}, {1, rc::state::gen::execOneOfWithArgs<Feed<Sut>>()(m)}}));
   };
+}
+
+// start_both begins one scenario of a schedule check (FS-3, PCS-3) in both worlds (0: the
+// target, 1: the baseline): a reset, a session, one message each way sent and delivered.
+// It returns the model of that state, for rc::state::check. Sut has `worlds[2]` (t, index,
+// c), `run`, send() and deliver().
+template <class Sut>
+Model start_both(PropertyRun& run, CheckContext& ctx, Sut& sut, int scenario, int max_compromises) {
+  sut.run = &run;
+  for (int w : {0, 1}) {
+    Target& t = w == 0 ? ctx.target : *ctx.baseline;
+    (void)require(run, fresh_world(t, ctx.seed, scenario), "reset of the " + label_of(w));
+    sut.worlds[w].t = &t;
+    sut.worlds[w].index = w;
+    sut.worlds[w].c = std::make_unique<Conversation>(t);
+    (void)require(run, sut.worlds[w].c->start(), label_of(w) + ": starting a session");
+  }
+  // Messages 0 and 1 establish the session both ways.
+  sut.deliver(sut.send(0));
+  sut.deliver(sut.send(1));
+  Model m0;
+  m0.from = {0, 1};
+  m0.delivered = {true, true};
+  m0.fed = {true, true};
+  m0.max_compromises = max_compromises;
+  return m0;
 }
 
 }  // namespace parity::suites::schedule

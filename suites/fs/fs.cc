@@ -286,24 +286,9 @@ CheckOutcome fs3_schedules(CheckContext& ctx) {
   int scenario = 1000;
   auto property = [&] {
     Fs3Sut sut;
-    sut.run = &run;
     sut.stats = &stats;
     ++scenario;
-    for (int w : {0, 1}) {
-      Target& t = w == 0 ? ctx.target : *ctx.baseline;
-      (void)require(run, fresh_world(t, ctx.seed, scenario), "reset of the " + label_of(w));
-      sut.worlds[w].t = &t;
-      sut.worlds[w].index = w;
-      sut.worlds[w].c = std::make_unique<Conversation>(t);
-      (void)require(run, sut.worlds[w].c->start(), label_of(w) + ": starting a session");
-    }
-    sut.deliver(sut.send(0));
-    sut.deliver(sut.send(1));
-    schedule::Model m0;
-    m0.from = {0, 1};
-    m0.delivered = {true, true};
-    m0.fed = {true, true};
-    m0.max_compromises = 3;
+    const schedule::Model m0 = schedule::start_both(run, ctx, sut, scenario, 3);
     rc::state::check(m0, sut, schedule::commands<Fs3Sut>(false));
     // Whatever happened, both parties are compromised at the end.
     sut.compromise(1);

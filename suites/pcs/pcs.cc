@@ -63,6 +63,18 @@ struct Healing {
     }
     return last;
   }
+  // read_series is, for round trips k = 1, 2, ..., how many of the peer's messages the
+  // clone has read up to round trip k (round trip 0 included): flat once healed, rising
+  // for as long as the clone keeps reading.
+  std::vector<double> read_series() const {
+    std::vector<double> v;
+    double total = 0;
+    for (const auto& [rt, ok] : reads) {
+      total += ok ? 1 : 0;
+      if (rt >= 1) v.push_back(total);
+    }
+    return v;
+  }
   std::string reads_line() const {
     std::string s;
     for (const auto& [rt, ok] : reads)
@@ -205,10 +217,18 @@ CheckOutcome healing_check(CheckContext& ctx, int victim) {
   for (Phase phase : {Phase::after_send, Phase::after_receive}) {
     std::optional<int> worst[2] = {0, 0};
     std::string worst_story;
+    // The chart shows the alignment where the target heals latest (the first on a tie).
+    harness::Series chart{phase_short(phase) + ": peer messages the attacker's clone has read",
+                          "messages",
+                          "round trip after compromise",
+                          {},
+                          {}};
+    std::optional<int> charted;
     for (int alignment : {0, 1}) {
       ++scenario;
       std::optional<int> lat[2];
       std::string reads[2];
+      std::vector<double> series[2];
       std::string story;
       for (int world : {0, 1}) {
         auto m = run_healing(ctx, world, scenario, victim, phase, alignment, false);
@@ -216,8 +236,14 @@ CheckOutcome healing_check(CheckContext& ctx, int victim) {
         Measured& got = std::get<Measured>(m);
         lat[world] = got.h.latency();
         reads[world] = got.h.reads_line();
+        series[world] = got.h.read_series();
         worst[world] = worse(worst[world], lat[world]);
         if (world == 0) story = got.story;
+      }
+      if (alignment == 0 || later(lat[0], charted)) {
+        charted = lat[0];
+        chart.target = series[0];
+        chart.baseline = series[1];
       }
       out.observations.push_back(phase_short(phase) + ", alignment " + std::to_string(alignment) +
                                  ": target heals after " + show_latency(lat[0]) + " (" + reads[0] +
@@ -225,6 +251,7 @@ CheckOutcome healing_check(CheckContext& ctx, int victim) {
       if (later(lat[0], lat[1]) && worst_story.empty()) worst_story = story;
     }
     out.figures.push_back({phase_short(phase) + ": healing latency", figure_of(worst[0]), figure_of(worst[1]), kNever});
+    out.series.push_back(std::move(chart));
     if (!worst[1]) baseline_fault = phase_short(phase);
     per_phase += (per_phase.empty() ? "" : ", ") + phase_short(phase) + " " + show_latency(worst[0]) + " vs " +
                  show_latency(worst[1]);
@@ -448,24 +475,8 @@ CheckOutcome pcs3_schedules(CheckContext& ctx) {
   int scenario = 1000;
   auto property = [&] {
     Pcs3Sut sut;
-    sut.run = &run;
     ++scenario;
-    for (int w : {0, 1}) {
-      Target& t = w == 0 ? ctx.target : *ctx.baseline;
-      (void)require(run, fresh_world(t, ctx.seed, scenario), "reset of the " + label_of(w));
-      sut.worlds[w].t = &t;
-      sut.worlds[w].index = w;
-      sut.worlds[w].c = std::make_unique<Conversation>(t);
-      (void)require(run, sut.worlds[w].c->start(), label_of(w) + ": starting a session");
-    }
-    // Messages 0 and 1 establish the session both ways.
-    sut.deliver(sut.send(0));
-    sut.deliver(sut.send(1));
-    schedule::Model m0;
-    m0.from = {0, 1};
-    m0.delivered = {true, true};
-    m0.fed = {true, true};
-    m0.max_compromises = 1;
+    const schedule::Model m0 = schedule::start_both(run, ctx, sut, scenario, 1);
     rc::state::check(m0, sut, schedule::commands<Pcs3Sut>(true));
     sut.finish(*rc::gen::inRange(0, 2), stats);
   };

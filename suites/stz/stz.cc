@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "reference/stanza/stanza.h"
-#include "reference/stanza/utf8.h"
+#include "reference/utf8.h"
 #include "suites/common/steps.h"
 #include "suites/stz/corpus.h"
 
@@ -66,7 +66,7 @@ bool is_utf8(std::string_view s) {
       continue;
     }
     uint32_t code = 0;
-    const size_t len = stanza::utf8_sequence(p + i, s.size() - i, code);
+    const size_t len = utf8_sequence(p + i, s.size() - i, code);
     if (len == 0) return false;
     i += len;
   }

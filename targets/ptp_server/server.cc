@@ -7,9 +7,9 @@
 
 namespace parity::ptp {
 
-const std::vector<std::string> kInjectFields = {"identity_private", "registration_id", "signed_prekey_private",
+const std::vector<std::string> kInjectFields = {"identity_private", "registration_id",        "signed_prekey_private",
                                                 "signed_prekey_id", "onetime_prekey_private", "prekey_id",
-                                                "base_private", "ratchet_private"};
+                                                "base_private",     "ratchet_private"};
 
 namespace {
 
@@ -84,6 +84,21 @@ Result<std::string> get_party(const Json& request, const char* field) {
     return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" is not a valid party name");
   }
   return name;
+}
+
+Result<std::optional<Key32>> optional_key(const Json& request, const char* field) {
+  if (!optional_field(request, field)) return std::optional<Key32>{};
+  PARITY_ASSIGN(Key32 k, get_hex32(request, field));
+  return std::optional<Key32>{k};
+}
+
+Result<std::optional<uint32_t>> optional_id(const Json& request, const char* field) {
+  if (!optional_field(request, field)) return std::optional<uint32_t>{};
+  PARITY_ASSIGN(uint64_t v, get_uint(request, field));
+  if (v > 0xffffffffu) {
+    return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" exceeds 32 bits");
+  }
+  return std::optional<uint32_t>{static_cast<uint32_t>(v)};
 }
 
 }  // namespace parity::ptp

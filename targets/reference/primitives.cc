@@ -14,20 +14,19 @@ namespace parity::ptp {
 
 namespace {
 
-Reply bad(const Error& e) { return fail(ErrorCode::bad_request, e.detail); }
-
 // get_public accepts a raw 32-byte key or the 33-byte 0x05 form.
 Result<Key32> get_public(const Json& r, const char* field) {
   PARITY_ASSIGN(Bytes b, get_hex(r, field));
   if (b.size() == 33 && b[0] == 0x05) b.erase(b.begin());
-  if (b.size() != 32) return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" is not a public key");
+  if (b.size() != 32)
+    return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" is not a public key");
   Key32 k{};
   std::copy(b.begin(), b.end(), k.begin());
   return k;
 }
 
-#define PRIM_TRY(decl, expr)      \
-  auto decl##_r = (expr);         \
+#define PRIM_TRY(decl, expr)                   \
+  auto decl##_r = (expr);                      \
   if (!decl##_r) return bad(decl##_r.error()); \
   auto decl = std::move(decl##_r).value()
 

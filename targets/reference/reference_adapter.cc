@@ -1,7 +1,12 @@
 #include "targets/reference/reference_adapter.h"
 
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
 #include "reference/keys/kdf_labels.h"
 #include "reference/media/media.h"
+#include "reference/media/media_file.h"
 #include "reference/stanza/stanza.h"
 #include "reference/wire/public_key.h"
 #include "targets/reference/primitives.h"
@@ -10,28 +15,57 @@ namespace parity::ptp {
 
 namespace {
 
-Reply bad(const Error& e) { return fail(ErrorCode::bad_request, e.detail); }
+namespace fs = std::filesystem;
 
-// optional_key reads an optional 32-byte hex field.
-Result<std::optional<Key32>> optional_key(const Json& r, const char* field) {
-  if (!optional_field(r, field)) return std::optional<Key32>{};
-  PARITY_ASSIGN(Key32 k, get_hex32(r, field));
-  return std::optional<Key32>{k};
+// get_path reads a file path field of the `media_file` ops: an absolute path, so it
+// does not depend on the target's working directory.
+Result<fs::path> get_path(const Json& r, const char* field) {
+  PARITY_ASSIGN(std::string s, get_string(r, field));
+  // A JSON string may hold NUL, which the C file API would silently cut at.
+  if (s.empty() || s.find('\0') != std::string::npos || !fs::path(s).is_absolute()) {
+    return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" must be an absolute path");
+  }
+  return fs::path(s);
 }
 
-Result<std::optional<uint32_t>> optional_id(const Json& r, const char* field) {
-  if (!optional_field(r, field)) return std::optional<uint32_t>{};
-  PARITY_ASSIGN(uint64_t v, get_uint(r, field));
-  if (v > 0xffffffffu) return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" exceeds 32 bits");
-  return std::optional<uint32_t>{static_cast<uint32_t>(v)};
+// get_input_path reads a path field naming a file to read: an existing regular file.
+Result<fs::path> get_input_path(const Json& r, const char* field) {
+  PARITY_ASSIGN(fs::path p, get_path(r, field));
+  std::error_code ec;
+  const fs::file_status st = fs::status(p, ec);
+  if (ec || !fs::is_regular_file(st)) {
+    return make_error(Errc::invalid_argument, std::string(field) + ": " + p.string() + ": " +
+                                                  (fs::exists(st) ? "not a regular file" : "no such file"));
+  }
+  return p;
+}
+
+// get_output_path reads a path field naming a file to create: it must not exist (the
+// target never overwrites someone's file) and its folder must.
+Result<fs::path> get_output_path(const Json& r, const char* field) {
+  PARITY_ASSIGN(fs::path p, get_path(r, field));
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(p, ec))) {
+    return make_error(Errc::invalid_argument,
+                      std::string(field) + ": " + p.string() + " exists; the target creates it");
+  }
+  if (!fs::is_directory(p.parent_path(), ec)) {
+    return make_error(Errc::invalid_argument,
+                      std::string(field) + ": " + p.parent_path().string() + " is not a directory");
+  }
+  return p;
+}
+
+// claim creates `out` exclusively, so a file that appeared since the check above is not
+// overwritten.
+bool claim(const fs::path& out) {
+  std::FILE* f = std::fopen(out.c_str(), "wbx");
+  if (f == nullptr) return false;
+  std::fclose(f);
+  return true;
 }
 
 }  // namespace
-
-#define PTP_TRY(decl, expr)           \
-  auto decl##_r = (expr);             \
-  if (!decl##_r) return bad(decl##_r.error()); \
-  auto decl = std::move(decl##_r).value()
 
 ReferenceAdapter::ReferenceAdapter(signal::Mutant mutant) : mutant_(mutant), rng_(std::make_unique<OsRng>()) {}
 
@@ -47,7 +81,7 @@ HelloInfo ReferenceAdapter::hello() const {
   h.implementation = "parity-reference";
   h.version = mutant_ == signal::Mutant::none ? "0.1.0" : "0.1.0+mutant." + std::string(signal::to_string(mutant_));
   h.protocol = "signal-v3";
-  h.capabilities = {"export", "import", "deterministic", "inject", "primitives", "media", "stanza"};
+  h.capabilities = {"export", "import", "deterministic", "inject", "primitives", "media", "media_file", "stanza"};
   h.limits = {{"max_skip", signal::kMaxSkip},
               {"max_skipped_keys", signal::kMaxMessageKeys},
               {"max_receiver_chains", signal::kMaxReceiverChains}};
@@ -66,16 +100,15 @@ Reply ReferenceAdapter::handle(const std::string& op, const Json& r) {
   if (op == "primitive") return reference_primitive(r);
   if (op == "media_encrypt") return media_encrypt(r);
   if (op == "media_decrypt") return media_decrypt(r);
+  if (op == "media_encrypt_file") return media_encrypt_file(r);
+  if (op == "media_decrypt_file") return media_decrypt_file(r);
   if (op == "wrap") return stanza_wrap(r);
   if (op == "unwrap") return stanza_unwrap(r);
   return fail(ErrorCode::unsupported, "unknown op " + op);
 }
 
 Result<signal::Device*> ReferenceAdapter::party(const Json& r, const char* field) {
-  PARITY_ASSIGN(std::string name, get_party(r, field));
-  auto it = parties_.find(name);
-  if (it == parties_.end()) return make_error(Errc::invalid_argument, "unknown party " + name);
-  return &it->second;
+  return find_party(parties_, r, field);
 }
 
 Reply ReferenceAdapter::reset(const Json& r) {
@@ -158,7 +191,8 @@ Reply ReferenceAdapter::encrypt(const Json& r) {
   }
   auto c = d->encrypt(peer, plaintext);
   if (!c) return fail_from(c.error());
-  Json out = {{"ciphertext", to_hex(c->bytes)}, {"kind", c->kind == signal::MessageKind::prekey ? "prekey" : "message"}};
+  Json out = {{"ciphertext", to_hex(c->bytes)},
+              {"kind", c->kind == signal::MessageKind::prekey ? "prekey" : "message"}};
   if (mutant_ == signal::Mutant::deterministic_encryption) last_sent_[key] = {plaintext, out};
   if (mutant_ == signal::Mutant::accept_reflection) sent_[name][c->bytes] = plaintext;
   return out;
@@ -225,10 +259,48 @@ Reply ReferenceAdapter::media_decrypt(const Json& r) {
   return Json{{"plaintext", to_hex(*pt)}};
 }
 
+Reply ReferenceAdapter::media_encrypt_file(const Json& r) {
+  PTP_TRY(type_name, get_string(r, "media_type"));
+  auto type = media::parse_media_type(type_name);
+  if (!type) return fail(ErrorCode::bad_request, "media_type must be image, video, audio or document");
+  PTP_TRY(in, get_input_path(r, "path"));
+  PTP_TRY(out, get_output_path(r, "out"));
+  PTP_TRY(given, optional_key(r, "media_key"));
+  if (!claim(out)) return fail(ErrorCode::bad_request, "out: cannot create " + out.string());
+  // Without media_key, a fresh key from the run's generator, as media_encrypt draws it.
+  const Key32 key = given ? *given : rng_->key32();
+  auto e = media::encrypt_media_file(*type, key, in, out);
+  if (!e.ok()) {
+    std::error_code ec;
+    fs::remove(out, ec);  // no partial file left behind
+    return fail_from(media::to_error(e.error()));
+  }
+  return Json{{"media_key", to_hex(e->media_key)},
+              {"file_sha256", to_hex(e->file_sha256)},
+              {"file_enc_sha256", to_hex(e->file_enc_sha256)},
+              {"size", e->encrypted_size}};
+}
+
+Reply ReferenceAdapter::media_decrypt_file(const Json& r) {
+  PTP_TRY(type_name, get_string(r, "media_type"));
+  auto type = media::parse_media_type(type_name);
+  if (!type) return fail(ErrorCode::bad_request, "media_type must be image, video, audio or document");
+  PTP_TRY(key, get_hex32(r, "media_key"));
+  PTP_TRY(hash, get_hex32(r, "file_enc_sha256"));
+  PTP_TRY(in, get_input_path(r, "path"));
+  PTP_TRY(out, get_output_path(r, "out"));
+  // decrypt_media_file verifies the whole file before it writes, and writes OUT.part,
+  // renamed only on success: after a refusal `out` does not exist.
+  auto size = media::decrypt_media_file(*type, key, hash, in, out);
+  if (!size.ok()) return fail_from(media::to_error(size.error()));
+  return Json{{"size", *size}};
+}
+
 namespace {
 
 std::string describe(const stanza::StanzaError& e) {
-  return "stanza: " + std::string(stanza::to_string(e.code)) + " at byte " + std::to_string(e.offset) + ": " + e.message;
+  return "stanza: " + std::string(stanza::to_string(e.code)) + " at byte " + std::to_string(e.offset) + ": " +
+         e.message;
 }
 
 }  // namespace
@@ -289,8 +361,11 @@ Reply ReferenceAdapter::stanza_unwrap(const Json& r) {
       if (enc == nullptr) return fail(ErrorCode::bad_request, "no participant " + jid);
     }
   }
-  const char* kind = enc->type == stanza::EncType::pkmsg ? "prekey" : enc->type == stanza::EncType::msg ? "message" : "skmsg";
-  return Json{{"ciphertext", to_hex(enc->ciphertext)}, {"kind", kind}, {"stanza_id", m->id}, {"to", m->to}, {"from", m->from}};
+  const char* kind = enc->type == stanza::EncType::pkmsg ? "prekey"
+                     : enc->type == stanza::EncType::msg ? "message"
+                                                         : "skmsg";
+  return Json{
+      {"ciphertext", to_hex(enc->ciphertext)}, {"kind", kind}, {"stanza_id", m->id}, {"to", m->to}, {"from", m->from}};
 }
 
 #undef PTP_TRY

@@ -28,6 +28,11 @@ class ReferenceAdapter final : public Adapter {
   // media_encrypt and media_decrypt are the `media` capability (reference/media).
   Reply media_encrypt(const Json& r);
   Reply media_decrypt(const Json& r);
+  // media_encrypt_file and media_decrypt_file are the `media_file` capability: the same
+  // attachments streamed from file to file (reference/media/media_file.h), for sizes no
+  // JSON line carries.
+  Reply media_encrypt_file(const Json& r);
+  Reply media_decrypt_file(const Json& r);
   // stanza_wrap and stanza_unwrap are the `stanza` capability (reference/stanza).
   Reply stanza_wrap(const Json& r);
   Reply stanza_unwrap(const Json& r);

@@ -60,6 +60,34 @@ TEST(Base64, Refusals) {
   }
 }
 
+// The decoder takes two groups per step, then one: a fault must keep its exact offset
+// whichever step meets it, and a refusal must leave nothing behind.
+TEST(Base64, RefusalsAtEveryOffsetOfALongText) {
+  Bytes data(60);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 37 + 11);
+  const std::string good = base64_encode(data);
+  for (size_t i = 0; i + 4 < good.size(); ++i) {
+    for (char bad : {' ', '=', '-', '\xff'}) {
+      std::string text = good;
+      text[i] = bad;
+      Bytes out{9};
+      const Base64Status st = base64_decode(text, out);
+      EXPECT_EQ(st.code, Base64Errc::bad_character) << i << " " << bad;
+      EXPECT_EQ(st.offset, i) << i << " " << bad;
+      EXPECT_TRUE(out.empty());
+    }
+  }
+  for (size_t n = 0; n <= data.size(); ++n) {
+    const std::string text = base64_encode(ByteView(data).first(n));
+    Bytes out;
+    ASSERT_TRUE(base64_decode(text, out).ok()) << n;
+    EXPECT_EQ(out, Bytes(data.begin(), data.begin() + static_cast<ptrdiff_t>(n)));
+    std::vector<uint8_t> fixed(base64_decoded_size(text));
+    ASSERT_TRUE(base64_decode_to(text, fixed.data()).ok()) << n;
+    EXPECT_EQ(fixed, out);
+  }
+}
+
 TEST(StanzaId, Rules) {
   EXPECT_FALSE(check_stanza_id("3EB0A1B2C3D4E5F6"));
   EXPECT_FALSE(check_stanza_id("a.b_c-D9"));

@@ -7,26 +7,6 @@ namespace parity::ptp {
 
 namespace {
 
-Reply bad(const Error& e) {
-  return fail(ErrorCode::bad_request, e.detail);
-}
-
-// optional_key reads an optional 32-byte hex field.
-Result<std::optional<Key32>> optional_key(const Json& r, const char* field) {
-  if (!optional_field(r, field)) return std::optional<Key32>{};
-  PARITY_ASSIGN(Key32 k, get_hex32(r, field));
-  return std::optional<Key32>{k};
-}
-
-// optional_id reads an optional 32-bit id field.
-Result<std::optional<uint32_t>> optional_id(const Json& r, const char* field) {
-  if (!optional_field(r, field)) return std::optional<uint32_t>{};
-  PARITY_ASSIGN(uint64_t v, get_uint(r, field));
-  if (v > 0xffffffffu)
-    return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" exceeds 32 bits");
-  return std::optional<uint32_t>{static_cast<uint32_t>(v)};
-}
-
 // Bounds of libsignal-protocol-c 2.3.3 (the values it compiles in, not parity's choice):
 // session_cipher.c refuses a counter more than 2000 past the chain ("Over 2000 messages
 // into the future!", SG_ERR_INVALID_MESSAGE), session_state.c keeps at most
@@ -37,11 +17,6 @@ constexpr int kMaxSkippedKeys = 2000;
 constexpr int kMaxReceiverChains = 5;
 
 }  // namespace
-
-#define PTP_TRY(decl, expr)                    \
-  auto decl##_r = (expr);                      \
-  if (!decl##_r) return bad(decl##_r.error()); \
-  auto decl = std::move(decl##_r).value()
 
 HelloInfo LibsignalAdapter::hello() const {
   HelloInfo h;
@@ -68,10 +43,7 @@ Reply LibsignalAdapter::handle(const std::string& op, const Json& r) {
 }
 
 Result<libsignal::Device*> LibsignalAdapter::party(const Json& r, const char* field) {
-  PARITY_ASSIGN(std::string name, get_party(r, field));
-  auto it = parties_.find(name);
-  if (it == parties_.end()) return make_error(Errc::invalid_argument, "unknown party " + name);
-  return &it->second;
+  return find_party(parties_, r, field);
 }
 
 Reply LibsignalAdapter::reset(const Json& r) {

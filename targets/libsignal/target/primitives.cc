@@ -36,10 +36,6 @@ void log_line(int, const char* message, size_t len, void* user_data) {
   static_cast<libsignal::Device::Impl*>(user_data)->log.emplace_back(message, len);
 }
 
-Reply bad(const Error& e) {
-  return fail(ErrorCode::bad_request, e.detail);
-}
-
 // lib_fail reports a libsignal result code, with the library's log lines of the call.
 Reply lib_fail(const Context& c, int rc, std::string_view what) {
   std::string detail = std::string(what) + ": libsignal " + libsignal::error_name(rc) + " (" + std::to_string(rc) + ")";

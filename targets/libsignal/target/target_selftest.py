@@ -15,70 +15,16 @@ usage: target_selftest.py --target PATH [--reference PATH]
 """
 import argparse
 import hashlib
-import json
-import subprocess
+import os
 import sys
 
-SEED = "5e" * 32
-OTHER_SEED = "a7" * 32
-
-
-class Failure(Exception):
-    pass
-
-
-class Target:
-    """One target process; call() writes a request and reads exactly one response."""
-
-    def __init__(self, path):
-        self.path = path
-        self.proc = subprocess.Popen([path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.next_id = 1
-
-    def call(self, op, **fields):
-        request = {"id": self.next_id, "op": op, **fields}
-        self.next_id += 1
-        self.proc.stdin.write(json.dumps(request, separators=(",", ":")) + "\n")
-        self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise Failure(f"{self.path}: no response to {op} (exit status {self.proc.poll()})")
-        response = json.loads(line)
-        if response.get("id") != request["id"]:
-            raise Failure(f"{op}: response id {response.get('id')} for request id {request['id']}")
-        return response
-
-    def ok(self, op, **fields):
-        response = self.call(op, **fields)
-        if response.get("ok") is not True:
-            raise Failure(f"{op} {fields}: expected success, got {response}")
-        return response
-
-    def refused(self, op, code, **fields):
-        response = self.call(op, **fields)
-        if response.get("ok") is not False or (code is not None and response.get("error") != code):
-            raise Failure(f"{op}: expected error {code}, got {response}")
-        return response
-
-    def close(self):
-        self.proc.stdin.close()
-        status = self.proc.wait(timeout=30)
-        if status != 0:
-            raise Failure(f"{self.path}: exit status {status} at end of input")
-
-
-def hexs(text):
-    return text.encode().hex()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from ptp_selftest import SEED, Failure, Runner, Target, body, check_determinism, fresh, hexs  # noqa: E402
 
 
 def key(label):
     """A fixed 32-byte private key per label, the same for every target."""
     return hashlib.sha256(label.encode()).hexdigest()
-
-
-def body(response):
-    """A response without its id, for comparing runs."""
-    return {k: v for k, v in response.items() if k != "id"}
 
 
 def check_hello(t):
@@ -163,30 +109,6 @@ def session(t, seed):
     refused("create", "bad_request", party="alice")
     refused("bundle", "bad_request", party="nobody")
     return out
-
-
-def check_determinism(path):
-    first = Target(path)
-    one = session(first, SEED)
-    again = session(first, SEED)  # a second reset in the same process
-    first.close()
-    second = Target(path)
-    two = session(second, SEED)
-    other = session(second, OTHER_SEED)
-    second.close()
-    if one != two:
-        raise Failure("determinism: two processes with the same seed differ: " + first_difference(one, two))
-    if one != again:
-        raise Failure("determinism: a second reset with the same seed differs: " + first_difference(one, again))
-    if one == other:
-        raise Failure("determinism: a different seed gave the same transcript")
-
-
-def first_difference(a, b):
-    for i, (x, y) in enumerate(zip(a, b)):
-        if x != y:
-            return f"response {i}: {x} vs {y}"
-    return f"lengths {len(a)} vs {len(b)}"
 
 
 # --- primitives ---------------------------------------------------------------------
@@ -397,33 +319,11 @@ def main():
     parser.add_argument("--target", required=True)
     parser.add_argument("--reference")
     args = parser.parse_args()
-    failures = []
-
-    def run(name, fn):
-        try:
-            result = fn()
-            print(f"PASS {name}")
-            return result
-        except (Failure, subprocess.TimeoutExpired, json.JSONDecodeError, KeyError) as e:
-            failures.append(f"{name}: {e}")
-            print(f"FAIL {name}: {e}")
-            return None
-
-    def hello():
-        t = Target(args.target)
-        check_hello(t)
-        t.close()
-
-    def transcript():
-        t = Target(args.target)
-        session(t, SEED)
-        t.close()
+    runner = Runner()
 
     def primitives():
-        t = Target(args.target)
         reference = Target(args.reference) if args.reference else None
-        differences = check_primitives(t, reference)
-        t.close()
+        differences = fresh(args.target, lambda t: check_primitives(t, reference))
         if reference:
             reference.close()
         if differences:
@@ -436,18 +336,15 @@ def main():
         if differences:
             raise Failure("\n  " + "\n  ".join(differences))
 
-    run("hello", hello)
-    run("session", transcript)
-    run("determinism", lambda: check_determinism(args.target))
-    run("primitives", primitives)
+    runner.run("hello", lambda: fresh(args.target, check_hello))
+    runner.run("session", lambda: fresh(args.target, lambda t: session(t, SEED)))
+    runner.run("determinism", lambda: check_determinism(args.target, session))
+    runner.run("primitives", primitives)
     if args.reference:
-        run("crosscheck with the reference", cross)
+        runner.run("crosscheck with the reference", cross)
     else:
         print("SKIP crosscheck: no --reference given")
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    return 0
+    return runner.finish()
 
 
 if __name__ == "__main__":

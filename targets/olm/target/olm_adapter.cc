@@ -6,10 +6,6 @@ namespace parity::ptp {
 
 namespace {
 
-Reply bad(const Error& e) {
-  return fail(ErrorCode::bad_request, e.detail);
-}
-
 // libolm's bounds, compiled into the library (matrix-org/olm, include/olm/ratchet.hh and
 // src/ratchet.cpp); libolm-dev installs only the C API, so they are restated here.
 // - MAX_MESSAGE_GAP = 2000 (ratchet.cpp): a message whose counter is more than 2000 past
@@ -22,11 +18,6 @@ Reply bad(const Error& e) {
 constexpr int kMaxMessageGap = 2000;
 constexpr int kMaxSkippedMessageKeys = 40;
 constexpr int kMaxReceiverChains = 5;
-
-#define PTP_TRY(decl, expr)                    \
-  auto decl##_r = (expr);                      \
-  if (!decl##_r) return bad(decl##_r.error()); \
-  auto decl = std::move(decl##_r).value()
 
 Json range(const olm::BundleRange& r) {
   return Json::array({r.first, r.second});
@@ -72,10 +63,7 @@ Reply OlmAdapter::handle(const std::string& op, const Json& r) {
 }
 
 Result<olm::Device*> OlmAdapter::party(const Json& r, const char* field) {
-  PARITY_ASSIGN(std::string name, get_party(r, field));
-  auto it = parties_.find(name);
-  if (it == parties_.end()) return make_error(Errc::invalid_argument, "unknown party " + name);
-  return &it->second;
+  return find_party(parties_, r, field);
 }
 
 Reply OlmAdapter::reset(const Json& r) {

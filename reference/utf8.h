@@ -1,10 +1,11 @@
-// utf8.h: UTF-8 validation (RFC 3629), which pugixml does not do.
+// utf8.h: UTF-8 decoding and validation (RFC 3629), for the stanza scan (pugixml does
+// not validate) and for the writers that clean text a target wrote (JUnit, reports).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
-namespace parity::stanza {
+namespace parity {
 
 // utf8_sequence decodes the sequence starting at p (n bytes available, n >= 1, p[0] >=
 // 0x80) into out_code_ and returns its length, or 0 when it is not valid UTF-8
@@ -40,4 +41,4 @@ constexpr bool is_xml_char(uint32_t c) {
          (c >= 0x10000 && c <= 0x10ffff);
 }
 
-}  // namespace parity::stanza
+}  // namespace parity

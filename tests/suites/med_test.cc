@@ -1,0 +1,168 @@
+// med_test: MED-4.round_trip against the reference target process: it passes with
+// `media_file` (0 B to 64 MiB through files), is not-tested without it (a part left out
+// is no pass), and still fails without it when a size over lines fails.
+#include "suites/med/med.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include <gtest/gtest.h>
+
+#include "harness/runner/check.h"
+
+namespace parity::suites {
+namespace {
+
+namespace fs = std::filesystem;
+using harness::CheckContext;
+using harness::CheckOutcome;
+using harness::Hello;
+using harness::Json;
+using harness::Op;
+using harness::Target;
+using harness::Verdict;
+
+// Masked forwards to the reference target but hides capabilities from its hello and can
+// refuse media_decrypt of one plaintext size (hex length of its encrypted file).
+class Masked final : public Target {
+ public:
+  Masked(std::unique_ptr<Target> inner, const std::string& hide) : inner_(std::move(inner)), hello_(inner_->hello()) {
+    std::erase(hello_.capabilities, hide);
+  }
+  size_t refuse_encrypted_hex = 0;  // 0: refuse nothing
+
+  const std::string& name() const override { return inner_->name(); }
+  const Hello& hello() const override { return hello_; }
+  Op<Json> call(Json request) override {
+    if (refuse_encrypted_hex != 0 && request.value("op", "") == "media_decrypt" &&
+        request.value("encrypted", "").size() == refuse_encrypted_hex) {
+      return Json{{"ok", false}, {"error", "invalid_message"}, {"detail", "refused by the test"}};
+    }
+    return inner_->call(std::move(request));
+  }
+  Op<Json> send_raw(const std::string& line) override { return inner_->send_raw(line); }
+  Op<harness::Unit> reset(std::optional<Key32> seed) override { return inner_->reset(seed); }
+  Op<Bytes> create(const std::string& party, const harness::Inject& inject) override {
+    return inner_->create(party, inject);
+  }
+  Op<harness::BundleResult> bundle(const std::string& party, const harness::Inject& inject) override {
+    return inner_->bundle(party, inject);
+  }
+  Op<harness::Unit> initiate(const std::string& party, const std::string& peer, ByteView b,
+                             const harness::Inject& inject) override {
+    return inner_->initiate(party, peer, b, inject);
+  }
+  Op<harness::CiphertextResult> encrypt(const std::string& party, const std::string& peer, ByteView p,
+                                        const harness::Inject& inject) override {
+    return inner_->encrypt(party, peer, p, inject);
+  }
+  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView c, const std::string& kind,
+                    const harness::Inject& inject) override {
+    return inner_->decrypt(party, peer, c, kind, inject);
+  }
+  Op<Bytes> export_state(const std::string& party) override { return inner_->export_state(party); }
+  Op<harness::Unit> import_state(const std::string& party, ByteView state) override {
+    return inner_->import_state(party, state);
+  }
+  Op<Json> primitive(const std::string& n, const Json& fields) override { return inner_->primitive(n, fields); }
+  Op<harness::Unit> restart() override { return inner_->restart(); }
+  bool alive() const override { return inner_->alive(); }
+  harness::Transcript take_transcript() override { return inner_->take_transcript(); }
+  std::string stderr_tail() const override { return inner_->stderr_tail(); }
+  uint64_t round_trips() const override { return inner_->round_trips(); }
+
+ private:
+  std::unique_ptr<Target> inner_;
+  Hello hello_;
+};
+
+std::unique_ptr<Masked> reference(const std::string& hide) {
+  harness::Limits limits;
+  limits.request = std::chrono::milliseconds(60000);  // a loaded test machine
+  auto r = harness::start_target(PARITY_REFERENCE_TARGET, "target", limits);
+  if (auto* e = std::get_if<harness::StartError>(&r)) {
+    ADD_FAILURE() << "the reference does not start: " << e->violation.detail;
+    return nullptr;
+  }
+  return std::make_unique<Masked>(std::get<std::unique_ptr<Target>>(std::move(r)), hide);
+}
+
+CheckOutcome run_med4(Target& target) {
+  harness::Registry registry;
+  register_med_checks(registry);
+  const harness::CheckDef* def = registry.find("MED-4.round_trip");
+  if (def == nullptr) {
+    ADD_FAILURE() << "MED-4.round_trip is not registered";
+    return CheckOutcome::fail("not registered");
+  }
+  Key32 seed{};
+  seed.fill(0x5e);
+  CheckContext ctx{target, nullptr, harness::Profile::signal, seed, harness::CheckOptions{}, "vectors"};
+  return def->run(ctx);
+}
+
+// scratch_dirs lists MED-4's temporary directories (there must be none after a check).
+size_t scratch_dirs() {
+  size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path(), ec)) {
+    if (e.path().filename().string().starts_with("parity-med4-")) ++n;
+  }
+  return n;
+}
+
+TEST(Med4, PassesThroughFilesUpTo64MiB) {
+  auto t = reference("");
+  ASSERT_TRUE(t);
+  ASSERT_TRUE(t->hello().has("media_file"));
+  const size_t dirs_before = scratch_dirs();
+  CheckOutcome o = run_med4(*t);
+  EXPECT_EQ(o.verdict, Verdict::pass) << o.summary << "\n" << (o.observations.empty() ? "" : o.observations[0]);
+  EXPECT_NE(o.summary.find("64 MiB"), std::string::npos) << o.summary;
+  ASSERT_FALSE(o.figures.empty());
+  EXPECT_EQ(o.figures[0].target, static_cast<double>(size_t{64} << 20));
+  EXPECT_EQ(scratch_dirs(), dirs_before) << "MED-4 left its temporary directory behind";
+  // The evidence names the files and sizes and holds no megabytes of hex.
+  ASSERT_TRUE(o.evidence.has_value());
+  bool saw_file_op = false;
+  for (const harness::TranscriptEntry& e : o.evidence->entries) {
+    EXPECT_LE(e.line.size(), size_t{64} << 10);
+    if (e.line.find("\"media_decrypt_file\"") != std::string::npos &&
+        e.line.find("video-67108864.enc") != std::string::npos) {
+      saw_file_op = true;
+    }
+  }
+  EXPECT_TRUE(saw_file_op) << "the transcript does not show the 64 MiB video file";
+}
+
+TEST(Med4, WithoutMediaFileIsNotTested) {
+  auto t = reference("media_file");
+  ASSERT_TRUE(t);
+  CheckOutcome o = run_med4(*t);
+  EXPECT_EQ(o.verdict, Verdict::not_tested) << o.summary;
+  EXPECT_NE(o.summary.find("32 attachments round-trip"), std::string::npos) << o.summary;
+  EXPECT_NE(o.summary.find("6 MiB"), std::string::npos) << o.summary;
+  EXPECT_NE(o.summary.find("64 MiB needs the capability `media_file`"), std::string::npos) << o.summary;
+  for (const harness::TranscriptEntry& e : o.evidence->entries) {
+    EXPECT_EQ(e.line.find("media_encrypt_file"), std::string::npos) << "a file op sent to a target without media_file";
+  }
+}
+
+TEST(Med4, WithoutMediaFileALineFailureStaysAFail) {
+  auto t = reference("media_file");
+  ASSERT_TRUE(t);
+  t->refuse_encrypted_hex = 2 * (1008 + 10);  // the file of a 1000-byte attachment, one a type
+  CheckOutcome o = run_med4(*t);
+  EXPECT_EQ(o.verdict, Verdict::fail) << o.summary;
+  EXPECT_NE(o.summary.find("4 of 32"), std::string::npos) << o.summary;
+  EXPECT_NE(o.counterexample.find("1000 B: media_decrypt refused"), std::string::npos) << o.counterexample;
+  bool says_untested = false;
+  for (const std::string& line : o.observations)
+    says_untested |= line.starts_with("not tested: attachments above 6 MiB");
+  EXPECT_TRUE(says_untested) << "the failure does not say that 64 MiB was left out";
+}
+
+}  // namespace
+}  // namespace parity::suites
