@@ -17,6 +17,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// get_media_type reads the `media_type` field of the media ops.
+Result<media::MediaType> get_media_type(const Json& r) {
+  PARITY_ASSIGN(std::string name, get_string(r, "media_type"));
+  auto type = media::parse_media_type(name);
+  if (!type) return make_error(Errc::invalid_argument, "media_type must be image, video, audio or document");
+  return *type;
+}
+
 // get_path reads a file path field of the `media_file` ops: an absolute path, so it
 // does not depend on the target's working directory.
 Result<fs::path> get_path(const Json& r, const char* field) {
@@ -233,13 +241,11 @@ Reply ReferenceAdapter::import_party(const Json& r) {
 }
 
 Reply ReferenceAdapter::media_encrypt(const Json& r) {
-  PTP_TRY(type_name, get_string(r, "media_type"));
-  auto type = media::parse_media_type(type_name);
-  if (!type) return fail(ErrorCode::bad_request, "media_type must be image, video, audio or document");
+  PTP_TRY(type, get_media_type(r));
   PTP_TRY(plaintext, get_hex(r, "plaintext"));
   PTP_TRY(key, optional_key(r, "media_key"));
   // Without media_key, a fresh key from the run's generator (seeded after reset with a seed).
-  auto e = key ? media::encrypt_media(*type, plaintext, *key) : media::encrypt_media(*type, plaintext, *rng_);
+  auto e = key ? media::encrypt_media(type, plaintext, *key) : media::encrypt_media(type, plaintext, *rng_);
   if (!e) return fail_from(media::to_error(e.error()));
   return Json{{"media_key", to_hex(e->media_key)},
               {"encrypted", to_hex(e->encrypted)},
@@ -248,28 +254,24 @@ Reply ReferenceAdapter::media_encrypt(const Json& r) {
 }
 
 Reply ReferenceAdapter::media_decrypt(const Json& r) {
-  PTP_TRY(type_name, get_string(r, "media_type"));
-  auto type = media::parse_media_type(type_name);
-  if (!type) return fail(ErrorCode::bad_request, "media_type must be image, video, audio or document");
+  PTP_TRY(type, get_media_type(r));
   PTP_TRY(key, get_hex32(r, "media_key"));
   PTP_TRY(encrypted, get_hex(r, "encrypted"));
   PTP_TRY(hash, get_hex32(r, "file_enc_sha256"));
-  auto pt = media::decrypt_media(*type, key, encrypted, hash);
+  auto pt = media::decrypt_media(type, key, encrypted, hash);
   if (!pt) return fail_from(media::to_error(pt.error()));
   return Json{{"plaintext", to_hex(*pt)}};
 }
 
 Reply ReferenceAdapter::media_encrypt_file(const Json& r) {
-  PTP_TRY(type_name, get_string(r, "media_type"));
-  auto type = media::parse_media_type(type_name);
-  if (!type) return fail(ErrorCode::bad_request, "media_type must be image, video, audio or document");
+  PTP_TRY(type, get_media_type(r));
   PTP_TRY(in, get_input_path(r, "path"));
   PTP_TRY(out, get_output_path(r, "out"));
   PTP_TRY(given, optional_key(r, "media_key"));
   if (!claim(out)) return fail(ErrorCode::bad_request, "out: cannot create " + out.string());
   // Without media_key, a fresh key from the run's generator, as media_encrypt draws it.
   const Key32 key = given ? *given : rng_->key32();
-  auto e = media::encrypt_media_file(*type, key, in, out);
+  auto e = media::encrypt_media_file(type, key, in, out);
   if (!e.ok()) {
     std::error_code ec;
     fs::remove(out, ec);  // no partial file left behind
@@ -282,16 +284,14 @@ Reply ReferenceAdapter::media_encrypt_file(const Json& r) {
 }
 
 Reply ReferenceAdapter::media_decrypt_file(const Json& r) {
-  PTP_TRY(type_name, get_string(r, "media_type"));
-  auto type = media::parse_media_type(type_name);
-  if (!type) return fail(ErrorCode::bad_request, "media_type must be image, video, audio or document");
+  PTP_TRY(type, get_media_type(r));
   PTP_TRY(key, get_hex32(r, "media_key"));
   PTP_TRY(hash, get_hex32(r, "file_enc_sha256"));
   PTP_TRY(in, get_input_path(r, "path"));
   PTP_TRY(out, get_output_path(r, "out"));
   // decrypt_media_file verifies the whole file before it writes, and writes OUT.part,
   // renamed only on success: after a refusal `out` does not exist.
-  auto size = media::decrypt_media_file(*type, key, hash, in, out);
+  auto size = media::decrypt_media_file(type, key, hash, in, out);
   if (!size.ok()) return fail_from(media::to_error(size.error()));
   return Json{{"size", *size}};
 }
