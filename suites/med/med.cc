@@ -80,6 +80,15 @@ struct Evidence {
   }
 };
 
+// suite_error ends a check whose own machinery failed (a file the suite cannot write):
+// an error of the run, not a verdict on the target.
+CheckOutcome suite_error(Evidence& ev, std::string summary) {
+  CheckOutcome o;
+  o.verdict = harness::Verdict::error;
+  o.summary = std::move(summary);
+  return ev.finish(std::move(o));
+}
+
 Violation missing(const std::string& op, const char* field) {
   return Violation{
       ViolationKind::missing_field, op + ": missing or non-hex field \"" + field + "\" in an ok response", {}};
@@ -518,13 +527,13 @@ std::string io_problem(const fs::path& p, const char* what) {
   return p.string() + ": cannot " + what + ": " + std::strerror(errno);
 }
 
-// ScratchDir is MED-4's private temporary directory (mkdtemp: mode 0700), removed with
-// everything in it when the check ends, however it ends.
+// ScratchDir is a MED check's private temporary directory (mkdtemp: mode 0700, named
+// parity-<check>-XXXXXX), removed with everything in it when the check ends, however it ends.
 class ScratchDir {
  public:
   // make creates one under the system's temporary directory ($TMPDIR); nullopt and the
   // reason in *why_ when it cannot.
-  static std::optional<ScratchDir> make(std::string* why_) {
+  static std::optional<ScratchDir> make(const char* check, std::string* why_) {
     std::error_code ec;
     fs::path base = fs::temp_directory_path(ec);
     if (!ec) base = fs::absolute(base, ec);
@@ -532,7 +541,7 @@ class ScratchDir {
       *why_ = "no temporary directory: " + ec.message();
       return std::nullopt;
     }
-    std::string name = (base / "parity-med4-XXXXXX").string();
+    std::string name = (base / (std::string("parity-") + check + "-XXXXXX")).string();
     if (::mkdtemp(name.data()) == nullptr) {
       *why_ = io_problem(name, "create a directory");
       return std::nullopt;
@@ -651,10 +660,7 @@ std::optional<CheckOutcome> med4_files(Evidence& ev, Rng& rng, const fs::path& d
       std::string why;
       auto written = write_plaintext(plain, n, rng, &why);
       if (!written) {
-        CheckOutcome o;
-        o.verdict = harness::Verdict::error;
-        o.summary = "MED-4 cannot write its plaintext file: " + why;
-        return ev.finish(std::move(o));
+        return suite_error(ev, "MED-4 cannot write its plaintext file: " + why);
       }
       ++t.run;
       const std::string at = std::string(media::to_string(type)) + ", " + size_name(n) + " through files: ";
@@ -721,6 +727,137 @@ std::optional<CheckOutcome> med4_files(Evidence& ev, Rng& rng, const fs::path& d
   return std::nullopt;
 }
 
+// ---- MED-2 through files (capability media_file) -------------------------------------------
+
+// read_file reads a whole (small) file.
+std::optional<Bytes> read_file(const fs::path& path) {
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) return std::nullopt;
+  Bytes out;
+  Bytes chunk(kFileChunk);
+  for (;;) {
+    const size_t got = std::fread(chunk.data(), 1, chunk.size(), f.get());
+    if (got < chunk.size() && std::ferror(f.get()) != 0) return std::nullopt;
+    if (got == 0) return out;
+    out.insert(out.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
+  }
+}
+
+// write_file writes bytes to a new file.
+bool write_file(const fs::path& path, ByteView bytes) {
+  File f(std::fopen(path.c_str(), "wbx"));
+  return f && std::fwrite(bytes.data(), 1, bytes.size(), f.get()) == bytes.size() && std::fflush(f.get()) == 0;
+}
+
+// left_behind lists what a refused media_decrypt_file left in `dir` besides `keep`.
+std::vector<std::string> left_behind(const fs::path& dir, const std::vector<fs::path>& keep) {
+  std::vector<std::string> extra;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (std::find(keep.begin(), keep.end(), entry.path()) == keep.end()) extra.push_back(entry.path().filename());
+  }
+  return extra;
+}
+
+// med2_files tampers with encrypted files of 1 MiB + 1 B (past the file drivers' chunk)
+// and hands them to media_decrypt_file: each must be refused, and leave no plaintext
+// file, partial or whole, behind (`out` or anything else in the directory).
+CheckOutcome med2_files(CheckContext& ctx) {
+  Evidence ev{ctx.target, {}};
+  SeededRng rng = ctx.rng();
+  std::string why;
+  auto dir = ScratchDir::make("med2", &why);
+  if (!dir) {
+    return suite_error(ev, "MED-2 cannot create its temporary directory: " + why);
+  }
+  std::vector<std::string> failures;
+  size_t run = 0;
+  constexpr size_t kSize = (size_t{1} << 20) + 1;
+  for (MediaType type : {MediaType::image, MediaType::video}) {
+    const std::string name(media::to_string(type));
+    const fs::path plain = dir->path() / (name + ".plain"), enc = dir->path() / (name + ".enc"),
+                   back = dir->path() / (name + ".back");
+    if (!write_plaintext(plain, kSize, rng, &why)) {
+      return suite_error(ev, "MED-2 cannot write its plaintext file: " + why);
+    }
+    auto e = media_encrypt_file(ev, type, plain, enc);
+    if (e.violated()) return ev.finish(CheckOutcome::error(e.violation()));
+    if (e.refused()) return ev.finish(CheckOutcome::unexpected_refusal("media_encrypt_file", e.refusal()));
+    // The control: the genuine file decrypts (a target refusing everything would pass otherwise).
+    auto genuine = media_decrypt_file(ev, type, e->media_key, enc, e->file_enc_sha256, back);
+    if (genuine.violated()) return ev.finish(CheckOutcome::error(genuine.violation()));
+    if (genuine.refused()) {
+      return ev.finish(CheckOutcome::unexpected_refusal("media_decrypt_file of a genuine file", genuine.refusal()));
+    }
+    if (const std::string diff = compare_files(plain, back); !diff.empty()) {
+      return ev.finish(
+          CheckOutcome::fail("a genuine attachment file decrypts to other bytes: the decrypted file " + diff));
+    }
+    auto file = read_file(enc);
+    if (!file || file->size() < 26) {
+      return suite_error(ev, "MED-2 cannot read back the target's encrypted file " + enc.string());
+    }
+    const Bytes& f = *file;
+    auto flip = [](Bytes b, size_t at) {
+      b[at] ^= 0x01;
+      return b;
+    };
+    auto hash_of = [](const Bytes& b) { return to_bytes(sha256(b)); };
+    struct FileTamper {
+      std::string what;
+      Bytes file;
+      Bytes hash;
+      MediaType type;
+    };
+    Bytes short1(f.begin(), f.end() - 1), short16(f.begin(), f.end() - 16), longer = f;
+    longer.insert(longer.end(), f.end() - 16, f.end());
+    const std::vector<FileTamper> tampers = {
+        {"first byte flipped", flip(f, 0), e->file_enc_sha256, type},
+        {"a middle byte flipped, file_enc_sha256 recomputed", flip(f, f.size() / 2), hash_of(flip(f, f.size() / 2)),
+         type},
+        {"last MAC byte flipped, file_enc_sha256 recomputed", flip(f, f.size() - 1), hash_of(flip(f, f.size() - 1)),
+         type},
+        {"one byte cut, file_enc_sha256 recomputed", short1, hash_of(short1), type},
+        {"last block cut, file_enc_sha256 recomputed", short16, hash_of(short16), type},
+        {"a block appended, file_enc_sha256 recomputed", longer, hash_of(longer), type},
+        {"genuine file, wrong file_enc_sha256", f, flip(e->file_enc_sha256, 31), type},
+        {"genuine file as the other type", f, e->file_enc_sha256,
+         type == MediaType::image ? MediaType::document : MediaType::audio},
+    };
+    for (size_t i = 0; i < tampers.size(); ++i) {
+      const FileTamper& t = tampers[i];
+      const fs::path bad = dir->path() / (name + ".t" + std::to_string(i)), out = dir->path() / (name + ".out");
+      if (!write_file(bad, t.file)) {
+        return suite_error(ev, "MED-2 cannot write a tampered file: " + io_problem(bad, "write"));
+      }
+      ++run;
+      const std::string at = name + ", " + t.what + ": ";
+      auto d = media_decrypt_file(ev, t.type, e->media_key, bad, t.hash, out);
+      if (d.violated()) return ev.finish(CheckOutcome::error(d.violation()));
+      if (d.ok()) {
+        failures.push_back(at + "accepted (" + std::to_string(*d) + " bytes of plaintext)");
+      } else if (!counts_as_refusal(d.refusal())) {
+        failures.push_back(at + "answered `unsupported`");
+      }
+      for (const std::string& extra : left_behind(dir->path(), {plain, enc, back, bad})) {
+        failures.push_back(at + "left " + extra + " behind");
+      }
+      std::error_code ec;
+      fs::remove(out, ec);
+      fs::remove(bad, ec);
+    }
+    ev.note(name + ": " + std::to_string(tampers.size()) + " tampered copies of a " + std::to_string(f.size()) +
+            "-byte encrypted file handed to media_decrypt_file in " + dir->path().string());
+    std::error_code ec;
+    for (const fs::path& p : {plain, enc, back}) fs::remove(p, ec);
+  }
+  return with_failures(ev, std::move(failures), run, "tampered attachment files are accepted or leave files behind",
+                       std::to_string(run) +
+                           " tampered files of 1 MiB + 1 B (bits of the first block, the middle and the MAC, "
+                           "truncations, an extension, a wrong file_enc_sha256, another type's keys) were refused "
+                           "by media_decrypt_file, and none left a file behind");
+}
+
 CheckOutcome med4_round_trip(CheckContext& ctx) {
   Evidence ev{ctx.target, {}};
   SeededRng rng = ctx.rng();
@@ -730,12 +867,9 @@ CheckOutcome med4_round_trip(CheckContext& ctx) {
   const bool with_files = ctx.target.hello().has("media_file");
   if (with_files) {
     std::string why;
-    auto dir = ScratchDir::make(&why);
+    auto dir = ScratchDir::make("med4", &why);
     if (!dir) {
-      CheckOutcome o;
-      o.verdict = harness::Verdict::error;
-      o.summary = "MED-4 cannot create its temporary directory: " + why;
-      return ev.finish(std::move(o));
+      return suite_error(ev, "MED-4 cannot create its temporary directory: " + why);
     }
     ev.note("media_file: the suite's files are in " + dir->path().string() + " (mode 0700, removed when MED-4 ends)");
     if (auto stop = med4_files(ev, rng, dir->path(), files)) return std::move(*stop);
@@ -794,6 +928,12 @@ void register_med_checks(harness::Registry& registry) {
                 {"media"},
                 false,
                 med2_tamper});
+  registry.add({"MED-2.files",
+                "MED-2",
+                "tampered files of 1 MiB + 1 B are refused by media_decrypt_file, leaving no file behind",
+                {"media", "media_file"},
+                false,
+                med2_files});
   registry.add({"MED-3.fresh_keys",
                 "MED-3",
                 "media_encrypt without media_key draws a fresh key every time",

@@ -1,10 +1,15 @@
 // med_test: MED-4.round_trip against the reference target process: it passes with
 // `media_file` (0 B to 64 MiB through files), is not-tested without it (a part left out
-// is no pass), and still fails without it when a size over lines fails.
+// is no pass), and still fails without it when a size over lines fails. MED-2.files
+// passes on the reference and fails a target that accepts a tampered file or leaves a
+// partial plaintext file behind.
 #include "suites/med/med.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -32,6 +37,8 @@ class Masked final : public Target {
     std::erase(hello_.capabilities, hide);
   }
   size_t refuse_encrypted_hex = 0;  // 0: refuse nothing
+  bool accept_bad_files = false;    // media_decrypt_file: answer ok where the reference refuses
+  bool leave_part_files = false;    // media_decrypt_file: leave OUT.part behind after a refusal
 
   const std::string& name() const override { return inner_->name(); }
   const Hello& hello() const override { return hello_; }
@@ -40,7 +47,14 @@ class Masked final : public Target {
         request.value("encrypted", "").size() == refuse_encrypted_hex) {
       return Json{{"ok", false}, {"error", "invalid_message"}, {"detail", "refused by the test"}};
     }
-    return inner_->call(std::move(request));
+    const bool file_op = request.value("op", "") == "media_decrypt_file";
+    const std::string out = request.value("out", "");
+    Op<Json> r = inner_->call(std::move(request));
+    if (file_op && r.ok() && !r->value("ok", true)) {
+      if (accept_bad_files) return Json{{"ok", true}, {"size", 0}};
+      if (leave_part_files) std::ofstream(out + ".part") << "unverified plaintext";
+    }
+    return r;
   }
   Op<Json> send_raw(const std::string& line) override { return inner_->send_raw(line); }
   Op<harness::Unit> reset(std::optional<Key32> seed) override { return inner_->reset(seed); }
@@ -89,12 +103,12 @@ std::unique_ptr<Masked> reference(const std::string& hide) {
   return std::make_unique<Masked>(std::get<std::unique_ptr<Target>>(std::move(r)), hide);
 }
 
-CheckOutcome run_med4(Target& target) {
+CheckOutcome run_check(Target& target, const std::string& id) {
   harness::Registry registry;
   register_med_checks(registry);
-  const harness::CheckDef* def = registry.find("MED-4.round_trip");
+  const harness::CheckDef* def = registry.find(id);
   if (def == nullptr) {
-    ADD_FAILURE() << "MED-4.round_trip is not registered";
+    ADD_FAILURE() << id << " is not registered";
     return CheckOutcome::fail("not registered");
   }
   Key32 seed{};
@@ -103,27 +117,61 @@ CheckOutcome run_med4(Target& target) {
   return def->run(ctx);
 }
 
-// scratch_dirs lists MED-4's temporary directories (there must be none after a check).
-size_t scratch_dirs() {
-  size_t n = 0;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(fs::temp_directory_path(), ec)) {
-    if (e.path().filename().string().starts_with("parity-med4-")) ++n;
-  }
-  return n;
+CheckOutcome run_med4(Target& target) {
+  return run_check(target, "MED-4.round_trip");
 }
+
+// PrivateTmp points TMPDIR at a fresh directory for one test, so that counting the
+// checks' scratch directories sees only this test's (ctest runs tests in parallel).
+class PrivateTmp {
+ public:
+  PrivateTmp() {
+    std::string name = (fs::temp_directory_path() / "parity-med-test-XXXXXX").string();
+    if (::mkdtemp(name.data()) != nullptr) dir_ = name;
+    const char* old = std::getenv("TMPDIR");
+    if (old != nullptr) old_ = old;
+    if (!dir_.empty()) ::setenv("TMPDIR", dir_.c_str(), 1);
+  }
+  ~PrivateTmp() {
+    if (old_) {
+      ::setenv("TMPDIR", old_->c_str(), 1);
+    } else {
+      ::unsetenv("TMPDIR");
+    }
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+  PrivateTmp(const PrivateTmp&) = delete;
+  PrivateTmp& operator=(const PrivateTmp&) = delete;
+  bool ok() const { return !dir_.empty(); }
+
+  // scratch_dirs counts the MED checks' temporary directories in it (none after a check).
+  size_t scratch_dirs() const {
+    size_t n = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir_, ec)) {
+      if (e.path().filename().string().starts_with("parity-med")) ++n;
+    }
+    return n;
+  }
+
+ private:
+  std::string dir_;
+  std::optional<std::string> old_;
+};
 
 TEST(Med4, PassesThroughFilesUpTo64MiB) {
   auto t = reference("");
   ASSERT_TRUE(t);
   ASSERT_TRUE(t->hello().has("media_file"));
-  const size_t dirs_before = scratch_dirs();
+  PrivateTmp tmp;
+  ASSERT_TRUE(tmp.ok());
   CheckOutcome o = run_med4(*t);
   EXPECT_EQ(o.verdict, Verdict::pass) << o.summary << "\n" << (o.observations.empty() ? "" : o.observations[0]);
   EXPECT_NE(o.summary.find("64 MiB"), std::string::npos) << o.summary;
   ASSERT_FALSE(o.figures.empty());
   EXPECT_EQ(o.figures[0].target, static_cast<double>(size_t{64} << 20));
-  EXPECT_EQ(scratch_dirs(), dirs_before) << "MED-4 left its temporary directory behind";
+  EXPECT_EQ(tmp.scratch_dirs(), 0u) << "MED-4 left its temporary directory behind";
   // The evidence names the files and sizes and holds no megabytes of hex.
   ASSERT_TRUE(o.evidence.has_value());
   bool saw_file_op = false;
@@ -162,6 +210,35 @@ TEST(Med4, WithoutMediaFileALineFailureStaysAFail) {
   for (const std::string& line : o.observations)
     says_untested |= line.starts_with("not tested: attachments above 6 MiB");
   EXPECT_TRUE(says_untested) << "the failure does not say that 64 MiB was left out";
+}
+
+TEST(Med2Files, ReferenceRefusesEveryTamperedFileAndLeavesNothing) {
+  auto t = reference("");
+  ASSERT_TRUE(t);
+  PrivateTmp tmp;
+  ASSERT_TRUE(tmp.ok());
+  CheckOutcome o = run_check(*t, "MED-2.files");
+  EXPECT_EQ(o.verdict, Verdict::pass) << o.summary;
+  EXPECT_NE(o.summary.find("16 tampered files"), std::string::npos) << o.summary;
+  EXPECT_EQ(tmp.scratch_dirs(), 0u) << "MED-2.files left its temporary directory behind";
+}
+
+TEST(Med2Files, FailsATargetThatAcceptsATamperedFile) {
+  auto t = reference("");
+  ASSERT_TRUE(t);
+  t->accept_bad_files = true;
+  CheckOutcome o = run_check(*t, "MED-2.files");
+  EXPECT_EQ(o.verdict, Verdict::fail) << o.summary;
+  EXPECT_NE(o.counterexample.find("first byte flipped: accepted"), std::string::npos) << o.counterexample;
+}
+
+TEST(Med2Files, FailsATargetThatLeavesAPartialFileBehind) {
+  auto t = reference("");
+  ASSERT_TRUE(t);
+  t->leave_part_files = true;
+  CheckOutcome o = run_check(*t, "MED-2.files");
+  EXPECT_EQ(o.verdict, Verdict::fail) << o.summary;
+  EXPECT_NE(o.counterexample.find(".out.part behind"), std::string::npos) << o.counterexample;
 }
 
 }  // namespace
