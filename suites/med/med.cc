@@ -13,6 +13,7 @@
 #include "reference/crypto/hash.h"
 #include "reference/media/media.h"
 #include "reference/media/media_file.h"
+#include "suites/common/evidence.h"
 #include "suites/common/steps.h"
 #include "vectors/loader.h"
 
@@ -50,36 +51,6 @@ constexpr size_t kFileChunk = size_t{1} << 20;
 // moves megabytes keeps readable evidence instead of tens of MiB of hex.
 constexpr size_t kElideBytes = size_t{64} << 10;
 
-// Evidence collects a check's exchanges as it goes, eliding huge lines (see kElideBytes).
-struct Evidence {
-  Target& target;
-  harness::Transcript kept;
-
-  // note adds a line of the suite's own (what it compared, where the files are).
-  void note(std::string line) {
-    collect();
-    const int64_t at = kept.entries.empty() ? 0 : kept.entries.back().micros;
-    kept.entries.push_back({harness::Direction::note, target.name(), std::move(line), at});
-  }
-  void collect() {
-    harness::Transcript t = target.take_transcript();
-    for (harness::TranscriptEntry& e : t.entries) {
-      if (e.line.size() > kElideBytes) {
-        std::string head = e.line.substr(0, 160);
-        e.line = std::string(harness::to_string(e.direction)) + " of " + std::to_string(e.line.size()) +
-                 " bytes elided; it began: " + head;
-        e.direction = harness::Direction::note;
-      }
-      kept.entries.push_back(std::move(e));
-    }
-  }
-  CheckOutcome finish(CheckOutcome o) {
-    collect();
-    o.evidence = std::move(kept);
-    return o;
-  }
-};
-
 // suite_error ends a check whose own machinery failed (a file the suite cannot write):
 // an error of the run, not a verdict on the target.
 CheckOutcome suite_error(Evidence& ev, std::string summary) {
@@ -94,29 +65,6 @@ Violation missing(const std::string& op, const char* field) {
       ViolationKind::missing_field, op + ": missing or non-hex field \"" + field + "\" in an ok response", {}};
 }
 
-// media_op sends a media request; an ok:false response becomes a Refusal.
-Op<Json> media_op(Evidence& ev, Json request) {
-  Op<Json> r = ev.target.call(std::move(request));
-  ev.collect();
-  if (!r.ok()) return r;
-  const Json& j = r.value();
-  if (j.value("ok", false)) return r;
-  auto code = ptp::parse_error_code(j.value("error", std::string()));
-  return Refusal{code.value_or(ptp::ErrorCode::internal), j.value("detail", std::string())};
-}
-
-std::optional<Bytes> hex_of(const Json& j, const char* field) {
-  auto it = j.find(field);
-  if (it == j.end() || !it->is_string()) return std::nullopt;
-  const std::string& s = it->get_ref<const std::string&>();
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
-  }
-  auto b = from_hex(s);
-  if (!b.ok()) return std::nullopt;
-  return std::move(b).value();
-}
-
 // Encrypted is a media_encrypt response.
 struct Encrypted {
   Bytes media_key;
@@ -128,7 +76,7 @@ struct Encrypted {
 Op<Encrypted> media_encrypt(Evidence& ev, MediaType type, ByteView plaintext, const Bytes* media_key) {
   Json req = {{"op", "media_encrypt"}, {"media_type", media::to_string(type)}, {"plaintext", to_hex(plaintext)}};
   if (media_key != nullptr) req["media_key"] = to_hex(*media_key);
-  Op<Json> r = media_op(ev, std::move(req));
+  Op<Json> r = call_op(ev, std::move(req));
   if (r.violated()) return r.violation();
   if (r.refused()) return r.refusal();
   Encrypted e;
@@ -144,11 +92,11 @@ Op<Encrypted> media_encrypt(Evidence& ev, MediaType type, ByteView plaintext, co
 
 Op<Bytes> media_decrypt(Evidence& ev, MediaType type, ByteView media_key, ByteView encrypted,
                         ByteView file_enc_sha256) {
-  Op<Json> r = media_op(ev, {{"op", "media_decrypt"},
-                             {"media_type", media::to_string(type)},
-                             {"media_key", to_hex(media_key)},
-                             {"encrypted", to_hex(encrypted)},
-                             {"file_enc_sha256", to_hex(file_enc_sha256)}});
+  Op<Json> r = call_op(ev, {{"op", "media_decrypt"},
+                            {"media_type", media::to_string(type)},
+                            {"media_key", to_hex(media_key)},
+                            {"encrypted", to_hex(encrypted)},
+                            {"file_enc_sha256", to_hex(file_enc_sha256)}});
   if (r.violated()) return r.violation();
   if (r.refused()) return r.refusal();
   auto b = hex_of(r.value(), "plaintext");
@@ -181,10 +129,10 @@ Violation missing_size(const std::string& op) {
 }
 
 Op<EncryptedFile> media_encrypt_file(Evidence& ev, MediaType type, const fs::path& in, const fs::path& out) {
-  Op<Json> r = media_op(ev, {{"op", "media_encrypt_file"},
-                             {"media_type", media::to_string(type)},
-                             {"path", in.string()},
-                             {"out", out.string()}});
+  Op<Json> r = call_op(ev, {{"op", "media_encrypt_file"},
+                            {"media_type", media::to_string(type)},
+                            {"path", in.string()},
+                            {"out", out.string()}});
   if (r.violated()) return r.violation();
   if (r.refused()) return r.refusal();
   EncryptedFile e;
@@ -203,12 +151,12 @@ Op<EncryptedFile> media_encrypt_file(Evidence& ev, MediaType type, const fs::pat
 // media_decrypt_file returns the plaintext size the target reports.
 Op<uint64_t> media_decrypt_file(Evidence& ev, MediaType type, ByteView media_key, const fs::path& in,
                                 ByteView file_enc_sha256, const fs::path& out) {
-  Op<Json> r = media_op(ev, {{"op", "media_decrypt_file"},
-                             {"media_type", media::to_string(type)},
-                             {"media_key", to_hex(media_key)},
-                             {"path", in.string()},
-                             {"file_enc_sha256", to_hex(file_enc_sha256)},
-                             {"out", out.string()}});
+  Op<Json> r = call_op(ev, {{"op", "media_decrypt_file"},
+                            {"media_type", media::to_string(type)},
+                            {"media_key", to_hex(media_key)},
+                            {"path", in.string()},
+                            {"file_enc_sha256", to_hex(file_enc_sha256)},
+                            {"out", out.string()}});
   if (r.violated()) return r.violation();
   if (r.refused()) return r.refusal();
   auto size = size_of(r.value());
@@ -232,16 +180,6 @@ std::string size_name(size_t n) {
   if (n < mib * kMiB && mib * kMiB - n < 1024)
     return std::to_string(mib) + " MiB - " + std::to_string(mib * kMiB - n) + " B";
   return std::to_string(n) + " B";
-}
-
-CheckOutcome with_failures(Evidence& ev, std::vector<std::string> failures, size_t total, const std::string& what,
-                           const std::string& pass_summary) {
-  if (failures.empty()) return ev.finish(CheckOutcome::pass(pass_summary));
-  CheckOutcome o = CheckOutcome::fail(std::to_string(failures.size()) + " of " + std::to_string(total) + " " + what);
-  o.counterexample = failures.front();
-  for (size_t i = 0; i < failures.size() && i < 20; ++i) o.observations.push_back(failures[i]);
-  if (failures.size() > 20) o.observations.push_back("… and " + std::to_string(failures.size() - 20) + " more");
-  return ev.finish(std::move(o));
 }
 
 Result<vectors::VectorFile> load(const CheckContext& ctx) {
@@ -273,7 +211,7 @@ std::string label(const vectors::Vector& t) {
 CheckOutcome med1_vectors(CheckContext& ctx) {
   auto file = load(ctx);
   if (!file) return vector_file_error(file.error());
-  Evidence ev{ctx.target, {}};
+  Evidence ev{ctx.target, kElideBytes};
   std::vector<std::string> failures;
   size_t run = 0;
   for (const vectors::TestGroup& g : file->groups) {
@@ -328,7 +266,7 @@ CheckOutcome med1_vectors(CheckContext& ctx) {
 CheckOutcome med2_vectors(CheckContext& ctx) {
   auto file = load(ctx);
   if (!file) return vector_file_error(file.error());
-  Evidence ev{ctx.target, {}};
+  Evidence ev{ctx.target, kElideBytes};
   std::vector<std::string> failures;
   size_t run = 0;
   for (const vectors::TestGroup& g : file->groups) {
@@ -397,7 +335,7 @@ std::vector<Tamper> tampers_of(MediaType type, const Bytes& file, const Bytes& h
 }
 
 CheckOutcome med2_tamper(CheckContext& ctx) {
-  Evidence ev{ctx.target, {}};
+  Evidence ev{ctx.target, kElideBytes};
   SeededRng rng = ctx.rng();
   std::vector<std::string> failures;
   size_t run = 0;
@@ -437,7 +375,7 @@ CheckOutcome med2_tamper(CheckContext& ctx) {
 // ---- MED-3: fresh media keys -------------------------------------------------------------
 
 CheckOutcome med3_fresh_keys(CheckContext& ctx) {
-  Evidence ev{ctx.target, {}};
+  Evidence ev{ctx.target, kElideBytes};
   const int per_type = ctx.options.cases > 0 ? std::max(1, ctx.options.cases / 4) : 50;
   const Bytes plaintext(64, 0x61);  // the same attachment every time
   std::set<Bytes> keys;
@@ -763,7 +701,7 @@ std::vector<std::string> left_behind(const fs::path& dir, const std::vector<fs::
 // and hands them to media_decrypt_file: each must be refused, and leave no plaintext
 // file, partial or whole, behind (`out` or anything else in the directory).
 CheckOutcome med2_files(CheckContext& ctx) {
-  Evidence ev{ctx.target, {}};
+  Evidence ev{ctx.target, kElideBytes};
   SeededRng rng = ctx.rng();
   std::string why;
   auto dir = ScratchDir::make("med2", &why);
@@ -859,7 +797,7 @@ CheckOutcome med2_files(CheckContext& ctx) {
 }
 
 CheckOutcome med4_round_trip(CheckContext& ctx) {
-  Evidence ev{ctx.target, {}};
+  Evidence ev{ctx.target, kElideBytes};
   SeededRng rng = ctx.rng();
   RoundTrips lines;
   RoundTrips files;

@@ -5,6 +5,7 @@
 
 #include "reference/stanza/stanza.h"
 #include "reference/utf8.h"
+#include "suites/common/evidence.h"
 #include "suites/common/steps.h"
 #include "suites/stz/corpus.h"
 
@@ -20,43 +21,6 @@ using harness::ViolationKind;
 // kElideBytes: transcript lines longer than this (a 1 MiB hostile stanza) are replaced
 // by a note with their beginning, so the evidence stays readable.
 constexpr size_t kElideBytes = size_t{16} << 10;
-
-// kMaxFailuresShown bounds the observations of a failing check.
-constexpr size_t kMaxFailuresShown = 20;
-
-// Evidence collects a check's exchanges, eliding huge lines.
-struct Evidence {
-  Target& target;
-  harness::Transcript kept;
-
-  void collect() {
-    harness::Transcript t = target.take_transcript();
-    for (harness::TranscriptEntry& e : t.entries) {
-      if (e.line.size() > kElideBytes) {
-        e.line = std::string(harness::to_string(e.direction)) + " of " + std::to_string(e.line.size()) +
-                 " bytes elided; it began: " + e.line.substr(0, 160);
-        e.direction = harness::Direction::note;
-      }
-      kept.entries.push_back(std::move(e));
-    }
-  }
-  CheckOutcome finish(CheckOutcome o) {
-    collect();
-    o.evidence = std::move(kept);
-    return o;
-  }
-};
-
-// stanza_op sends a request; an ok:false response becomes a Refusal.
-Op<Json> stanza_op(Evidence& ev, Json request) {
-  Op<Json> r = ev.target.call(std::move(request));
-  ev.collect();
-  if (!r.ok()) return r;
-  const Json& j = r.value();
-  if (j.value("ok", false)) return r;
-  auto code = ptp::parse_error_code(j.value("error", std::string()));
-  return Refusal{code.value_or(ptp::ErrorCode::internal), j.value("detail", std::string())};
-}
 
 bool is_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
@@ -98,17 +62,6 @@ std::optional<std::string> string_of(const Json& j, const char* field) {
   return it->get<std::string>();
 }
 
-std::optional<Bytes> hex_of(const Json& j, const char* field) {
-  auto s = string_of(j, field);
-  if (!s) return std::nullopt;
-  for (char c : *s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
-  }
-  auto b = from_hex(*s);
-  if (!b.ok()) return std::nullopt;
-  return std::move(b).value();
-}
-
 // unwrapped reads an unwrap response; a missing field is a protocol violation.
 Op<UnwrapFields> unwrapped(Op<Json> r) {
   if (r.violated()) return r.violation();
@@ -139,21 +92,6 @@ std::string differences(const UnwrapFields& want, const UnwrapFields& got) {
     d += " ciphertext: want " + short_hex(want.ciphertext) + ", got " + short_hex(got.ciphertext) + ";";
   }
   return d;
-}
-
-CheckOutcome with_failures(Evidence& ev, const std::vector<std::string>& failures, size_t total,
-                           const std::string& what, std::string pass_summary, std::vector<std::string> notes = {}) {
-  CheckOutcome o =
-      failures.empty()
-          ? CheckOutcome::pass(std::move(pass_summary))
-          : CheckOutcome::fail(std::to_string(failures.size()) + " of " + std::to_string(total) + " " + what);
-  if (!failures.empty()) o.counterexample = failures.front();
-  for (size_t i = 0; i < failures.size() && i < kMaxFailuresShown; ++i) o.observations.push_back(failures[i]);
-  if (failures.size() > kMaxFailuresShown) {
-    o.observations.push_back("... and " + std::to_string(failures.size() - kMaxFailuresShown) + " more");
-  }
-  for (std::string& n : notes) o.observations.push_back(std::move(n));
-  return ev.finish(std::move(o));
 }
 
 CheckOutcome corpus_error(const Error& e) {
@@ -190,7 +128,7 @@ enum class HexSupport { yes, no };
 Op<HexSupport> probe_hex(Evidence& ev, const std::vector<CorpusEntry>& corpus) {
   for (const CorpusEntry& e : corpus) {
     if (e.expect != Expect::valid || !e.unwrap) continue;
-    auto r = unwrapped(stanza_op(ev, unwrap_request("bob", e.bytes, Transport::hex)));
+    auto r = unwrapped(call_op(ev, unwrap_request("bob", e.bytes, Transport::hex)));
     if (r.violated()) return r.violation();
     return r.ok() && differences(*e.unwrap, *r).empty() ? HexSupport::yes : HexSupport::no;
   }
@@ -211,7 +149,7 @@ std::optional<CheckOutcome> refuse_all(Evidence& ev, const std::vector<const Cor
     }
     ++sent_;
     const auto start = std::chrono::steady_clock::now();
-    Op<Json> r = stanza_op(ev, unwrap_request("bob", e->bytes, how));
+    Op<Json> r = call_op(ev, unwrap_request("bob", e->bytes, how));
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     slowest_ms_ = std::max(slowest_ms_, ms);
     if (r.violated()) {
@@ -241,7 +179,7 @@ struct WrapCase {
 
 CheckOutcome stz1_wrap(CheckContext& ctx) {
   Target& t = ctx.target;
-  Evidence ev{t, {}};
+  Evidence ev{t, kElideBytes};
   auto rng = ctx.rng();
   PARITY_DO(t.reset(ctx.seed), "reset");
   PARITY_STEP(auto alice_id, t.create("alice"), "create alice");
@@ -276,14 +214,14 @@ CheckOutcome stz1_wrap(CheckContext& ctx) {
       ++total;
       const Bytes plaintext = random_bytes(rng, c.plaintext_size);
       PARITY_STEP(auto ct, t.encrypt(sender, recipient, plaintext), "encrypt");
-      Op<Json> w = stanza_op(ev, {{"op", "wrap"},
-                                  {"party", sender},
-                                  {"peer", recipient},
-                                  {"ciphertext", to_hex(ct.ciphertext)},
-                                  {"kind", ct.kind},
-                                  {"stanza_id", c.id},
-                                  {"to", to},
-                                  {"from", from}});
+      Op<Json> w = call_op(ev, {{"op", "wrap"},
+                                {"party", sender},
+                                {"peer", recipient},
+                                {"ciphertext", to_hex(ct.ciphertext)},
+                                {"kind", ct.kind},
+                                {"stanza_id", c.id},
+                                {"to", to},
+                                {"from", from}});
       if (w.violated()) return ev.finish(CheckOutcome::error(w.violation()));
       if (w.refused()) {
         failures.push_back(label + ": wrap refused: " + std::string(ptp::to_string(w.refusal().code)) + " " +
@@ -330,7 +268,7 @@ CheckOutcome stz1_wrap(CheckContext& ctx) {
         continue;
       }
       // ... and the recipient's own unwrap reads the same fields back.
-      auto u = unwrapped(stanza_op(ev, unwrap_request(recipient, *text, Transport::text)));
+      auto u = unwrapped(call_op(ev, unwrap_request(recipient, *text, Transport::text)));
       if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
       if (u.refused()) {
         failures.push_back(label + ": unwrap refused the target's own stanza: " + u.refusal().detail);
@@ -351,7 +289,7 @@ CheckOutcome stz1_wrap(CheckContext& ctx) {
 CheckOutcome stz2_valid(CheckContext& ctx) {
   auto corpus = load(ctx);
   if (!corpus) return corpus_error(corpus.error());
-  Evidence ev{ctx.target, {}};
+  Evidence ev{ctx.target, kElideBytes};
   if (auto o = setup_reader(ctx, ev)) return *o;
   std::vector<std::string> failures;
   size_t total = 0, not_messages = 0;
@@ -362,7 +300,7 @@ CheckOutcome stz2_valid(CheckContext& ctx) {
       continue;
     }
     ++total;
-    auto u = unwrapped(stanza_op(ev, unwrap_request("bob", e.bytes, Transport::text)));
+    auto u = unwrapped(call_op(ev, unwrap_request("bob", e.bytes, Transport::text)));
     if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
     if (u.refused()) {
       failures.push_back(e.file + ": refused: " + std::string(ptp::to_string(u.refusal().code)) + " " +
@@ -387,7 +325,7 @@ CheckOutcome stz2_valid(CheckContext& ctx) {
 CheckOutcome stz2_invalid(CheckContext& ctx) {
   auto corpus = load(ctx);
   if (!corpus) return corpus_error(corpus.error());
-  Evidence ev{ctx.target, {}};
+  Evidence ev{ctx.target, kElideBytes};
   if (auto o = setup_reader(ctx, ev)) return *o;
   auto hex = probe_hex(ev, *corpus);
   if (hex.violated()) return ev.finish(CheckOutcome::error(hex.violation()));
@@ -411,7 +349,7 @@ CheckOutcome stz2_invalid(CheckContext& ctx) {
 CheckOutcome stz3_hostile(CheckContext& ctx) {
   auto corpus = load(ctx);
   if (!corpus) return corpus_error(corpus.error());
-  Evidence ev{ctx.target, {}};
+  Evidence ev{ctx.target, kElideBytes};
   if (auto o = setup_reader(ctx, ev)) return *o;
   auto hex = probe_hex(ev, *corpus);
   if (hex.violated()) return ev.finish(CheckOutcome::error(hex.violation()));
@@ -428,7 +366,7 @@ CheckOutcome stz3_hostile(CheckContext& ctx) {
   // After the attacks the target still reads a genuine stanza: none of them left it broken.
   for (const CorpusEntry& e : *corpus) {
     if (e.expect != Expect::valid || !e.unwrap) continue;
-    auto u = unwrapped(stanza_op(ev, unwrap_request("bob", e.bytes, Transport::text)));
+    auto u = unwrapped(call_op(ev, unwrap_request("bob", e.bytes, Transport::text)));
     if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
     if (!u.ok() || !differences(*e.unwrap, *u).empty()) {
       failures.push_back("after the hostile inputs, the valid " + e.file + " is no longer read correctly");

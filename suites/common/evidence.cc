@@ -1,0 +1,67 @@
+#include "suites/common/evidence.h"
+
+namespace parity::suites {
+
+namespace {
+
+// kMaxFailuresShown bounds the observations of a failing check.
+constexpr size_t kMaxFailuresShown = 20;
+
+}  // namespace
+
+void Evidence::note(std::string line) {
+  collect();
+  const int64_t at = kept.entries.empty() ? 0 : kept.entries.back().micros;
+  kept.entries.push_back({harness::Direction::note, target.name(), std::move(line), at});
+}
+
+void Evidence::collect() {
+  harness::Transcript t = target.take_transcript();
+  for (harness::TranscriptEntry& e : t.entries) {
+    if (e.line.size() > elide_bytes) {
+      e.line = std::string(harness::to_string(e.direction)) + " of " + std::to_string(e.line.size()) +
+               " bytes elided; it began: " + e.line.substr(0, 160);
+      e.direction = harness::Direction::note;
+    }
+    kept.entries.push_back(std::move(e));
+  }
+}
+
+CheckOutcome Evidence::finish(CheckOutcome o) {
+  collect();
+  o.evidence = std::move(kept);
+  return o;
+}
+
+Op<harness::Json> call_op(Evidence& ev, harness::Json request) {
+  Op<harness::Json> r = ev.target.call(std::move(request));
+  ev.collect();
+  if (!r.ok()) return r;
+  const harness::Json& j = r.value();
+  if (j.value("ok", false)) return r;
+  auto code = ptp::parse_error_code(j.value("error", std::string()));
+  return harness::Refusal{code.value_or(ptp::ErrorCode::internal), j.value("detail", std::string())};
+}
+
+std::optional<Bytes> hex_of(const harness::Json& j, const char* field) {
+  auto b = ptp::get_hex(j, field);
+  if (!b.ok()) return std::nullopt;
+  return std::move(b).value();
+}
+
+CheckOutcome with_failures(Evidence& ev, const std::vector<std::string>& failures, size_t total,
+                           const std::string& what, std::string pass_summary, std::vector<std::string> notes) {
+  CheckOutcome o =
+      failures.empty()
+          ? CheckOutcome::pass(std::move(pass_summary))
+          : CheckOutcome::fail(std::to_string(failures.size()) + " of " + std::to_string(total) + " " + what);
+  if (!failures.empty()) o.counterexample = failures.front();
+  for (size_t i = 0; i < failures.size() && i < kMaxFailuresShown; ++i) o.observations.push_back(failures[i]);
+  if (failures.size() > kMaxFailuresShown) {
+    o.observations.push_back("... and " + std::to_string(failures.size() - kMaxFailuresShown) + " more");
+  }
+  for (std::string& n : notes) o.observations.push_back(std::move(n));
+  return ev.finish(std::move(o));
+}
+
+}  // namespace parity::suites
