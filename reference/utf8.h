@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace parity {
 
@@ -33,6 +34,25 @@ inline size_t utf8_sequence(const uint8_t* p, size_t n, uint32_t& out_code_) {
     return 4;
   }
   return 0;  // a continuation byte, 0xc0/0xc1 (overlong) or 0xf5..0xff
+}
+
+// append_utf8 appends the UTF-8 encoding of code point cp (at most U+10FFFF) to out_.
+inline void append_utf8(std::string& out_, uint32_t cp) {
+  if (cp < 0x80) {
+    out_ += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out_ += static_cast<char>(0xC0 | (cp >> 6));
+    out_ += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out_ += static_cast<char>(0xE0 | (cp >> 12));
+    out_ += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out_ += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out_ += static_cast<char>(0xF0 | (cp >> 18));
+    out_ += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out_ += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out_ += static_cast<char>(0x80 | (cp & 0x3F));
+  }
 }
 
 // is_xml_char tells whether a code point is an XML 1.0 Char (section 2.2).

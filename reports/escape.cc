@@ -3,30 +3,13 @@
 #include <cstdint>
 
 #include "reference/utf8.h"
+#include "reference/xml_escape.h"
 
 namespace parity::reports {
 
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-void append_code_point(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // decode reads the UTF-8 sequence at s[i]: its code point and length, or length 0
 // when the bytes there are not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut).
@@ -54,9 +37,9 @@ std::string clean_text(std::string_view s) {
       continue;
     }
     if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
-      append_code_point(out, 0x2400 + cp);
+      append_utf8(out, 0x2400 + cp);
     } else if (cp == 0x7F) {
-      append_code_point(out, 0x2421);
+      append_utf8(out, 0x2421);
     } else if (cp == 0xFFFE || cp == 0xFFFF) {
       out += kReplacement;
     } else {
@@ -72,24 +55,10 @@ std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(clean.size() + clean.size() / 8);
   for (char c : clean) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
+    if (c == '\'') {
+      out += "&#39;";
+    } else {
+      append_xml_char(out, c);
     }
   }
   return out;
@@ -106,18 +75,6 @@ std::string markdown_escape(std::string_view s) {
       case '\t':
         out += ' ';
         break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
       case '\\':
       case '`':
       case '*':
@@ -133,7 +90,7 @@ std::string markdown_escape(std::string_view s) {
         out += c;
         break;
       default:
-        out += c;
+        append_xml_char(out, c);  // HTML metacharacters as entities: GitHub renders raw HTML
     }
   }
   return out;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "reference/utf8.h"
+#include "reference/xml_escape.h"
 
 namespace parity::harness {
 
@@ -72,18 +73,6 @@ std::string xml_escape(std::string_view text) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
         case '\'':
           out += "&apos;";
           break;
@@ -100,7 +89,7 @@ std::string xml_escape(std::string_view text) {
           if (c < 0x20 || c == 0x7F) {
             out += kReplacement;
           } else {
-            out += static_cast<char>(c);
+            append_xml_char(out, static_cast<char>(c));
           }
       }
       ++i;

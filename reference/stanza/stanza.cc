@@ -13,6 +13,7 @@
 #include "reference/stanza/jid.h"
 #include "reference/stanza/pugixml_memory.h"
 #include "reference/stanza/scan.h"
+#include "reference/xml_escape.h"
 
 namespace parity::stanza {
 
@@ -549,24 +550,7 @@ class Writer {
     out += ' ';
     out += name;
     out += "=\"";
-    for (char c : value) {
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        default:
-          out += c;
-      }
-    }
+    for (char c : value) append_xml_char(out, c);
     out += '"';
   }
   void close_open() { out += '>'; }

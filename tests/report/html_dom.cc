@@ -2,38 +2,23 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <set>
+
+#include "reference/utf8.h"
 
 namespace parity::test {
 
 namespace {
 
-const std::set<std::string> kVoid = {"area", "base", "br", "col", "embed", "hr", "img", "input",
-                                     "link", "meta", "source", "track", "wbr"};
+const std::set<std::string> kVoid = {"area",  "base", "br",   "col",    "embed", "hr", "img",
+                                     "input", "link", "meta", "source", "track", "wbr"};
 const std::set<std::string> kRaw = {"script", "style", "textarea", "title"};
 
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 std::string decode(std::string_view s) {
@@ -49,15 +34,22 @@ std::string decode(std::string_view s) {
       continue;
     }
     const std::string_view name = s.substr(i + 1, semi - i - 1);
-    if (name == "amp") out += '&';
-    else if (name == "lt") out += '<';
-    else if (name == "gt") out += '>';
-    else if (name == "quot") out += '"';
-    else if (name == "apos") out += '\'';
-    else if (name == "nbsp") out += "\xC2\xA0";
+    if (name == "amp")
+      out += '&';
+    else if (name == "lt")
+      out += '<';
+    else if (name == "gt")
+      out += '>';
+    else if (name == "quot")
+      out += '"';
+    else if (name == "apos")
+      out += '\'';
+    else if (name == "nbsp")
+      out += "\xC2\xA0";
     else if (!name.empty() && name[0] == '#') {
       const bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
-      append_utf8(out, std::stoul(std::string(name.substr(hex ? 2 : 1)), nullptr, hex ? 16 : 10));
+      append_utf8(out,
+                  static_cast<uint32_t>(std::stoul(std::string(name.substr(hex ? 2 : 1)), nullptr, hex ? 16 : 10)));
     } else {
       out.append(s.substr(i, semi - i + 1));
     }
@@ -165,7 +157,9 @@ std::unique_ptr<Node> parse_html(std::string_view s) {
         continue;
       }
       size_t k = j;
-      while (k < s.size() && s[k] != '=' && s[k] != '>' && s[k] != '/' && !std::isspace(static_cast<unsigned char>(s[k]))) ++k;
+      while (k < s.size() && s[k] != '=' && s[k] != '>' && s[k] != '/' &&
+             !std::isspace(static_cast<unsigned char>(s[k])))
+        ++k;
       const std::string name = lower(s.substr(j, k - j));
       std::string value;
       j = k;
