@@ -10,10 +10,10 @@
 
 #include <string>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/device.h"
-#include "reference/result.h"
+#include "base/result.h"
 
 #if PARITY_BENCH_LIBSIGNAL
 #include "targets/libsignal/libsignal_device.h"

@@ -18,7 +18,7 @@
 #include <pugixml.hpp>
 
 #include "bench/bench.h"
-#include "reference/stanza/base64.h"
+#include "base/base64.h"
 #include "reference/stanza/stanza.h"
 
 namespace parity::bench {
@@ -112,7 +112,7 @@ void BM_StanzaFloor(benchmark::State& state) {
     // <message><enc>payload</enc></message>: the shortest way to the payload's text.
     const char* payload = doc.first_child().first_child().first_child().value();
     Bytes out;
-    const stanza::Base64Status st = stanza::base64_decode(payload, out);
+    const Base64Status st = base64_decode(payload, out);
     if (!r || !st.ok() || out.empty()) {
       state.SkipWithError("the benchmark payload does not decode");
       return;

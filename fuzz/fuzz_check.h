@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 
 namespace parity::fuzz {
 

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/device.h"
 #include "reference/wire/bundle.h"

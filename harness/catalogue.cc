@@ -1,6 +1,7 @@
 #include "harness/catalogue.h"
 
 #include <algorithm>
+#include <array>
 
 namespace parity::harness {
 
@@ -146,9 +147,54 @@ const Requirement* find_requirement(std::string_view id) {
   return nullptr;
 }
 
-bool profile_requires(Profile profile, std::string_view capability) {
-  static const std::vector<std::string_view> kSignal = {"export", "import", "inject", "primitives"};
-  static const std::vector<std::string_view> kEquivalent = {"export", "import"};
+namespace {
+
+struct CapabilityName {
+  Capability capability;
+  std::string_view name;
+};
+
+// kCapabilityNames is the one table of capability spellings (PTP's, public interface).
+constexpr std::array<CapabilityName, 8> kCapabilityNames = {{
+    {Capability::export_state, "export"},
+    {Capability::import_state, "import"},
+    {Capability::deterministic, "deterministic"},
+    {Capability::inject, "inject"},
+    {Capability::primitives, "primitives"},
+    {Capability::media, "media"},
+    {Capability::media_file, "media_file"},
+    {Capability::stanza, "stanza"},
+}};
+
+}  // namespace
+
+std::string_view to_string(Capability c) {
+  for (const CapabilityName& n : kCapabilityNames) {
+    if (n.capability == c) return n.name;
+  }
+  return "?";
+}
+
+std::optional<Capability> parse_capability(std::string_view s) {
+  for (const CapabilityName& n : kCapabilityNames) {
+    if (n.name == s) return n.capability;
+  }
+  return std::nullopt;
+}
+
+const std::vector<Capability>& all_capabilities() {
+  static const std::vector<Capability> kAll = [] {
+    std::vector<Capability> v;
+    for (const CapabilityName& n : kCapabilityNames) v.push_back(n.capability);
+    return v;
+  }();
+  return kAll;
+}
+
+bool profile_requires(Profile profile, Capability capability) {
+  static const std::vector<Capability> kSignal = {Capability::export_state, Capability::import_state,
+                                                  Capability::inject, Capability::primitives};
+  static const std::vector<Capability> kEquivalent = {Capability::export_state, Capability::import_state};
   const auto& list = profile == Profile::signal ? kSignal : kEquivalent;
   return std::find(list.begin(), list.end(), capability) != list.end();
 }

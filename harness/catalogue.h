@@ -38,9 +38,27 @@ const std::vector<Requirement>& catalogue();
 const std::vector<Group>& groups();
 const Requirement* find_requirement(std::string_view id);
 
+// Capability is one optional part of PTP a target may declare in hello (docs/ptp.md).
+// Checks name what they need with these, so a misspelt capability cannot compile; the
+// spellings are PTP's and public interface.
+enum class Capability {
+  export_state,   // "export"
+  import_state,   // "import"
+  deterministic,  // "deterministic"
+  inject,         // "inject"
+  primitives,     // "primitives"
+  media,          // "media"
+  media_file,     // "media_file" (PTP 1.2)
+  stanza,         // "stanza"
+};
+std::string_view to_string(Capability c);
+std::optional<Capability> parse_capability(std::string_view s);
+// all_capabilities lists every Capability, in declaration order.
+const std::vector<Capability>& all_capabilities();
+
 // profile_requires tells whether a profile requires a capability (a check that needs
 // it is then not-tested, a failure of its level, when the target lacks it).
-bool profile_requires(Profile profile, std::string_view capability);
+bool profile_requires(Profile profile, Capability capability);
 
 // applies tells whether a requirement belongs to a profile.
 bool applies(const Requirement& r, Profile profile);

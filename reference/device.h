@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/crypto/x25519.h"
 #include "reference/mutant.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/runner/check.h"
+#include "harness/runner/outcome.h"
 
 namespace parity::reports {
 

@@ -7,13 +7,13 @@
 #include <string>
 #include <string_view>
 
+#include "base/text_clean.h"
+
 namespace parity::reports {
 
-// clean_text makes s valid UTF-8 that XML 1.0 accepts: invalid bytes and the
-// noncharacters U+FFFE/U+FFFF become U+FFFD, and C0 controls other than tab, newline
-// and carriage return (and DEL) become their visible Control Pictures (U+2400 + c,
-// U+2421), so a NUL in a target's output shows as "␀" instead of vanishing.
-std::string clean_text(std::string_view s);
+// clean_text and truncate_utf8 are base's one policy (base/text_clean.h).
+using parity::clean_text;
+using parity::truncate_utf8;
 
 // html_escape is clean_text with & < > " ' escaped: safe in element content and in
 // double- or single-quoted attribute values, in HTML and in XML.
@@ -27,9 +27,6 @@ std::string markdown_escape(std::string_view s);
 // markdown_code is s as an inline code span (backticks included): code spans show
 // their text literally, so only backticks, pipes and newlines are replaced.
 std::string markdown_code(std::string_view s);
-
-// truncate_utf8 cuts s to at most max_bytes without splitting a UTF-8 sequence.
-std::string_view truncate_utf8(std::string_view s, size_t max_bytes);
 
 // anchor_id turns a check id into an HTML id: letters, digits, '-', '_' and '.' kept,
 // everything else as _XX (hex), prefixed with "c-".

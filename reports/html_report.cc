@@ -394,12 +394,10 @@ class Renderer {
   // needed_capabilities lists what a not-tested check needs and the target lacks.
   std::vector<std::string> needed_capabilities(const ResultRecord& r) const {
     std::vector<std::string> out;
-    if (opt_.registry != nullptr) {
-      if (const harness::CheckDef* def = opt_.registry->find(r.check)) {
-        for (const std::string& cap : def->needs) {
-          if (std::find(in_.run.capabilities.begin(), in_.run.capabilities.end(), cap) == in_.run.capabilities.end()) {
-            out.push_back(cap);
-          }
+    if (opt_.needs_of) {
+      for (const std::string& cap : opt_.needs_of(r.check)) {
+        if (std::find(in_.run.capabilities.begin(), in_.run.capabilities.end(), cap) == in_.run.capabilities.end()) {
+          out.push_back(cap);
         }
       }
     }
@@ -619,20 +617,20 @@ std::string render_html(const ReportInput& input, const ReportOptions& options) 
   return Renderer(input, options).render();
 }
 
-Status write_text_file(const std::string& path, const std::string& text) {
+HarnessStatus write_text_file(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return make_error(Errc::invalid_argument, path + ": cannot write");
+    if (!out) return harness_error(HarnessErrc::io, path + ": cannot write");
     out << text;
     out.flush();
-    if (!out) return make_error(Errc::internal, path + ": write failed");
+    if (!out) return harness_error(HarnessErrc::io, path + ": write failed");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return make_error(Errc::internal, path + ": rename failed");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return harness_error(HarnessErrc::io, path + ": rename failed");
   return {};
 }
 
-Status write_html_report(const ReportInput& input, const ReportOptions& options, const std::string& path) {
+HarnessStatus write_html_report(const ReportInput& input, const ReportOptions& options, const std::string& path) {
   return write_text_file(path, render_html(input, options));
 }
 

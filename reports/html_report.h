@@ -5,18 +5,22 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
-#include "harness/runner/check.h"
-#include "reference/result.h"
+#include "harness/runner/outcome.h"
+#include "harness/errors.h"
 #include "reports/report_input.h"
 
 namespace parity::reports {
 
 // ReportOptions tune a report.
 struct ReportOptions {
-  // registry, when given, tells which capabilities a not-tested check needs.
-  const harness::Registry* registry = nullptr;
+  // needs_of, when given, names the capabilities a check needs (the CLI answers from its
+  // registry), so a not-tested check can say what the target lacks.
+  std::function<std::vector<std::string>(std::string_view check)> needs_of;
   std::string generator = "parity";  // e.g. "parity 0.1.0", shown in the footer
   std::string generated_at;          // timestamp shown in the footer; empty: now
   size_t transcript_line_bytes = 220;  // longer PTP lines are cut, visibly
@@ -27,9 +31,9 @@ struct ReportOptions {
 std::string render_html(const ReportInput& input, const ReportOptions& options);
 
 // write_html_report renders the report into a file (via a temporary file and a rename).
-Status write_html_report(const ReportInput& input, const ReportOptions& options, const std::string& path);
+HarnessStatus write_html_report(const ReportInput& input, const ReportOptions& options, const std::string& path);
 
 // write_text_file writes text via a temporary file and a rename.
-Status write_text_file(const std::string& path, const std::string& text);
+HarnessStatus write_text_file(const std::string& path, const std::string& text);
 
 }  // namespace parity::reports

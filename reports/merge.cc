@@ -36,13 +36,13 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 
 }  // namespace
 
-Result<MergeOutcome> merge_results(const std::vector<std::string>& inputs, const std::string& out_json) {
-  if (inputs.empty()) return make_error(Errc::invalid_argument, "merge: no results files given");
+HarnessResult<MergeOutcome> merge_results(const std::vector<std::string>& inputs, const std::string& out_json) {
+  if (inputs.empty()) return harness_error(HarnessErrc::bad_argument, "merge: no results files given");
   std::vector<ReportInput> shards;
   for (const std::string& path : inputs) {
     auto in = load_results(path);
     if (!in.ok()) return in.error();
-    if (!in->has_header) return make_error(Errc::malformed, path + ": no run header; cannot tell which run it belongs to");
+    if (!in->has_header) return harness_error(HarnessErrc::bad_input, path + ": no run header; cannot tell which run it belongs to");
     shards.push_back(std::move(in).value());
   }
   std::sort(shards.begin(), shards.end(), [](const ReportInput& x, const ReportInput& y) {
@@ -52,11 +52,11 @@ Result<MergeOutcome> merge_results(const std::vector<std::string>& inputs, const
   std::set<int> seen;
   for (const ReportInput& s : shards) {
     if (const std::string d = difference(shards.front().run, s.run); !d.empty()) {
-      return make_error(Errc::invalid_argument, "merge: " + s.path + " is not of the same run as " + shards.front().path +
+      return harness_error(HarnessErrc::bad_argument, "merge: " + s.path + " is not of the same run as " + shards.front().path +
                                                     " (" + d + " differs; give every shard the same --seed)");
     }
     if (!seen.insert(s.run.shard.index).second) {
-      return make_error(Errc::invalid_argument, "merge: shard " + std::to_string(s.run.shard.index) + "/" +
+      return harness_error(HarnessErrc::bad_argument, "merge: shard " + std::to_string(s.run.shard.index) + "/" +
                                                     std::to_string(s.run.shard.count) + " is given twice");
     }
   }
@@ -73,7 +73,7 @@ Result<MergeOutcome> merge_results(const std::vector<std::string>& inputs, const
   out.document = paths.document;
   out.transcripts = paths.transcripts;
   std::ofstream tr(paths.transcripts, std::ios::binary | std::ios::trunc);
-  if (!tr) return make_error(Errc::invalid_argument, paths.transcripts + ": cannot write");
+  if (!tr) return harness_error(HarnessErrc::io, paths.transcripts + ": cannot write");
 
   harness::RunInfo run = shards.front().run;
   std::vector<harness::ResultRecord> records;
@@ -117,7 +117,7 @@ Result<MergeOutcome> merge_results(const std::vector<std::string>& inputs, const
     }
   }
   tr.flush();
-  if (!tr) return make_error(Errc::internal, paths.transcripts + ": write failed");
+  if (!tr) return harness_error(HarnessErrc::io, paths.transcripts + ": write failed");
   std::sort(records.begin(), records.end(),
             [](const harness::ResultRecord& x, const harness::ResultRecord& y) { return x.check < y.check; });
 
@@ -130,7 +130,7 @@ Result<MergeOutcome> merge_results(const std::vector<std::string>& inputs, const
   }
   if (!complete) summary.exit_status = harness::kExitInterrupted;
   out.exit_status = summary.exit_status;
-  if (Status st = harness::write_json_file(paths.document, harness::document_json(run, records, summary)); !st.ok()) {
+  if (HarnessStatus st = harness::write_json_file(paths.document, harness::document_json(run, records, summary)); !st.ok()) {
     return st.error();
   }
   return out;

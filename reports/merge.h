@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "reference/result.h"
+#include "harness/errors.h"
 
 namespace parity::reports {
 
@@ -23,6 +23,6 @@ struct MergeOutcome {
 // command, seed, profile, strictness, --only and shard count, each shard index once.
 // Missing shards are allowed but make the merged run incomplete (named in notes);
 // replay commands are rewritten to the merged transcripts file.
-Result<MergeOutcome> merge_results(const std::vector<std::string>& inputs, const std::string& out_json);
+harness::HarnessResult<MergeOutcome> merge_results(const std::vector<std::string>& inputs, const std::string& out_json);
 
 }  // namespace parity::reports

@@ -162,9 +162,9 @@ std::vector<harness::Untested> untested_from_records(const std::vector<harness::
   return out;
 }
 
-Result<ReportInput> parse_document(const json& doc, ReportInput in) {
+HarnessResult<ReportInput> parse_document(const json& doc, ReportInput in) {
   if (auto it = doc.find("format"); it != doc.end() && (!it->is_number_integer() || it->get<int>() != harness::kResultsFormat)) {
-    return make_error(Errc::malformed, in.path + ": results format " + it->dump() + " is not supported (expected " +
+    return harness_error(HarnessErrc::bad_input, in.path + ": results format " + it->dump() + " is not supported (expected " +
                                            std::to_string(harness::kResultsFormat) + ")");
   }
   in.source = Source::document;
@@ -186,7 +186,7 @@ Result<ReportInput> parse_document(const json& doc, ReportInput in) {
   return in;
 }
 
-Result<ReportInput> parse_stream(const std::string& text, ReportInput in) {
+HarnessResult<ReportInput> parse_stream(const std::string& text, ReportInput in) {
   in.source = Source::stream;
   std::istringstream lines(text);
   std::string line;
@@ -204,7 +204,7 @@ Result<ReportInput> parse_stream(const std::string& text, ReportInput in) {
     any = true;
     if (auto it = j.find("header"); it != j.end()) {
       if (auto f = it->find("format"); f != it->end() && (!f->is_number_integer() || f->get<int>() != harness::kResultsFormat)) {
-        return make_error(Errc::malformed, in.path + ": results format " + f->dump() + " is not supported");
+        return harness_error(HarnessErrc::bad_input, in.path + ": results format " + f->dump() + " is not supported");
       }
       in.run = parse_run(*it);
       in.has_header = true;
@@ -217,7 +217,7 @@ Result<ReportInput> parse_stream(const std::string& text, ReportInput in) {
       bad.emplace_back(number, line);
     }
   }
-  if (!any) return make_error(Errc::malformed, in.path + ": neither a results document nor a results stream");
+  if (!any) return harness_error(HarnessErrc::bad_input, in.path + ": neither a results document nor a results stream");
   for (const auto& [n, text_line] : bad) {
     // A killed writer leaves at most a cut last line; anything else is named too.
     in.notes.push_back(in.path + ":" + std::to_string(n) + ": unreadable line ignored (" +
@@ -243,11 +243,11 @@ bool file_exists(const std::string& path) {
 
 }  // namespace
 
-Result<ReportInput> parse_results(const std::string& text, const std::string& path) {
+HarnessResult<ReportInput> parse_results(const std::string& text, const std::string& path) {
   ReportInput in;
   in.path = path;
   const size_t first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return make_error(Errc::malformed, path + ": empty");
+  if (first == std::string::npos) return harness_error(HarnessErrc::bad_input, path + ": empty");
   // A document is one JSON value over many lines; a stream is one value per line. Try
   // the whole text first: a one-line stream holds a {"header":...} object, no "run".
   json doc = json::parse(text, nullptr, false);
@@ -257,7 +257,7 @@ Result<ReportInput> parse_results(const std::string& text, const std::string& pa
   return parse_stream(text, std::move(in));
 }
 
-Result<ReportInput> load_results(const std::string& path) {
+HarnessResult<ReportInput> load_results(const std::string& path) {
   std::string actual = path;
   std::string fallback_note;
   if (!file_exists(actual)) {
@@ -266,11 +266,11 @@ Result<ReportInput> load_results(const std::string& path) {
       fallback_note = path + " does not exist (the run did not finish); read its stream " + stream;
       actual = stream;
     } else {
-      return make_error(Errc::invalid_argument, path + ": no such file");
+      return harness_error(HarnessErrc::io, path + ": no such file");
     }
   }
   std::ifstream f(actual, std::ios::binary);
-  if (!f) return make_error(Errc::invalid_argument, actual + ": cannot read");
+  if (!f) return harness_error(HarnessErrc::io, actual + ": cannot read");
   std::ostringstream buf;
   buf << f.rdbuf();
   auto in = parse_results(buf.str(), actual);

@@ -10,9 +10,15 @@
 #include <vector>
 
 #include "harness/runner/results.h"
-#include "reference/result.h"
+#include "harness/errors.h"
 
 namespace parity::reports {
+
+// Reports read and write files with the harness's errors.
+using harness::harness_error;
+using harness::HarnessErrc;
+using harness::HarnessResult;
+using harness::HarnessStatus;
 
 // Source says what kind of file a report was read from.
 enum class Source { document, stream };
@@ -38,11 +44,11 @@ struct ReportInput {
 // name). A FILE.json that does not exist falls back to its FILE.jsonl stream, which a
 // killed run leaves. Errors: unreadable file, no JSON at all, a document of another
 // format version.
-Result<ReportInput> load_results(const std::string& path);
+HarnessResult<ReportInput> load_results(const std::string& path);
 
 // parse_results reads results from text already in memory; path is only for messages
 // and for finding transcripts.
-Result<ReportInput> parse_results(const std::string& text, const std::string& path);
+HarnessResult<ReportInput> parse_results(const std::string& text, const std::string& path);
 
 // TranscriptLine is one entry of a check's PTP exchange.
 struct TranscriptLine {

@@ -19,7 +19,7 @@ build_preset bench --target parity-bench
 main_job() {
   local rc=0
   step "compliance run against the reference (parity run --report)"
-  timed build/dev/harness/cli/parity run --target reference --report "$PARITY_OUT/report.html" \
+  timed build/dev/cli/parity run --target reference --report "$PARITY_OUT/report.html" \
     --json "$PARITY_OUT/results.json" --junit "$PARITY_OUT/results.junit.xml" \
     --summary "$PARITY_OUT/summary.md" || rc=$?
 

@@ -21,8 +21,8 @@
 #include <variant>
 #include <vector>
 
-#include "reference/bytes.h"
-#include "reference/result.h"
+#include "base/bytes.h"
+#include "base/result.h"
 
 namespace parity::vectors {
 

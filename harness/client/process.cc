@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/protocol/ptp.h"
+#include "ptp/ptp.h"
 
 extern char** environ;
 
@@ -76,7 +76,7 @@ std::string ExitStatus::describe() const {
   return text;
 }
 
-Result<std::unique_ptr<Process>> Process::spawn(const std::string& command) {
+HarnessResult<std::unique_ptr<Process>> Process::spawn(const std::string& command) {
   ignore_sigpipe();
   int in[2] = {-1, -1};
   int out[2] = {-1, -1};
@@ -93,7 +93,7 @@ Result<std::unique_ptr<Process>> Process::spawn(const std::string& command) {
   if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
     int e = errno;
     close_all();
-    return make_error(Errc::internal, errno_text("pipe2", e));
+    return harness_error(HarnessErrc::io, errno_text("pipe2", e));
   }
 
   posix_spawn_file_actions_t actions;
@@ -128,7 +128,7 @@ Result<std::unique_ptr<Process>> Process::spawn(const std::string& command) {
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
     close_all();
-    return make_error(Errc::internal, errno_text("posix_spawn /bin/sh", rc));
+    return harness_error(HarnessErrc::io, errno_text("posix_spawn /bin/sh", rc));
   }
 
   ::close(in[0]);

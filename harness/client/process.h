@@ -11,7 +11,7 @@
 
 #include <sys/types.h>
 
-#include "reference/result.h"
+#include "harness/errors.h"
 
 namespace parity::harness {
 
@@ -47,7 +47,7 @@ class Process {
  public:
   // spawn starts `command`; only OS failures (pipes, fork) are errors: a command that
   // does not exist shows up as the shell's exit status 127.
-  static Result<std::unique_ptr<Process>> spawn(const std::string& command);
+  static HarnessResult<std::unique_ptr<Process>> spawn(const std::string& command);
   // ~Process kills the process group and reaps the child.
   ~Process();
   Process(const Process&) = delete;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "harness/client/transcript.h"
-#include "harness/protocol/ptp.h"
+#include "ptp/ptp.h"
 
 namespace parity::harness {
 

@@ -3,8 +3,8 @@
 namespace parity::harness {
 
 namespace {
-Error bad_entry(size_t index, const std::string& why) {
-  return make_error(Errc::malformed, "transcript entry " + std::to_string(index) + ": " + why);
+HarnessError bad_entry(size_t index, const std::string& why) {
+  return harness_error(HarnessErrc::bad_input, "transcript entry " + std::to_string(index) + ": " + why);
 }
 }  // namespace
 
@@ -29,8 +29,8 @@ nlohmann::json Transcript::to_json() const {
   return out;
 }
 
-Result<Transcript> Transcript::from_json(const nlohmann::json& j) {
-  if (!j.is_array()) return make_error(Errc::malformed, "a transcript is a JSON array");
+HarnessResult<Transcript> Transcript::from_json(const nlohmann::json& j) {
+  if (!j.is_array()) return harness_error(HarnessErrc::bad_input, "a transcript is a JSON array");
   Transcript t;
   t.entries.reserve(j.size());
   for (size_t i = 0; i < j.size(); ++i) {

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "reference/result.h"
+#include "harness/errors.h"
 
 namespace parity::harness {
 
@@ -31,9 +31,9 @@ struct Transcript {
   std::vector<TranscriptEntry> entries;
   // to_json writes an array of {"dir": "request"|"response"|"note", "target", "line", "us"}.
   nlohmann::json to_json() const;
-  // from_json reads what to_json wrote; anything else is an Errc::malformed error
+  // from_json reads what to_json wrote; anything else is a bad_input error
   // naming the first bad entry (never a silently empty transcript).
-  static Result<Transcript> from_json(const nlohmann::json& j);
+  static HarnessResult<Transcript> from_json(const nlohmann::json& j);
 };
 
 }  // namespace parity::harness

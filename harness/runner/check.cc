@@ -56,6 +56,24 @@ CheckOutcome CheckOutcome::unexpected_refusal(const std::string& what, const Ref
   return out;
 }
 
+std::vector<std::string> CheckDef::capability_names() const {
+  std::vector<std::string> out;
+  for (Capability c : needs) out.emplace_back(to_string(c));
+  return out;
+}
+
+bool is_check_name(std::string_view name) {
+  if (name.empty() || name.front() == '-' || name.back() == '-') return false;
+  char prev = 0;
+  for (char c : name) {
+    const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!word && c != '-') return false;
+    if (c == '-' && prev == '-') return false;
+    prev = c;
+  }
+  return true;
+}
+
 void Registry::add(CheckDef def) {
   // Registration mistakes are programming errors of a suite; they are collected rather
   // than thrown so the CLI can name all of them at once and refuse to run.
@@ -67,12 +85,10 @@ void Registry::add(CheckDef def) {
     errors_.push_back("check " + def.id + ": unknown requirement id '" + def.requirement + "'");
     return;
   }
-  const bool prefixed = def.id == def.requirement ||
-                        (def.id.size() > def.requirement.size() + 1 && def.id.starts_with(def.requirement) &&
-                         def.id[def.requirement.size()] == '.');
-  if (!prefixed) {
-    errors_.push_back("check " + def.id + ": id must be '" + def.requirement + "' or start with '" +
-                      def.requirement + ".'");
+  const std::string prefix = def.requirement + ".";
+  if (!def.id.starts_with(prefix) || !is_check_name(std::string_view(def.id).substr(prefix.size()))) {
+    errors_.push_back("check " + def.id + ": id must be '" + prefix +
+                      "' and a kebab-case name (lowercase words joined by '-')");
     return;
   }
   if (!def.run) {
@@ -83,12 +99,23 @@ void Registry::add(CheckDef def) {
     errors_.push_back("check " + def.id + ": duplicate id");
     return;
   }
+  for (const std::string& alias : def.aliases) {
+    if (alias.empty() || find(alias) != nullptr || alias == def.id) {
+      errors_.push_back("check " + def.id + ": alias '" + alias + "' is empty or already taken");
+      return;
+    }
+  }
   checks_.push_back(std::move(def));
 }
 
 const CheckDef* Registry::find(std::string_view id) const {
   for (const CheckDef& c : checks_) {
     if (c.id == id) return &c;
+  }
+  for (const CheckDef& c : checks_) {
+    for (const std::string& a : c.aliases) {
+      if (a == id) return &c;
+    }
   }
   return nullptr;
 }

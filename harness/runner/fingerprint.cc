@@ -10,7 +10,7 @@
 #include <fstream>
 #include <vector>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/hash.h"
 
 namespace parity::harness {
@@ -73,9 +73,9 @@ std::optional<std::string> command_executable(std::string_view command) {
   return std::nullopt;
 }
 
-Result<std::string> file_sha256(const std::string& path) {
+HarnessResult<std::string> file_sha256(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(Errc::invalid_argument, path + ": cannot read");
+  if (!in) return harness_error(HarnessErrc::io, path + ": cannot read");
   Sha256Stream hash;
   std::vector<uint8_t> buf(1 << 16);
   while (in) {
@@ -83,22 +83,22 @@ Result<std::string> file_sha256(const std::string& path) {
     const std::streamsize n = in.gcount();
     if (n > 0) hash.update(ByteView(buf.data(), static_cast<size_t>(n)));
   }
-  if (in.bad()) return make_error(Errc::internal, path + ": read failed");
+  if (in.bad()) return harness_error(HarnessErrc::io, path + ": read failed");
   const Digest256 d = hash.final();
   return to_hex(ByteView(d.data(), d.size()));
 }
 
-Result<std::string> tree_sha256(const std::string& dir) {
+HarnessResult<std::string> tree_sha256(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return make_error(Errc::invalid_argument, dir + ": not a folder");
+  if (!fs::is_directory(dir, ec)) return harness_error(HarnessErrc::bad_argument, dir + ": not a folder");
   std::vector<std::string> files;
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->is_regular_file(ec) && !it->is_symlink(ec)) {
       files.push_back(fs::relative(it->path(), dir, ec).generic_string());
     }
   }
-  if (ec) return make_error(Errc::internal, dir + ": " + ec.message());
+  if (ec) return harness_error(HarnessErrc::io, dir + ": " + ec.message());
   std::sort(files.begin(), files.end());  // bytewise, as LC_ALL=C sort
   Sha256Stream manifest;
   for (const std::string& rel : files) {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "reference/result.h"
+#include "harness/errors.h"
 
 namespace parity::harness {
 
@@ -18,12 +18,12 @@ namespace parity::harness {
 std::optional<std::string> command_executable(std::string_view command);
 
 // file_sha256 is the SHA-256 of a file's bytes, as 64 lowercase hex digits.
-Result<std::string> file_sha256(const std::string& path);
+HarnessResult<std::string> file_sha256(const std::string& path);
 
 // tree_sha256 hashes every regular file under dir: the SHA-256 of the manifest whose
 // lines are "<file sha256>  <path relative to dir>\n", sorted bytewise by path, so that
 // `cd DIR && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum |
 // sha256sum` gives the same digest.
-Result<std::string> tree_sha256(const std::string& dir);
+HarnessResult<std::string> tree_sha256(const std::string& dir);
 
 }  // namespace parity::harness

@@ -138,29 +138,29 @@ ResultPaths derive_result_paths(const std::string& json_path) {
   return ResultPaths{json_path, stem + ".jsonl", stem + ".transcripts.jsonl"};
 }
 
-Result<std::unique_ptr<ResultsWriter>> ResultsWriter::open(const ResultPaths& paths) {
+HarnessResult<std::unique_ptr<ResultsWriter>> ResultsWriter::open(const ResultPaths& paths) {
   std::unique_ptr<ResultsWriter> w(new ResultsWriter());
   w->paths_ = paths;
   w->stream_.open(paths.stream, std::ios::binary | std::ios::trunc);
-  if (!w->stream_) return make_error(Errc::invalid_argument, paths.stream + ": cannot write the results stream");
+  if (!w->stream_) return harness_error(HarnessErrc::io, paths.stream + ": cannot write the results stream");
   w->transcripts_.open(paths.transcripts, std::ios::binary | std::ios::trunc);
-  if (!w->transcripts_) return make_error(Errc::invalid_argument, paths.transcripts + ": cannot write transcripts");
+  if (!w->transcripts_) return harness_error(HarnessErrc::io, paths.transcripts + ": cannot write transcripts");
   return w;
 }
 
-Status ResultsWriter::write_line(std::ofstream& out, const json& line, const std::string& path) {
+HarnessStatus ResultsWriter::write_line(std::ofstream& out, const json& line, const std::string& path) {
   // One line per event, flushed at once: a run killed later keeps every line so far.
   out << dump_line(line) << '\n';
   out.flush();
-  if (!out) return make_error(Errc::internal, path + ": write failed");
+  if (!out) return harness_error(HarnessErrc::io, path + ": write failed");
   return {};
 }
 
-Status ResultsWriter::write_header(const RunInfo& info) {
+HarnessStatus ResultsWriter::write_header(const RunInfo& info) {
   return write_line(stream_, json{{"header", info.to_json()}}, paths_.stream);
 }
 
-Result<int64_t> ResultsWriter::write_transcript(const std::string& check, const Transcript& transcript) {
+HarnessResult<int64_t> ResultsWriter::write_transcript(const std::string& check, const Transcript& transcript) {
   const int64_t index = transcript_lines_;
   json line = json{{"check", check}, {"index", index}, {"transcript", transcript.to_json()}};
   PARITY_TRY(write_line(transcripts_, line, paths_.transcripts));
@@ -168,11 +168,11 @@ Result<int64_t> ResultsWriter::write_transcript(const std::string& check, const 
   return index;
 }
 
-Status ResultsWriter::write_record(const ResultRecord& record) {
+HarnessStatus ResultsWriter::write_record(const ResultRecord& record) {
   return write_line(stream_, json{{"result", record.to_json()}}, paths_.stream);
 }
 
-Status ResultsWriter::write_footer(const Summary& summary) {
+HarnessStatus ResultsWriter::write_footer(const Summary& summary) {
   return write_line(stream_, json{{"footer", summary.to_json()}}, paths_.stream);
 }
 
@@ -186,16 +186,16 @@ json document_json(const RunInfo& info, const std::vector<ResultRecord>& records
               {"complete", summary.complete}};
 }
 
-Status write_json_file(const std::string& path, const json& value) {
+HarnessStatus write_json_file(const std::string& path, const json& value) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return make_error(Errc::invalid_argument, path + ": cannot write");
+    if (!out) return harness_error(HarnessErrc::io, path + ": cannot write");
     out << value.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     out.flush();
-    if (!out) return make_error(Errc::internal, path + ": write failed");
+    if (!out) return harness_error(HarnessErrc::io, path + ": write failed");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return make_error(Errc::internal, path + ": rename failed");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return harness_error(HarnessErrc::io, path + ": rename failed");
   return {};
 }
 

@@ -17,8 +17,8 @@
 
 #include "harness/catalogue.h"
 #include "harness/client/transcript.h"
-#include "harness/runner/check.h"
-#include "reference/result.h"
+#include "harness/runner/outcome.h"
+#include "harness/errors.h"
 
 namespace parity::harness {
 
@@ -126,17 +126,17 @@ ResultPaths derive_result_paths(const std::string& json_path);
 // ResultsWriter writes the stream and transcript files, one flushed line at a time.
 class ResultsWriter {
  public:
-  static Result<std::unique_ptr<ResultsWriter>> open(const ResultPaths& paths);
+  static HarnessResult<std::unique_ptr<ResultsWriter>> open(const ResultPaths& paths);
   const ResultPaths& paths() const { return paths_; }
-  Status write_header(const RunInfo& info);
+  HarnessStatus write_header(const RunInfo& info);
   // write_transcript appends a check's transcript and returns its 0-based line index.
-  Result<int64_t> write_transcript(const std::string& check, const Transcript& transcript);
-  Status write_record(const ResultRecord& record);
-  Status write_footer(const Summary& summary);
+  HarnessResult<int64_t> write_transcript(const std::string& check, const Transcript& transcript);
+  HarnessStatus write_record(const ResultRecord& record);
+  HarnessStatus write_footer(const Summary& summary);
 
  private:
   ResultsWriter() = default;
-  Status write_line(std::ofstream& out, const nlohmann::json& line, const std::string& path);
+  HarnessStatus write_line(std::ofstream& out, const nlohmann::json& line, const std::string& path);
   ResultPaths paths_;
   std::ofstream stream_;
   std::ofstream transcripts_;
@@ -148,7 +148,7 @@ nlohmann::json document_json(const RunInfo& info, const std::vector<ResultRecord
 
 // write_json_file writes a JSON value to a file (via a temporary file and a rename, so
 // a reader never sees half a document).
-Status write_json_file(const std::string& path, const nlohmann::json& value);
+HarnessStatus write_json_file(const std::string& path, const nlohmann::json& value);
 
 // dump_line writes JSON on one line, replacing invalid UTF-8 (a target's detail text may
 // hold any bytes) instead of failing.

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <exception>
 #include <map>
 #include <set>
 
@@ -58,6 +59,9 @@ std::optional<std::pair<Match, std::string>> resolve_item(const Registry& regist
     const auto same = [&](std::string_view known) { return pass == 0 ? known == item : iequals(known, item); };
     for (const CheckDef& c : registry.checks()) {
       if (same(c.id)) return std::pair{Match::check, c.id};
+      for (const std::string& alias : c.aliases) {
+        if (same(alias)) return std::pair{Match::check, c.id};  // a former id names the check
+      }
     }
     for (const Requirement& r : catalogue()) {
       if (same(r.id)) return std::pair{Match::requirement, std::string(r.id)};
@@ -67,6 +71,25 @@ std::optional<std::pair<Match, std::string>> resolve_item(const Registry& regist
     }
   }
   return std::nullopt;
+}
+
+// run_guarded runs a check; anything it throws (a std::get on the wrong alternative, a
+// JSON type error) is a defect of the suite, not a verdict on the target: the check is
+// `error` and the run goes on with its results document intact.
+CheckOutcome run_guarded(const CheckDef& def, CheckContext& ctx) {
+  try {
+    return def.run(ctx);
+  } catch (const std::exception& e) {
+    CheckOutcome out;
+    out.verdict = Verdict::error;
+    out.summary = "suite defect: the check threw an exception (" + std::string(e.what()) + ")";
+    return out;
+  } catch (...) {
+    CheckOutcome out;
+    out.verdict = Verdict::error;
+    out.summary = "suite defect: the check threw an exception of unknown type";
+    return out;
+  }
 }
 
 ResultRecord base_record(const CheckDef& def, const std::string& seed) {
@@ -152,10 +175,10 @@ std::optional<CheckOutcome> reset_for_check(Target& t, const Key32& seed, const 
 
 }  // namespace
 
-Result<Shard> parse_shard(std::string_view text) {
+HarnessResult<Shard> parse_shard(std::string_view text) {
   const size_t slash = text.find('/');
   const auto bad = [&] {
-    return make_error(Errc::invalid_argument, "--shard expects I/N with 1 <= I <= N, got '" + std::string(text) + "'");
+    return harness_error(HarnessErrc::bad_argument, "--shard expects I/N with 1 <= I <= N, got '" + std::string(text) + "'");
   };
   if (slash == std::string_view::npos) return bad();
   auto i = parse_positive(text.substr(0, slash));
@@ -178,9 +201,9 @@ std::vector<std::string> split_list(std::string_view text) {
   return out;
 }
 
-Result<Selection> select_checks(const Registry& registry, const std::vector<std::string>& only, Shard shard) {
+HarnessResult<Selection> select_checks(const Registry& registry, const std::vector<std::string>& only, Shard shard) {
   if (shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
-    return make_error(Errc::invalid_argument, "invalid shard");
+    return harness_error(HarnessErrc::bad_argument, "invalid shard");
   }
   Selection sel;
   std::vector<const CheckDef*> all;
@@ -196,7 +219,7 @@ Result<Selection> select_checks(const Registry& registry, const std::vector<std:
     for (const std::string& item : only) {
       auto found = resolve_item(registry, item);
       if (!found) {
-        return make_error(Errc::invalid_argument,
+        return harness_error(HarnessErrc::bad_argument,
                           "--only: '" + item + "' is not a check, requirement or group id (see `parity list`)");
       }
       size_t hits = 0;
@@ -233,12 +256,13 @@ std::optional<Gate> gate_check(const CheckDef& check, Profile profile, const Hel
   }
   std::optional<std::string> missing_required;
   std::optional<std::string> missing_optional;
-  for (const std::string& cap : check.needs) {
-    if (hello.has(cap)) continue;
+  for (Capability cap : check.needs) {
+    const std::string name(to_string(cap));
+    if (hello.has(name)) continue;
     if (profile_requires(profile, cap)) {
-      if (!missing_required) missing_required = cap;
+      if (!missing_required) missing_required = name;
     } else if (!missing_optional) {
-      missing_optional = cap;
+      missing_optional = name;
     }
   }
   if (missing_required) {
@@ -312,13 +336,13 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
   info.host = host_name();
   // The fingerprints say exactly which program and which vectors this report is about.
   if (std::optional<std::string> exe = command_executable(config.target_command)) {
-    if (Result<std::string> h = file_sha256(*exe); h.ok()) {
+    if (HarnessResult<std::string> h = file_sha256(*exe); h.ok()) {
       info.target_executable = *exe;
       info.target_sha256 = *h;
     }
   }
   if (!config.vectors_dir.empty()) {
-    if (Result<std::string> h = tree_sha256(config.vectors_dir); h.ok()) info.vectors_sha256 = *h;
+    if (HarnessResult<std::string> h = tree_sha256(config.vectors_dir); h.ok()) info.vectors_sha256 = *h;
   }
 
   std::unique_ptr<ResultsWriter> writer;
@@ -330,7 +354,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
       return outcome;
     }
     writer = std::move(w).value();
-    if (Status s = writer->write_header(info); !s.ok()) {
+    if (HarnessStatus s = writer->write_header(info); !s.ok()) {
       outcome.exit_status = kExitUsage;
       outcome.error = s.error().detail;
       return outcome;
@@ -365,7 +389,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
       std::optional<CheckOutcome> early;
       Target* base = nullptr;
       target.target->take_transcript();  // lines before the check (restarts) are not its evidence
-      if (def.needs_baseline) {
+      if (def.needs_baseline()) {
         if (start_process(baseline, start, config.limits)) {
           base = baseline.target.get();
           base->take_transcript();
@@ -380,7 +404,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
         apply_outcome(rec, std::move(*early));
       } else {
         CheckContext ctx{*target.target, base, profile, check_seed, config.options, config.vectors_dir};
-        CheckOutcome result = def.run(ctx);
+        CheckOutcome result = run_guarded(def, ctx);
         evidence = std::move(result.evidence);
         apply_outcome(rec, std::move(result));
       }
@@ -391,7 +415,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
 
     if (ran) {
       Transcript tr = target.target ? target.target->take_transcript() : Transcript{};
-      if (def.needs_baseline && baseline.target) tr = merge_transcripts(std::move(tr), baseline.target->take_transcript());
+      if (def.needs_baseline() && baseline.target) tr = merge_transcripts(std::move(tr), baseline.target->take_transcript());
       // A check may keep only part of its exchange (a property test's minimal
       // counterexample); the rest is still drained so it cannot leak into the next check.
       if (evidence) tr = std::move(*evidence);
@@ -406,7 +430,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
         rec.observations.push_back(note);
         progress.note("parity: " + def.id + ": " + note);
       }
-      if (def.needs_baseline && baseline.target && !baseline.target->alive()) {
+      if (def.needs_baseline() && baseline.target && !baseline.target->alive()) {
         const std::string note = revive(baseline);
         rec.observations.push_back(note);
         progress.note("parity: " + def.id + ": " + note);
@@ -438,7 +462,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
       }
     }
     if (writer) {
-      if (Status s = writer->write_record(rec); !s.ok()) progress.note("parity: " + s.error().detail);
+      if (HarnessStatus s = writer->write_record(rec); !s.ok()) progress.note("parity: " + s.error().detail);
     }
     if (config.on_result) config.on_result(rec);
     outcome.records.push_back(std::move(rec));
@@ -451,10 +475,10 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
   if (!complete) outcome.summary.exit_status = kExitInterrupted;
   outcome.exit_status = outcome.summary.exit_status;
   if (writer) {
-    if (Status s = writer->write_footer(outcome.summary); !s.ok()) progress.note("parity: " + s.error().detail);
+    if (HarnessStatus s = writer->write_footer(outcome.summary); !s.ok()) progress.note("parity: " + s.error().detail);
   }
   if (config.paths) {
-    if (Status s = write_json_file(config.paths->document, document_json(info, outcome.records, outcome.summary));
+    if (HarnessStatus s = write_json_file(config.paths->document, document_json(info, outcome.records, outcome.summary));
         !s.ok()) {
       outcome.error = s.error().detail;
     }

@@ -17,7 +17,7 @@
 #include "harness/runner/progress.h"
 #include "harness/runner/results.h"
 #include "harness/runner/waivers.h"
-#include "reference/result.h"
+#include "harness/errors.h"
 
 namespace parity::harness {
 
@@ -37,7 +37,7 @@ using TargetStarter = std::function<StartResult(const std::string& command, cons
 
 // parse_shard reads "I/N" (1 <= I <= N, both decimal). Check i (0-based, checks sorted
 // by id) belongs to shard I when i % N == I - 1.
-Result<Shard> parse_shard(std::string_view text);
+HarnessResult<Shard> parse_shard(std::string_view text);
 
 // split_list splits a comma-separated list, dropping blanks around items and empty items.
 std::vector<std::string> split_list(std::string_view text);
@@ -51,7 +51,7 @@ struct Selection {
 // select_checks applies --only (check ids, requirement ids or group ids; exact, else
 // case-insensitive) and then the shard. An item that names nothing in the catalogue
 // or the registry is an input error.
-Result<Selection> select_checks(const Registry& registry, const std::vector<std::string>& only, Shard shard);
+HarnessResult<Selection> select_checks(const Registry& registry, const std::vector<std::string>& only, Shard shard);
 
 // choose_profile is --profile when given, else signal for a signal-v3 target and
 // equivalent for any other protocol.

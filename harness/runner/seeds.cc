@@ -7,18 +7,20 @@
 
 namespace parity::harness {
 
-Result<Key32> parse_seed(std::string_view text) {
+HarnessResult<Key32> parse_seed(std::string_view text) {
   if (text.empty() || text.size() > 64) {
-    return make_error(Errc::invalid_argument, "a seed is 1 to 64 hexadecimal digits, got " +
+    return harness_error(HarnessErrc::bad_argument, "a seed is 1 to 64 hexadecimal digits, got " +
                                                   std::to_string(text.size()) + " characters");
   }
   for (char c : text) {
     if (!std::isxdigit(static_cast<unsigned char>(c))) {
-      return make_error(Errc::invalid_argument, "a seed is hexadecimal; '" + std::string(1, c) + "' is not a hex digit");
+      return harness_error(HarnessErrc::bad_argument, "a seed is hexadecimal; '" + std::string(1, c) + "' is not a hex digit");
     }
   }
   const std::string padded = std::string(64 - text.size(), '0') + std::string(text);
-  return from_hex32(padded);
+  auto key = from_hex32(padded);
+  if (!key) return harness_error(HarnessErrc::bad_argument, "a seed is hexadecimal: " + key.error().detail);
+  return *key;
 }
 
 std::string seed_hex(const Key32& seed) { return to_hex(seed); }

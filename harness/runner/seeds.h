@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "reference/bytes.h"
-#include "reference/result.h"
+#include "base/bytes.h"
+#include "harness/errors.h"
 
 namespace parity::harness {
 
@@ -14,7 +14,7 @@ namespace parity::harness {
 // big-endian 256-bit number, so a shorter value is zero-padded on the left ("1" is 31
 // zero bytes and 0x01). The canonical spelling, printed everywhere, is 64 lowercase
 // digits. Anything else is an input error.
-Result<Key32> parse_seed(std::string_view text);
+HarnessResult<Key32> parse_seed(std::string_view text);
 
 // seed_hex spells a seed canonically (64 lowercase hex digits).
 std::string seed_hex(const Key32& seed);

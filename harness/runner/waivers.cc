@@ -13,8 +13,8 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-Error at(const std::string& file, int line, const std::string& what) {
-  return make_error(Errc::invalid_argument, file + ":" + std::to_string(line) + ": " + what);
+HarnessError at(const std::string& file, int line, const std::string& what) {
+  return harness_error(HarnessErrc::bad_input, file + ":" + std::to_string(line) + ": " + what);
 }
 
 }  // namespace
@@ -25,7 +25,7 @@ const Waiver* Waivers::find(const CheckDef& check) const {
   return nullptr;
 }
 
-Result<Waivers> Waivers::parse(std::string_view text, const std::string& file_name, const Registry& registry) {
+HarnessResult<Waivers> Waivers::parse(std::string_view text, const std::string& file_name, const Registry& registry) {
   Waivers out;
   int line_no = 0;
   while (!text.empty()) {
@@ -39,12 +39,14 @@ Result<Waivers> Waivers::parse(std::string_view text, const std::string& file_na
     if (colon == std::string_view::npos) {
       return at(file_name, line_no, "expected 'ID: reason', found no ':'");
     }
-    const std::string id(trim(line.substr(0, colon)));
+    std::string id(trim(line.substr(0, colon)));
     const std::string reason(trim(line.substr(colon + 1)));
     if (id.empty()) return at(file_name, line_no, "missing id before ':'");
     if (find_requirement(id) == nullptr && registry.find(id) == nullptr) {
       return at(file_name, line_no, "unknown requirement or check id '" + id + "'");
     }
+    // A former check id (an alias) waives the check under its current id.
+    if (const CheckDef* c = registry.find(id); c != nullptr) id = c->id;
     if (reason.empty()) return at(file_name, line_no, "waiver of " + id + " has no reason (a reason is mandatory)");
     if (auto it = out.by_id_.find(id); it != out.by_id_.end()) {
       return at(file_name, line_no, id + " is already waived on line " + std::to_string(it->second.line));
@@ -54,9 +56,9 @@ Result<Waivers> Waivers::parse(std::string_view text, const std::string& file_na
   return out;
 }
 
-Result<Waivers> Waivers::load(const std::string& path, const Registry& registry) {
+HarnessResult<Waivers> Waivers::load(const std::string& path, const Registry& registry) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(Errc::invalid_argument, path + ": cannot read the waiver file");
+  if (!in) return harness_error(HarnessErrc::io, path + ": cannot read the waiver file");
   std::ostringstream buf;
   buf << in.rdbuf();
   return parse(buf.str(), path, registry);

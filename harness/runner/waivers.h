@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "harness/runner/check.h"
-#include "reference/result.h"
+#include "harness/errors.h"
 
 namespace parity::harness {
 
@@ -35,9 +35,9 @@ class Waivers {
   const std::map<std::string, Waiver>& all() const { return by_id_; }
 
   // parse reads a waiver file's text; errors are one line, "FILE:LINE: what".
-  static Result<Waivers> parse(std::string_view text, const std::string& file_name, const Registry& registry);
+  static HarnessResult<Waivers> parse(std::string_view text, const std::string& file_name, const Registry& registry);
   // load reads and parses a file.
-  static Result<Waivers> load(const std::string& path, const Registry& registry);
+  static HarnessResult<Waivers> load(const std::string& path, const Registry& registry);
 
  private:
   std::map<std::string, Waiver> by_id_;

@@ -1,7 +1,7 @@
 // aes.h: AES-256-CBC with PKCS#7 padding and AES-256-GCM on OpenSSL 3 EVP.
 #pragma once
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 
 namespace parity {
 

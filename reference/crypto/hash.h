@@ -4,7 +4,7 @@
 #include <array>
 #include <span>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 
 namespace parity {
 

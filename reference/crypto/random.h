@@ -5,7 +5,7 @@
 #include <memory>
 #include <span>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 
 namespace parity {
 

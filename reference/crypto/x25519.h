@@ -1,7 +1,7 @@
 // x25519.h: Curve25519 Diffie-Hellman (RFC 7748) on OpenSSL 3 EVP.
 #pragma once
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/random.h"
 
 namespace parity {

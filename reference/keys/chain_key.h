@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/keys/message_keys.h"
 
 namespace parity::signal {

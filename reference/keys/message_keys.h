@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdint>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 
 namespace parity::signal {
 

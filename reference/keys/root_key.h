@@ -1,7 +1,7 @@
 // root_key.h: the root key and the DH ratchet step (KDF_RK).
 #pragma once
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/x25519.h"
 #include "reference/keys/chain_key.h"
 

@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 
 namespace parity::media {
 

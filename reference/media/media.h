@@ -19,11 +19,11 @@
 #include <string_view>
 #include <utility>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/hash.h"
 #include "reference/crypto/random.h"
 #include "reference/media/media_labels.h"
-#include "reference/result.h"
+#include "base/result.h"
 
 namespace parity::media {
 

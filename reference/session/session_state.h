@@ -5,7 +5,7 @@
 #include <deque>
 #include <optional>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/x25519.h"
 #include "reference/keys/chain_key.h"
 #include "reference/keys/kdf_labels.h"

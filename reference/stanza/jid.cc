@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "reference/stanza/profile.h"
-#include "reference/utf8.h"
+#include "base/utf8.h"
 
 namespace parity::stanza {
 

@@ -13,7 +13,7 @@
 #include <utility>
 #include <variant>
 
-#include "reference/result.h"
+#include "base/result.h"
 
 namespace parity::stanza {
 

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-#include "reference/utf8.h"
+#include "base/utf8.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -9,11 +9,11 @@
 #include <emmintrin.h>
 #endif
 
-#include "reference/stanza/base64.h"
+#include "base/base64.h"
 #include "reference/stanza/jid.h"
 #include "reference/stanza/pugixml_memory.h"
 #include "reference/stanza/scan.h"
-#include "reference/xml_escape.h"
+#include "base/xml_escape.h"
 
 namespace parity::stanza {
 

@@ -21,7 +21,7 @@
 #include <variant>
 #include <vector>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/stanza/profile.h"
 
 namespace parity::stanza {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/xeddsa.h"
 
 namespace parity::wire {

@@ -3,7 +3,7 @@
 
 #include <array>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 
 namespace parity::wire {
 

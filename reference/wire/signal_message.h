@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/keys/kdf_labels.h"
 
 namespace parity::wire {

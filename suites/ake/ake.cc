@@ -24,10 +24,6 @@ Bytes text(const std::string& s) {
   return to_bytes(s);
 }
 
-std::string refusal_text(const harness::Refusal& r) {
-  return std::string(ptp::to_string(r.code)) + (r.detail.empty() ? "" : ": " + r.detail);
-}
-
 // establish starts a session initiator -> responder from a fresh bundle and sends one
 // message each way, so both hold a two-way session. nullopt when all went well.
 std::optional<CheckOutcome> establish(Script& s, const std::string& initiator, const std::string& responder) {
@@ -699,42 +695,54 @@ CheckOutcome ake6_onetime_prekey(CheckContext& ctx) {
 }  // namespace
 
 void register_ake_checks(harness::Registry& registry) {
-  registry.add({"AKE-1.first-messages",
-                "AKE-1",
-                "several first messages, delivered out of order, decrypt before the responder sends",
-                {},
-                true,
-                ake1_first_messages});
-  registry.add({"AKE-2.tampered-bundle",
-                "AKE-2",
-                "bundles with a flipped identity, signed prekey or signature bit, or another party's keys, are refused",
-                {},
-                true,
-                ake2_tampered_bundles});
-  registry.add({"AKE-3.unknown-key-share",
-                "AKE-3",
-                "a message of alice -> bob is refused by carol and by bob told it comes from carol",
-                {},
-                true,
-                ake3_unknown_key_share});
-  registry.add({"AKE-4.replayed-first-message",
-                "AKE-4",
-                "a replayed first message gives no second plaintext, at once and after round trips",
-                {},
-                true,
-                ake4_replayed_first});
-  registry.add({"AKE-5.independent-sessions",
-                "AKE-5",
-                "no state of one session between alice and bob decrypts another session's messages",
-                {"export", "import"},
-                true,
-                ake5_independent_sessions});
-  registry.add({"AKE-6.onetime-prekey",
-                "AKE-6",
-                "a second session from the same bundle is refused by the responder",
-                {},
-                true,
-                ake6_onetime_prekey});
+  registry.add({.id = "AKE-1.first-messages",
+                 .requirement = "AKE-1",
+                 .description = "several first messages, delivered out of order, decrypt before the responder sends",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ake1_first_messages,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "AKE-2.tampered-bundle",
+                 .requirement = "AKE-2",
+                 .description = "bundles with a flipped identity, signed prekey or signature bit, or another party's keys, are refused",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ake2_tampered_bundles,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "AKE-3.unknown-key-share",
+                 .requirement = "AKE-3",
+                 .description = "a message of alice -> bob is refused by carol and by bob told it comes from carol",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ake3_unknown_key_share,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "AKE-4.replayed-first-message",
+                 .requirement = "AKE-4",
+                 .description = "a replayed first message gives no second plaintext, at once and after round trips",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ake4_replayed_first,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "AKE-5.independent-sessions",
+                 .requirement = "AKE-5",
+                 .description = "no state of one session between alice and bob decrypts another session's messages",
+                 .needs = {Capability::export_state, Capability::import_state},
+                 .baseline = BaselineUse::compare,
+                 .run = ake5_independent_sessions,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "AKE-6.onetime-prekey",
+                 .requirement = "AKE-6",
+                 .description = "a second session from the same bundle is refused by the responder",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ake6_onetime_prekey,
+                 .file = __FILE__,
+                 .line = __LINE__});
 }
 
 }  // namespace parity::suites

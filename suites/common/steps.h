@@ -8,6 +8,8 @@
 
 namespace parity::suites {
 
+using harness::BaselineUse;
+using harness::Capability;
 using harness::CheckContext;
 using harness::CheckOutcome;
 using harness::Op;
@@ -15,19 +17,19 @@ using harness::Target;
 
 // PARITY_STEP runs a PTP operation that must succeed: a violation makes the check
 // `error`, a refusal makes it `fail` naming `what`; otherwise `decl` holds the value.
-#define PARITY_STEP(decl, expr, what)                                                 \
-  auto PARITY_CONCAT_(step_, __LINE__) = (expr);                                      \
-  if (PARITY_CONCAT_(step_, __LINE__).violated())                                     \
-    return ::parity::harness::CheckOutcome::error(PARITY_CONCAT_(step_, __LINE__).violation()); \
-  if (PARITY_CONCAT_(step_, __LINE__).refused())                                      \
+#define PARITY_STEP(decl, expr, what)                                                                            \
+  auto PARITY_CONCAT_(step_, __LINE__) = (expr);                                                                 \
+  if (PARITY_CONCAT_(step_, __LINE__).violated())                                                                \
+    return ::parity::harness::CheckOutcome::error(PARITY_CONCAT_(step_, __LINE__).violation());                  \
+  if (PARITY_CONCAT_(step_, __LINE__).refused())                                                                 \
     return ::parity::harness::CheckOutcome::unexpected_refusal(what, PARITY_CONCAT_(step_, __LINE__).refusal()); \
   decl = std::move(PARITY_CONCAT_(step_, __LINE__).value())
 
 // PARITY_DO is PARITY_STEP for operations without a value.
-#define PARITY_DO(expr, what)                                                          \
-  do {                                                                                 \
-    auto step_ = (expr);                                                               \
-    if (step_.violated()) return ::parity::harness::CheckOutcome::error(step_.violation()); \
+#define PARITY_DO(expr, what)                                                                               \
+  do {                                                                                                      \
+    auto step_ = (expr);                                                                                    \
+    if (step_.violated()) return ::parity::harness::CheckOutcome::error(step_.violation());                 \
     if (step_.refused()) return ::parity::harness::CheckOutcome::unexpected_refusal(what, step_.refusal()); \
   } while (0)
 
@@ -39,6 +41,12 @@ struct PartyRef {
 
 // random_bytes draws n bytes from the check's generator.
 Bytes random_bytes(Rng& rng, size_t n);
+
+// next_u32 draws a number from the check's generator (for schedulers and choices).
+uint32_t next_u32(Rng& rng);
+
+// refusal_text names a refusal for observations: "code: detail".
+std::string refusal_text(const harness::Refusal& r);
 
 // short_hex shortens a hex string for observations.
 std::string short_hex(ByteView b, size_t max_bytes = 16);

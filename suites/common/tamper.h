@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/protocol/ptp.h"
-#include "reference/bytes.h"
+#include "ptp/ptp.h"
+#include "base/bytes.h"
 
 namespace parity::suites {
 

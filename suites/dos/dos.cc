@@ -7,6 +7,7 @@
 #include "reference/device.h"
 #include "reference/wire/bundle.h"
 #include "reference/wire/signal_message.h"
+#include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
 #include "suites/common/sides.h"
 
@@ -55,6 +56,7 @@ struct Claim {
 
 struct FarSide {
   std::optional<CheckOutcome> stop;
+  std::string bounds;  // where the bounds it played within came from
   std::vector<Claim> claims;
   std::optional<double> size_before;
   std::optional<double> size_after;
@@ -78,6 +80,7 @@ struct FarSide {
 // message max_skip + 1 ahead, then checks the session is still usable.
 FarSide genuine_far(Target& t, const Bounds& b) {
   FarSide side;
+  side.bounds = b.describe();
   Conversation c(t, "alice", "bob");
   auto stop = [&](CheckOutcome o) {
     o.counterexample = c.story(10);
@@ -138,8 +141,6 @@ std::string verdict_text(const Claim& c) {
 
 // judge_far turns both sides of a DOS-1 measurement into the outcome.
 CheckOutcome judge_far(FarSide& mine, FarSide& base, const std::string& method) {
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
-  if (base.bad() || !base.usable) return baseline_trouble(CheckOutcome::fail("the baseline accepted a claim, was slow or unusable"));
   CheckOutcome o;
   o.observations = mine.notes;
   for (const Claim& c : mine.claims) {
@@ -178,7 +179,8 @@ CheckOutcome judge_far(FarSide& mine, FarSide& base, const std::string& method) 
   // than a few bytes means something was kept for the claim.
   if (mine.size_before && mine.size_after && *mine.size_after > *mine.size_before + 1024) {
     o.verdict = Verdict::fail;
-    o.summary = "the exported state grew by " + std::to_string(static_cast<long long>(*mine.size_after - *mine.size_before)) +
+    o.summary = "the exported state grew by " +
+                std::to_string(static_cast<long long>(*mine.size_after - *mine.size_before)) +
                 " bytes across refused far-ahead claims";
     return o;
   }
@@ -193,13 +195,9 @@ CheckOutcome judge_far(FarSide& mine, FarSide& base, const std::string& method) 
   return o;
 }
 
-CheckOutcome dos1_genuine(CheckContext& ctx) {
-  const Bounds b = bounds_of(ctx.target, ctx.baseline);
-  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool is_base) { return genuine_far(t, is_base ? bb : b); });
-  CheckOutcome o = judge_far(mine, base, "a genuine message sent after max_skip+1 undelivered ones");
-  o.observations.insert(o.observations.begin(), b.describe());
-  o.evidence = trimmed_evidence(ctx);
+CheckOutcome judge_genuine(FarSide& mine, FarSide* base) {
+  CheckOutcome o = judge_far(mine, *base, "a genuine message sent after max_skip+1 undelivered ones");
+  o.observations.insert(o.observations.begin(), mine.bounds);
   return o;
 }
 
@@ -222,7 +220,8 @@ FarSide forged_far(Target& t, const Key32& seed) {
   // deliver hands one forged message to `to` and records the claim; false ends the
   // forging (a violation, or a claim already accepted or slow: larger claims would only
   // make the target spend the request time limit walking its chain).
-  auto deliver = [&](const std::string& to, const std::string& from, const std::string& what, const Bytes& bytes) -> bool {
+  auto deliver = [&](const std::string& to, const std::string& from, const std::string& what,
+                     const Bytes& bytes) -> bool {
     story.push_back(from + " sends " + to + " " + what);
     Stopwatch w;
     auto p = t.decrypt(to, from, bytes, "message");
@@ -273,16 +272,19 @@ FarSide forged_far(Target& t, const Key32& seed) {
     story.push_back("the suite (as mallory, a reference party) starts a session with bob2");
     auto d0 = t.decrypt("bob2", "mallory", first->bytes, "prekey");
     if (d0.violated()) return stop(CheckOutcome::error(d0.violation()));
-    auto reply = d0.ok() ? t.encrypt("bob2", "mallory", to_bytes("hello mallory")) : Op<harness::CiphertextResult>(d0.refusal());
+    auto reply =
+        d0.ok() ? t.encrypt("bob2", "mallory", to_bytes("hello mallory")) : Op<harness::CiphertextResult>(d0.refusal());
     if (reply.violated()) return stop(CheckOutcome::error(reply.violation()));
     if (!d0.ok()) {
-      no_peer = "bob2 refused the reference's first message (" + d0.refusal().detail + "): no interoperability, see SIG-1";
+      no_peer =
+          "bob2 refused the reference's first message (" + d0.refusal().detail + "): no interoperability, see SIG-1";
     } else if (!reply.ok()) {
       no_peer = "bob2 could not answer";
     } else {
       signal::Ciphertext rc{reply->kind == "prekey" ? signal::MessageKind::prekey : signal::MessageKind::message,
                             reply->ciphertext};
-      if (auto p = mallory.decrypt("bob2", rc, rng); !p) no_peer = "the reference could not read bob2's answer: see SIG-1";
+      if (auto p = mallory.decrypt("bob2", rc, rng); !p)
+        no_peer = "the reference could not read bob2's answer: see SIG-1";
     }
   }
   if (no_peer) {
@@ -314,8 +316,9 @@ FarSide forged_far(Target& t, const Key32& seed) {
   for (const auto& [name, delta] : far) {
     wire::SignalMessage f = *sm;
     f.counter = static_cast<uint32_t>(counter + delta);
-    if (!deliver("bob", "alice", "counter " + name + " (" + std::to_string(f.counter) + ") with the MAC of counter " +
-                                     std::to_string(counter) + " (invalid)",
+    if (!deliver("bob", "alice",
+                 "counter " + name + " (" + std::to_string(f.counter) + ") with the MAC of counter " +
+                     std::to_string(counter) + " (invalid)",
                  f.serialize())) {
       return side;
     }
@@ -340,20 +343,22 @@ FarSide forged_far(Target& t, const Key32& seed) {
   return side;
 }
 
-CheckOutcome dos1_forged(CheckContext& ctx) {
-  if (ctx.profile != harness::Profile::signal) {
-    CheckOutcome o;
-    o.verdict = Verdict::not_applicable;
-    o.summary = "forging counters needs the Signal wire format (profile signal); DOS-1.genuine covers this profile";
-    return o;
-  }
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return forged_far(t, ctx.seed); });
-  CheckOutcome o = judge_far(mine, base, "forged counters +10^5 (invalid and valid MAC), +2^31 and 2^32-1");
-  o.observations.push_back("a valid MAC is forged only for +10^5: the suite is the peer and steps its own sending chain; "
-                           "for +2^31 and beyond that would take about 2^32 HMACs, so those carry an invalid MAC and test "
-                           "that the target bounds the counter before it walks the chain");
-  if (o.verdict == Verdict::pass && !mine.notes.empty()) o.summary += " (without the valid-MAC forgery: see observations)";
-  o.evidence = trimmed_evidence(ctx);
+std::optional<CheckOutcome> signal_wire_only(const CheckContext& ctx) {
+  if (ctx.profile == harness::Profile::signal) return std::nullopt;
+  CheckOutcome o;
+  o.verdict = Verdict::not_applicable;
+  o.summary = "forging counters needs the Signal wire format (profile signal); DOS-1.genuine covers this profile";
+  return o;
+}
+
+CheckOutcome judge_forged(FarSide& mine, FarSide* base) {
+  CheckOutcome o = judge_far(mine, *base, "forged counters +10^5 (invalid and valid MAC), +2^31 and 2^32-1");
+  o.observations.push_back(
+      "a valid MAC is forged only for +10^5: the suite is the peer and steps its own sending chain; "
+      "for +2^31 and beyond that would take about 2^32 HMACs, so those carry an invalid MAC and test "
+      "that the target bounds the counter before it walks the chain");
+  if (o.verdict == Verdict::pass && !mine.notes.empty())
+    o.summary += " (without the valid-MAC forgery: see observations)";
   return o;
 }
 
@@ -363,6 +368,12 @@ CheckOutcome dos1_forged(CheckContext& ctx) {
 
 struct RetainSide {
   std::optional<CheckOutcome> stop;
+  // The stream both sides play: steps no larger than either's max_skip, and twice the
+  // baseline's per-chain key bound skipped in all.
+  uint64_t step = 0;
+  int jumps = 0;
+  Bounds declared;  // the bounds of the process this side played on
+  Bounds baseline;  // the baseline's bounds, which retention is compared with
   int one_chain_skipped = 0;
   int one_chain_readable = 0;
   int chains_skipped = 0;
@@ -399,7 +410,8 @@ RetainSide retention(Target& t, uint64_t step, int jumps, bool signal) {
       auto m = c.send(0);
       if (!m.ok()) return stop(outcome_of(m, "encrypting"), c);
       auto d = c.deliver(*m);
-      if (!d.ok()) return stop(outcome_of(d, "delivering a message " + std::to_string(step) + " ahead (within max_skip)"), c);
+      if (!d.ok())
+        return stop(outcome_of(d, "delivering a message " + std::to_string(step) + " ahead (within max_skip)"), c);
     }
     if (auto k = c.clone(1, "bob~stolen"); !k.ok()) return stop(outcome_of(k, "export and import of bob"), c);
     side.one_chain_skipped = static_cast<int>(skipped.size());
@@ -425,8 +437,10 @@ RetainSide retention(Target& t, uint64_t step, int jumps, bool signal) {
       if (!m.ok()) return stop(outcome_of(m, "encrypting"), c);
       std::optional<Key32> key;
       if (signal) {
-        if (auto sm = wire::decode_signal_message(m->c.ciphertext)) key = sm->ratchet_key;
-        else if (auto pk = wire::decode_prekey_message(m->c.ciphertext)) key = pk->message.ratchet_key;
+        if (auto sm = wire::decode_signal_message(m->c.ciphertext))
+          key = sm->ratchet_key;
+        else if (auto pk = wire::decode_prekey_message(m->c.ciphertext))
+          key = pk->message.ratchet_key;
       }
       side.epoch_keys.push_back(key);
       auto d = c.deliver(*m);
@@ -452,23 +466,28 @@ RetainSide retention(Target& t, uint64_t step, int jumps, bool signal) {
   return side;
 }
 
-CheckOutcome dos2_retention(CheckContext& ctx) {
-  const Bounds b = bounds_of(ctx.target, ctx.baseline);
-  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
-  // The same stream for both: steps no larger than either's max_skip, and twice the
-  // baseline's per-chain key bound skipped in all.
+RetainSide play_retention(Run& r) {
+  const Bounds b = bounds_of(r.ctx.target, r.ctx.baseline);
+  const Bounds bb = bounds_of(*r.ctx.baseline, nullptr);
   const uint64_t step = std::max<uint64_t>(1, std::min(b.max_skip, bb.max_skip));
   const uint64_t total = 2 * bb.max_skipped_keys;
   const int jumps = static_cast<int>((total + step - 1) / step);
-  const bool signal = ctx.profile == harness::Profile::signal;
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return retention(t, step, jumps, signal); });
+  RetainSide side = retention(r.target, step, jumps, r.ctx.profile == harness::Profile::signal);
+  side.step = step;
+  side.jumps = jumps;
+  side.declared = r.bounds;
+  side.baseline = bb;
+  return side;
+}
+
+CheckOutcome judge_retention(RetainSide& mine, RetainSide* theirs) {
+  RetainSide& base = *theirs;
+  if (mine.stop) return std::move(*mine.stop);
+  const Bounds& b = mine.declared;
+  const Bounds& bb = mine.baseline;
+  const uint64_t step = mine.step;
+  const int jumps = mine.jumps;
   CheckOutcome o;
-  o.evidence = trimmed_evidence(ctx);
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
-  if (mine.stop) {
-    mine.stop->evidence = std::move(o.evidence);
-    return std::move(*mine.stop);
-  }
   // What the baseline's bounds allow for the stream the target saw: per chain at most
   // max_skipped_keys, and only the newest max_receiver_chains chains. Epochs are chains
   // unless the messages show one ratchet key for several (profile signal only).
@@ -476,7 +495,8 @@ CheckOutcome dos2_retention(CheckContext& ctx) {
   std::vector<uint64_t> chains;  // skipped per chain, oldest first
   bool merged = false;
   for (size_t e = 0; e < mine.per_epoch.size(); ++e) {
-    const bool same = e > 0 && mine.epoch_keys[e] && mine.epoch_keys[e - 1] && *mine.epoch_keys[e] == *mine.epoch_keys[e - 1];
+    const bool same =
+        e > 0 && mine.epoch_keys[e] && mine.epoch_keys[e - 1] && *mine.epoch_keys[e] == *mine.epoch_keys[e - 1];
     if (same) {
       chains.back() += kSkipPerEpoch;
       merged = true;
@@ -494,16 +514,18 @@ CheckOutcome dos2_retention(CheckContext& ctx) {
                            " messages unread; a clone made afterwards read " + std::to_string(mine.one_chain_readable) +
                            " (baseline " + std::to_string(base.one_chain_readable) + "; the baseline's bounds allow " +
                            std::to_string(bound_one) + ")");
-  std::string per = "many chains: " + std::to_string(kEpochs) + " epochs, each skipping " + std::to_string(kSkipPerEpoch) +
-                    "; the clone read per epoch (oldest first):";
+  std::string per = "many chains: " + std::to_string(kEpochs) + " epochs, each skipping " +
+                    std::to_string(kSkipPerEpoch) + "; the clone read per epoch (oldest first):";
   for (size_t i = 0; i < mine.per_epoch.size(); ++i) {
     per += " " + std::to_string(mine.per_epoch[i]) + "/" + std::to_string(base.per_epoch[i]);
   }
   o.observations.push_back(per + " (target/baseline); the baseline's bounds allow " + std::to_string(bound_many) +
-                           (merged ? " (the target's messages show " + std::to_string(chains.size()) + " ratchet keys for " +
-                                         std::to_string(kEpochs) + " epochs: it did not start a chain each epoch)"
+                           (merged ? " (the target's messages show " + std::to_string(chains.size()) +
+                                         " ratchet keys for " + std::to_string(kEpochs) +
+                                         " epochs: it did not start a chain each epoch)"
                                    : ""));
-  o.figures.push_back({"skipped keys retained, one chain", double(mine.one_chain_readable), double(base.one_chain_readable), "keys"});
+  o.figures.push_back(
+      {"skipped keys retained, one chain", double(mine.one_chain_readable), double(base.one_chain_readable), "keys"});
   o.figures.push_back({"skipped keys retained, " + std::to_string(kEpochs) + " epochs", double(mine.chains_readable),
                        double(base.chains_readable), "keys"});
   if (b.borrowed.empty() && static_cast<uint64_t>(mine.one_chain_readable) > b.max_skipped_keys) {
@@ -525,9 +547,11 @@ CheckOutcome dos2_retention(CheckContext& ctx) {
     o.summary = "skip-ahead messages over " + std::to_string(kEpochs) + " ratchet steps left " +
                 std::to_string(mine.chains_readable) + " keys readable, more than the " + std::to_string(bound_many) +
                 " the baseline's bounds allow: old receiving chains are not dropped";
-    o.counterexample = "in each of " + std::to_string(kEpochs) + " epochs carol sends 11 messages, dave receives the 11th and "
-                       "answers; a clone of dave then reads " + std::to_string(mine.chains_readable) + " of the " +
-                       std::to_string(mine.chains_skipped) + " skipped";
+    o.counterexample = "in each of " + std::to_string(kEpochs) +
+                       " epochs carol sends 11 messages, dave receives the 11th and "
+                       "answers; a clone of dave then reads " +
+                       std::to_string(mine.chains_readable) + " of the " + std::to_string(mine.chains_skipped) +
+                       " skipped";
     return o;
   }
   o.summary = "retained skipped keys stay within the baseline's bounds: " + std::to_string(mine.one_chain_readable) +
@@ -550,15 +574,18 @@ struct Junk {
 std::vector<Junk> junk_inputs(Rng& rng) {
   std::vector<Junk> out;
   out.push_back({"empty", {}});
-  for (size_t n : {size_t{1}, size_t{2}, size_t{33}, size_t{64}, size_t{200}, size_t{4096}, size_t{65536}, size_t{1} << 20}) {
+  for (size_t n :
+       {size_t{1}, size_t{2}, size_t{33}, size_t{64}, size_t{200}, size_t{4096}, size_t{65536}, size_t{1} << 20}) {
     out.push_back({std::to_string(n) + " random bytes", random_bytes(rng, n)});
   }
   Bytes v = random_bytes(rng, 80);
   v[0] = 0x33;
   out.push_back({"version byte 0x33 then 79 random bytes", v});
   // A protobuf field claiming 4 GiB: decoders must bound lengths before allocating.
-  out.push_back({"0x33 then a field claiming a length of 2^32-1", {0x33, 0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x05, 0x01}});
-  out.push_back({"a varint of 11 bytes", {0x33, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}});
+  out.push_back(
+      {"0x33 then a field claiming a length of 2^32-1", {0x33, 0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x05, 0x01}});
+  out.push_back(
+      {"a varint of 11 bytes", {0x33, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}});
   return out;
 }
 
@@ -610,13 +637,16 @@ JunkSide junk(Target& t, const Key32& seed) {
   // for 16 MiB: each such request costs about 2 s of JSON on a loaded machine).
   auto run_all = [&](const Junk& j, bool stranger) -> bool {
     const std::string tag = " (" + j.name + ")";
-    if (!attempt("decrypt as a message" + tag, [&] { return t.decrypt("bob", "alice", j.bytes, "message"); })) return false;
-    if (!attempt("decrypt as a prekey message" + tag, [&] { return t.decrypt("bob", "alice", j.bytes, "prekey"); })) return false;
+    if (!attempt("decrypt as a message" + tag, [&] { return t.decrypt("bob", "alice", j.bytes, "message"); }))
+      return false;
+    if (!attempt("decrypt as a prekey message" + tag, [&] { return t.decrypt("bob", "alice", j.bytes, "prekey"); }))
+      return false;
     if (stranger && !attempt("decrypt as a first message from a stranger" + tag,
                              [&] { return t.decrypt("bob", "stranger", j.bytes, "prekey"); })) {
       return false;
     }
-    if (!attempt("initiate from it as a bundle" + tag, [&] { return t.initiate("alice", "nobody", j.bytes); })) return false;
+    if (!attempt("initiate from it as a bundle" + tag, [&] { return t.initiate("alice", "nobody", j.bytes); }))
+      return false;
     if (t.hello().has("import")) {
       const std::string name = "junk" + std::to_string(n++);
       if (!attempt("import it as a state" + tag, [&] { return t.import_state(name, j.bytes); })) return false;
@@ -646,22 +676,18 @@ JunkSide junk(Target& t, const Key32& seed) {
   return side;
 }
 
-CheckOutcome dos3_malformed(CheckContext& ctx) {
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return junk(t, ctx.seed); });
+CheckOutcome judge_junk(JunkSide& mine, JunkSide* theirs) {
+  JunkSide& base = *theirs;
   CheckOutcome o;
-  o.evidence = trimmed_evidence(ctx, 100, 100, 512);
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
-  if (!base.accepted.empty() || !base.usable) return baseline_trouble(CheckOutcome::fail("the baseline accepted junk: " + (base.accepted.empty() ? std::string("unusable") : base.accepted.front())));
   o.figures.push_back({"malformed inputs refused", double(mine.refused), double(base.refused), "inputs"});
   o.figures.push_back({"slowest answer to a malformed input", mine.slowest_ms, base.slowest_ms, "ms"});
   if (mine.stop) {
     CheckOutcome s = std::move(*mine.stop);
-    s.evidence = std::move(o.evidence);
     s.figures = o.figures;
     return s;
   }
-  o.observations.push_back("slowest: " + mine.slowest_what + ", " + ms_text(mine.slowest_ms) + " (baseline: " +
-                           base.slowest_what + ", " + ms_text(base.slowest_ms) + ")");
+  o.observations.push_back("slowest: " + mine.slowest_what + ", " + ms_text(mine.slowest_ms) +
+                           " (baseline: " + base.slowest_what + ", " + ms_text(base.slowest_ms) + ")");
   if (!mine.accepted.empty()) {
     o.verdict = Verdict::fail;
     o.summary = std::to_string(mine.accepted.size()) + " malformed inputs were accepted, e.g. " + mine.accepted.front();
@@ -675,27 +701,54 @@ CheckOutcome dos3_malformed(CheckContext& ctx) {
     o.counterexample = mine.story;
     return o;
   }
-  o.summary = "all " + std::to_string(mine.tried) +
-              " malformed inputs (empty to 16 MiB; decrypt of both kinds, initiate, import) were refused and the target "
-              "stayed usable";
+  o.summary =
+      "all " + std::to_string(mine.tried) +
+      " malformed inputs (empty to 16 MiB; decrypt of both kinds, initiate, import) were refused and the target "
+      "stayed usable";
   return o;
 }
 
 }  // namespace
 
 void register_dos_checks(harness::Registry& registry) {
-  registry.add({"DOS-1.genuine", "DOS-1",
-                "a genuine message more than max_skip ahead is refused within 1 s and the session goes on", {}, true,
-                dos1_genuine});
-  registry.add({"DOS-1.forged", "DOS-1",
-                "forged counters +10^5 (invalid and valid MAC), +2^31, 2^32-1 are refused within 1 s (profile signal)", {},
-                true, dos1_forged});
-  registry.add({"DOS-2.retention", "DOS-2",
-                "a stream of skip-ahead messages leaves no more readable skipped keys than the baseline's", {"export", "import"},
-                true, dos2_retention});
-  registry.add({"DOS-3.malformed", "DOS-3",
-                "empty, random and 16 MiB input to decrypt, initiate and import is refused; the target stays usable", {},
-                true, dos3_malformed});
+  add_check(registry, CheckSpec<FarSide>{
+                          .id = "DOS-1.genuine",
+                          .requirement = "DOS-1",
+                          .description = "a genuine message more than max_skip ahead is refused within 1 s and the "
+                                         "session goes on",
+                          .scenario = [](Run& r) { return genuine_far(r.target, r.bounds); },
+                          .judge = judge_genuine,
+                          .trim = {200, 200, 2048},
+                      });
+  add_check(registry, CheckSpec<FarSide>{
+                          .id = "DOS-1.forged",
+                          .requirement = "DOS-1",
+                          .description = "forged counters +10^5 (invalid and valid MAC), +2^31, 2^32-1 are refused "
+                                         "within 1 s (profile signal)",
+                          .precondition = signal_wire_only,
+                          .scenario = [](Run& r) { return forged_far(r.target, r.seed()); },
+                          .judge = judge_forged,
+                          .trim = {200, 200, 2048},
+                      });
+  add_check(registry, CheckSpec<RetainSide>{
+                          .id = "DOS-2.retention",
+                          .requirement = "DOS-2",
+                          .description = "a stream of skip-ahead messages leaves no more readable skipped keys than "
+                                         "the baseline's bounds allow",
+                          .needs = {Capability::export_state, Capability::import_state},
+                          .scenario = play_retention,
+                          .judge = judge_retention,
+                          .trim = {200, 200, 2048},
+                      });
+  add_check(registry, CheckSpec<JunkSide>{
+                          .id = "DOS-3.malformed",
+                          .requirement = "DOS-3",
+                          .description = "empty, random and 16 MiB input to decrypt, initiate and import is refused; "
+                                         "the target stays usable",
+                          .scenario = [](Run& r) { return junk(r.target, r.seed()); },
+                          .judge = judge_junk,
+                          .trim = {100, 100, 512},
+                      });
 }
 
 }  // namespace parity::suites

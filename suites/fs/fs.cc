@@ -426,19 +426,39 @@ CheckOutcome fs4_retention(CheckContext& ctx) {
 }  // namespace
 
 void register_fs_checks(harness::Registry& registry) {
-  const std::vector<std::string> needs = {"export", "import"};
-  registry.add({"FS-1.delivered", "FS-1",
-                "a clone made after delivery reads none of the delivered messages, skipped and late ones included",
-                needs, true, fs1_delivered});
-  registry.add({"FS-2.sender-clone", "FS-2",
-                "(limited) a later clone of the sender cannot read its own sent messages handed to it as the peer's",
-                needs, true, fs2_sender});
-  registry.add({"FS-3.schedules", "FS-3",
-                "under random schedules no later clone reads a delivered message of any epoch", needs, true,
-                fs3_schedules});
-  registry.add({"FS-4.retention", "FS-4",
-                "a clone reads no more never-delivered messages than the baseline's bounds allow", needs, true,
-                fs4_retention});
+  const std::vector<Capability> needs = {Capability::export_state, Capability::import_state};
+  registry.add({.id = "FS-1.delivered",
+                 .requirement = "FS-1",
+                 .description = "a clone made after delivery reads none of the delivered messages, skipped and late ones included",
+                 .needs = needs,
+                 .baseline = BaselineUse::compare,
+                 .run = fs1_delivered,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "FS-2.sender-clone",
+                 .requirement = "FS-2",
+                 .description = "(limited) a later clone of the sender cannot read its own sent messages handed to it as the peer's",
+                 .needs = needs,
+                 .baseline = BaselineUse::compare,
+                 .run = fs2_sender,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "FS-3.schedules",
+                 .requirement = "FS-3",
+                 .description = "under random schedules no later clone reads a delivered message of any epoch",
+                 .needs = needs,
+                 .baseline = BaselineUse::compare,
+                 .run = fs3_schedules,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "FS-4.retention",
+                 .requirement = "FS-4",
+                 .description = "a clone reads no more never-delivered messages than the baseline's bounds allow",
+                 .needs = needs,
+                 .baseline = BaselineUse::compare,
+                 .run = fs4_retention,
+                 .file = __FILE__,
+                 .line = __LINE__});
 }
 
 }  // namespace parity::suites

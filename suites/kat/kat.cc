@@ -1,5 +1,7 @@
 #include "suites/kat/kat.h"
 
+#include <algorithm>
+
 #include <filesystem>
 #include <functional>
 #include <sstream>
@@ -307,9 +309,20 @@ CheckOutcome run_file(CheckContext& ctx, const KatFile& file) {
 
 void register_kat_checks(harness::Registry& registry) {
   for (const KatFile& f : kat_files()) {
-    registry.add({std::string(f.requirement) + "." + f.primitive, f.requirement,
-                  std::string("vectors of ") + f.path + " through PTP primitive", {"primitives"}, false,
-                  [&f](CheckContext& ctx) { return run_file(ctx, f); }});
+    // Check names are kebab-case; the PTP primitive's own name (snake_case) stays an alias.
+    std::string name = f.primitive;
+    std::replace(name.begin(), name.end(), '_', '-');
+    std::vector<std::string> aliases;
+    if (name != f.primitive) aliases.push_back(std::string(f.requirement) + "." + f.primitive);
+    registry.add({.id = std::string(f.requirement) + "." + name,
+                 .requirement = f.requirement,
+                 .description = std::string("vectors of ") + f.path + " through PTP primitive",
+                 .needs = {Capability::primitives},
+                 .baseline = BaselineUse::none,
+                 .run = [&f](CheckContext& ctx) { return run_file(ctx, f); },
+                 .aliases = std::move(aliases),
+                 .file = __FILE__,
+                 .line = __LINE__});
   }
 }
 

@@ -479,13 +479,30 @@ CheckOutcome key3_scan(CheckContext& ctx) {
 }  // namespace
 
 void register_key_checks(harness::Registry& registry) {
-  registry.add({"KEY-1.fresh", "KEY-1",
-                "identity, prekey, base and ratchet public keys never repeat over 10,000 generations", {}, true, key1_fresh});
-  registry.add({"KEY-2.small-order", "KEY-2",
-                "small-order and non-canonical keys in bundles and headers are refused or leave the key unpredictable",
-                {}, true, key2_small_order});
-  registry.add({"KEY-3.plaintext-scan", "KEY-3", "whether an exported state holds plaintexts of delivered messages",
-                {"export"}, true, key3_scan});
+  registry.add({.id = "KEY-1.fresh",
+                 .requirement = "KEY-1",
+                 .description = "identity, prekey, base and ratchet public keys never repeat over 10,000 generations",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = key1_fresh,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "KEY-2.small-order",
+                 .requirement = "KEY-2",
+                 .description = "small-order and non-canonical keys in bundles and headers are refused or leave the key unpredictable",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = key2_small_order,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "KEY-3.plaintext-scan",
+                 .requirement = "KEY-3",
+                 .description = "whether an exported state holds plaintexts of delivered messages",
+                 .needs = {Capability::export_state},
+                 .baseline = BaselineUse::compare,
+                 .run = key3_scan,
+                 .file = __FILE__,
+                 .line = __LINE__});
 }
 
 }  // namespace parity::suites

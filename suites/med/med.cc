@@ -848,43 +848,55 @@ CheckOutcome med4_round_trip(CheckContext& ctx) {
 }  // namespace
 
 void register_med_checks(harness::Registry& registry) {
-  registry.add({"MED-1.vectors",
-                "MED-1",
-                "attachment vectors (vectors/media): media_encrypt with the given key and media_decrypt",
-                {"media"},
-                false,
-                med1_vectors});
-  registry.add({"MED-2.vectors",
-                "MED-2",
-                "invalid attachment vectors (vectors/media) are refused by media_decrypt",
-                {"media"},
-                false,
-                med2_vectors});
-  registry.add({"MED-2.tamper",
-                "MED-2",
-                "every bit, truncation, extension, wrong file_enc_sha256 and wrong type of fresh files is refused",
-                {"media"},
-                false,
-                med2_tamper});
-  registry.add({"MED-2.files",
-                "MED-2",
-                "tampered files of 1 MiB + 1 B are refused by media_decrypt_file, leaving no file behind",
-                {"media", "media_file"},
-                false,
-                med2_files});
-  registry.add({"MED-3.fresh_keys",
-                "MED-3",
-                "media_encrypt without media_key draws a fresh key every time",
-                {"media"},
-                false,
-                med3_fresh_keys});
-  registry.add({"MED-4.round_trip",
-                "MED-4",
-                "every type round-trips: 0 B .. 6 MiB as hex on PTP lines, and 0 B .. 64 MiB through files (capability "
+  registry.add({.id = "MED-1.vectors",
+                 .requirement = "MED-1",
+                 .description = "attachment vectors (vectors/media): media_encrypt with the given key and media_decrypt",
+                 .needs = {Capability::media},
+                 .baseline = BaselineUse::none,
+                 .run = med1_vectors,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "MED-2.vectors",
+                 .requirement = "MED-2",
+                 .description = "invalid attachment vectors (vectors/media) are refused by media_decrypt",
+                 .needs = {Capability::media},
+                 .baseline = BaselineUse::none,
+                 .run = med2_vectors,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "MED-2.tamper",
+                 .requirement = "MED-2",
+                 .description = "every bit, truncation, extension, wrong file_enc_sha256 and wrong type of fresh files is refused",
+                 .needs = {Capability::media},
+                 .baseline = BaselineUse::none,
+                 .run = med2_tamper,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "MED-2.files",
+                 .requirement = "MED-2",
+                 .description = "tampered files of 1 MiB + 1 B are refused by media_decrypt_file, leaving no file behind",
+                 .needs = {Capability::media, Capability::media_file},
+                 .baseline = BaselineUse::none,
+                 .run = med2_files,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "MED-3.fresh-keys",
+                 .requirement = "MED-3",
+                 .description = "media_encrypt without media_key draws a fresh key every time",
+                 .needs = {Capability::media},
+                 .baseline = BaselineUse::none,
+                 .run = med3_fresh_keys, .aliases = {"MED-3.fresh_keys"},
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "MED-4.round-trip",
+                 .requirement = "MED-4",
+                 .description = "every type round-trips: 0 B .. 6 MiB as hex on PTP lines, and 0 B .. 64 MiB through files (capability "
                 "media_file; without it MED-4 is not-tested)",
-                {"media"},
-                false,
-                med4_round_trip});
+                 .needs = {Capability::media},
+                 .baseline = BaselineUse::none,
+                 .run = med4_round_trip, .aliases = {"MED-4.round_trip"},
+                 .file = __FILE__,
+                 .line = __LINE__});
 }
 
 }  // namespace parity::suites

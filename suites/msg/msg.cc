@@ -20,16 +20,6 @@ using harness::CiphertextResult;
 using harness::Profile;
 using harness::Verdict;
 
-std::string refusal_text(const harness::Refusal& r) {
-  return std::string(ptp::to_string(r.code)) + (r.detail.empty() ? "" : ": " + r.detail);
-}
-
-uint32_t next_u32(Rng& rng) {
-  uint8_t b[4];
-  rng.fill(b);
-  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
-}
-
 // ---------------------------------------------------------------------------------
 // MSG-1: every plaintext of 0 bytes to 256 KiB round-trips.
 // ---------------------------------------------------------------------------------
@@ -849,36 +839,46 @@ CheckOutcome msg5_direction(CheckContext& ctx) {
 }  // namespace
 
 void register_msg_checks(harness::Registry& registry) {
-  registry.add({"MSG-1.round-trip",
-                "MSG-1",
-                "plaintexts of 0 bytes to 256 KiB, random content, decrypt to themselves",
-                {},
-                true,
-                msg1_round_trip});
-  registry.add({"MSG-2.no-repeated-ciphertext",
-                "MSG-2",
-                "the same plaintext, in one chain and across ratchet steps, never gives the same ciphertext",
-                {},
-                true,
-                msg2_no_repeats});
-  registry.add({"MSG-3.modifications",
-                "MSG-3",
-                "each bit flipped, every truncation, extensions and splices of 4 messages are refused",
-                {},
-                true,
-                msg3_modifications});
-  registry.add({"MSG-4.atomic-refusals",
-                "MSG-4",
-                "refused tampered messages, interleaved with genuine ones, change nothing (property, exports compared)",
-                {},
-                true,
-                msg4_atomic_refusals});
-  registry.add({"MSG-5.reflection",
-                "MSG-5",
-                "a message given back to its sender as from the peer is refused",
-                {},
-                true,
-                msg5_direction});
+  registry.add({.id = "MSG-1.round-trip",
+                 .requirement = "MSG-1",
+                 .description = "plaintexts of 0 bytes to 256 KiB, random content, decrypt to themselves",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = msg1_round_trip,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "MSG-2.no-repeated-ciphertext",
+                 .requirement = "MSG-2",
+                 .description = "the same plaintext, in one chain and across ratchet steps, never gives the same ciphertext",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = msg2_no_repeats,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "MSG-3.modifications",
+                 .requirement = "MSG-3",
+                 .description = "each bit flipped, every truncation, extensions and splices of 4 messages are refused",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = msg3_modifications,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "MSG-4.atomic-refusals",
+                 .requirement = "MSG-4",
+                 .description = "refused tampered messages, interleaved with genuine ones, change nothing (property, exports compared)",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = msg4_atomic_refusals,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "MSG-5.reflection",
+                 .requirement = "MSG-5",
+                 .description = "a message given back to its sender as from the peer is refused",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = msg5_direction,
+                 .file = __FILE__,
+                 .line = __LINE__});
 }
 
 }  // namespace parity::suites

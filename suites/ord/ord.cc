@@ -680,22 +680,54 @@ CheckOutcome ord3_replay(CheckContext& ctx) {
 }  // namespace
 
 void register_ord_checks(harness::Registry& registry) {
-  registry.add({"ORD-1.property", "ORD-1",
-                "random out-of-order delivery within a chain (RapidCheck, stateful) decrypts each message exactly once",
-                {}, true, ord1_property});
-  registry.add({"ORD-1.at-bound", "ORD-1",
-                "a jump of exactly the declared max_skip decrypts, then every promised skipped message once", {}, true,
-                ord1_at_bound});
-  registry.add({"ORD-2.epochs", "ORD-2", "messages delayed across ratchet steps decrypt as far back as the baseline's",
-                {}, true, ord2_epochs});
-  registry.add({"ORD-2.skipped-chains", "ORD-2",
-                "skipped messages of several chains, each within max_skipped_keys, decrypt after the ratchet steps", {}, true,
-                ord2_skipped_chains});
-  registry.add({"ORD-3.replay", "ORD-3", "replayed prekey and normal messages are refused, now, later and after ratchet steps",
-                {}, true, ord3_replay});
-  registry.add({"ORD-4.property", "ORD-4",
-                "random loss, delay and reordering both ways (RapidCheck, stateful) never break the session", {}, true,
-                ord4_property});
+  registry.add({.id = "ORD-1.property",
+                 .requirement = "ORD-1",
+                 .description = "random out-of-order delivery within a chain (RapidCheck, stateful) decrypts each message exactly once",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ord1_property,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "ORD-1.at-bound",
+                 .requirement = "ORD-1",
+                 .description = "a jump of exactly the declared max_skip decrypts, then every promised skipped message once",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ord1_at_bound,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "ORD-2.epochs",
+                 .requirement = "ORD-2",
+                 .description = "messages delayed across ratchet steps decrypt as far back as the baseline's",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ord2_epochs,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "ORD-2.skipped-chains",
+                 .requirement = "ORD-2",
+                 .description = "skipped messages of several chains, each within max_skipped_keys, decrypt after the ratchet steps",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ord2_skipped_chains,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "ORD-3.replay",
+                 .requirement = "ORD-3",
+                 .description = "replayed prekey and normal messages are refused, now, later and after ratchet steps",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ord3_replay,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "ORD-4.property",
+                 .requirement = "ORD-4",
+                 .description = "random loss, delay and reordering both ways (RapidCheck, stateful) never break the session",
+                 .needs = {},
+                 .baseline = BaselineUse::compare,
+                 .run = ord4_property,
+                 .file = __FILE__,
+                 .line = __LINE__});
 }
 
 }  // namespace parity::suites

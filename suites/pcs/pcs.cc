@@ -497,18 +497,39 @@ CheckOutcome pcs3_schedules(CheckContext& ctx) {
 }  // namespace
 
 void register_pcs_checks(harness::Registry& registry) {
-  const std::vector<std::string> needs = {"export", "import"};
-  registry.add({"PCS-1.healing", "PCS-1",
-                "healing latency after a compromise of the responder, phase by phase, against the baseline's", needs,
-                true, pcs1_responder});
-  registry.add({"PCS-2.healing", "PCS-2",
-                "healing latency after a compromise of the initiator, phase by phase, against the baseline's", needs,
-                true, pcs2_initiator});
-  registry.add({"PCS-3.schedules", "PCS-3",
-                "under random loss, delay and reordering the clone is locked out at the first completed round trip",
-                needs, true, pcs3_schedules});
-  registry.add({"PCS-4.forgery", "PCS-4", "how long a message forged with the clone's state is accepted", needs, true,
-                pcs4_forgery});
+  const std::vector<Capability> needs = {Capability::export_state, Capability::import_state};
+  registry.add({.id = "PCS-1.healing",
+                 .requirement = "PCS-1",
+                 .description = "healing latency after a compromise of the responder, phase by phase, against the baseline's",
+                 .needs = needs,
+                 .baseline = BaselineUse::compare,
+                 .run = pcs1_responder,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "PCS-2.healing",
+                 .requirement = "PCS-2",
+                 .description = "healing latency after a compromise of the initiator, phase by phase, against the baseline's",
+                 .needs = needs,
+                 .baseline = BaselineUse::compare,
+                 .run = pcs2_initiator,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "PCS-3.schedules",
+                 .requirement = "PCS-3",
+                 .description = "under random loss, delay and reordering the clone is locked out at the first completed round trip",
+                 .needs = needs,
+                 .baseline = BaselineUse::compare,
+                 .run = pcs3_schedules,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "PCS-4.forgery",
+                 .requirement = "PCS-4",
+                 .description = "how long a message forged with the clone's state is accepted",
+                 .needs = needs,
+                 .baseline = BaselineUse::compare,
+                 .run = pcs4_forgery,
+                 .file = __FILE__,
+                 .line = __LINE__});
 }
 
 }  // namespace parity::suites

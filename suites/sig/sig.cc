@@ -291,12 +291,6 @@ CheckOutcome sig2_bundle(CheckContext& ctx) {
   return CheckOutcome::pass("3 bundles decode strictly, carry the identity and a valid XEdDSA prekey signature");
 }
 
-// next_u32 draws a number for the scheduler.
-uint32_t next_u32(Rng& rng) {
-  uint8_t b[4];
-  rng.fill(b);
-  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
-}
 
 CheckOutcome sig4_conversation(CheckContext& ctx) {
   const int total = ctx.options.cases > 0 ? ctx.options.cases : 300;
@@ -388,16 +382,54 @@ CheckOutcome sig4_conversation(CheckContext& ctx) {
 }  // namespace
 
 void register_sig_checks(harness::Registry& registry) {
-  registry.add({"SIG-1.target-initiates", "SIG-1", "the target starts a session from the reference's bundle", {}, true,
-                sig1_target_initiates});
-  registry.add({"SIG-1.reference-initiates", "SIG-1", "the reference starts a session from the target's bundle", {}, true,
-                sig1_reference_initiates});
-  registry.add({"SIG-2.messages", "SIG-2", "the target's messages are Signal v3 on the wire", {}, true, sig2_messages});
-  registry.add({"SIG-2.bundle", "SIG-2", "the target's bundles follow the PTP signal-v3 encoding", {}, false, sig2_bundle});
-  registry.add({"SIG-3.transcript", "SIG-3", "with injected keys the ciphertexts equal the reference's byte for byte",
-                {"inject"}, true, sig3_transcript});
-  registry.add({"SIG-4.conversation", "SIG-4", "a long random conversation with loss and reordering stays in step", {}, true,
-                sig4_conversation});
+  registry.add({.id = "SIG-1.target-initiates",
+                 .requirement = "SIG-1",
+                 .description = "the target starts a session from the reference's bundle",
+                 .needs = {},
+                 .baseline = BaselineUse::peer,
+                 .run = sig1_target_initiates,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "SIG-1.reference-initiates",
+                 .requirement = "SIG-1",
+                 .description = "the reference starts a session from the target's bundle",
+                 .needs = {},
+                 .baseline = BaselineUse::peer,
+                 .run = sig1_reference_initiates,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "SIG-2.messages",
+                 .requirement = "SIG-2",
+                 .description = "the target's messages are Signal v3 on the wire",
+                 .needs = {},
+                 .baseline = BaselineUse::peer,
+                 .run = sig2_messages,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "SIG-2.bundle",
+                 .requirement = "SIG-2",
+                 .description = "the target's bundles follow the PTP signal-v3 encoding",
+                 .needs = {},
+                 .baseline = BaselineUse::none,
+                 .run = sig2_bundle,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "SIG-3.transcript",
+                 .requirement = "SIG-3",
+                 .description = "with injected keys the ciphertexts equal the reference's byte for byte",
+                 .needs = {Capability::inject},
+                 .baseline = BaselineUse::peer,
+                 .run = sig3_transcript,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "SIG-4.conversation",
+                 .requirement = "SIG-4",
+                 .description = "a long random conversation with loss and reordering stays in step",
+                 .needs = {},
+                 .baseline = BaselineUse::peer,
+                 .run = sig4_conversation,
+                 .file = __FILE__,
+                 .line = __LINE__});
 }
 
 }  // namespace parity::suites

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "reference/stanza/base64.h"
+#include "base/base64.h"
 
 namespace parity::suites {
 
@@ -166,7 +166,7 @@ std::vector<CorpusEntry> generated_hostile_stanzas() {
   {  // A payload of 256 KiB + 1 byte.
     std::string s = head + R"(><enc v="2" type="msg">)";
     const size_t text = s.size();
-    s += stanza::base64_encode(Bytes(stanza::kLimits.max_payload_bytes + 1, 0x33));
+    s += base64_encode(Bytes(stanza::kLimits.max_payload_bytes + 1, 0x33));
     s += "</enc></message>";
     add("payload_too_large__256KiB_plus_1.xml", std::move(s), StanzaErrc::payload_too_large, text);
   }

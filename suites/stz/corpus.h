@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "reference/bytes.h"
-#include "reference/result.h"
+#include "base/bytes.h"
+#include "base/result.h"
 #include "reference/stanza/profile.h"
 
 namespace parity::suites {

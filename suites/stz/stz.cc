@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "reference/stanza/stanza.h"
-#include "reference/utf8.h"
+#include "base/utf8.h"
 #include "suites/common/evidence.h"
 #include "suites/common/steps.h"
 #include "suites/stz/corpus.h"
@@ -385,32 +385,39 @@ CheckOutcome stz3_hostile(CheckContext& ctx) {
 }  // namespace
 
 void register_stz_checks(harness::Registry& registry) {
-  registry.add(
-      {"STZ-1.wrap",
-       "STZ-1",
-       "wrapped ciphertexts of a real session validate against the profile, decrypt, and unwrap at the recipient",
-       {"stanza"},
-       false,
-       stz1_wrap});
-  registry.add({"STZ-2.valid_corpus",
-                "STZ-2",
-                "every valid corpus message (vectors/stanza) unwraps to its fields",
-                {"stanza"},
-                false,
-                stz2_valid});
-  registry.add({"STZ-2.invalid_corpus",
-                "STZ-2",
-                "every invalid corpus stanza is refused by unwrap",
-                {"stanza"},
-                false,
-                stz2_invalid});
-  registry.add({"STZ-3.hostile",
-                "STZ-3",
-                "hostile XML (DOCTYPE, entities, deep nesting, huge attributes, invalid UTF-8) is refused, and the "
+  registry.add({.id = "STZ-1.wrap",
+                 .requirement = "STZ-1",
+                 .description = "wrapped ciphertexts of a real session validate against the profile, decrypt, and unwrap at the recipient",
+                 .needs = {Capability::stanza},
+                 .baseline = BaselineUse::none,
+                 .run = stz1_wrap,
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "STZ-2.valid-corpus",
+                 .requirement = "STZ-2",
+                 .description = "every valid corpus message (vectors/stanza) unwraps to its fields",
+                 .needs = {Capability::stanza},
+                 .baseline = BaselineUse::none,
+                 .run = stz2_valid, .aliases = {"STZ-2.valid_corpus"},
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "STZ-2.invalid-corpus",
+                 .requirement = "STZ-2",
+                 .description = "every invalid corpus stanza is refused by unwrap",
+                 .needs = {Capability::stanza},
+                 .baseline = BaselineUse::none,
+                 .run = stz2_invalid, .aliases = {"STZ-2.invalid_corpus"},
+                 .file = __FILE__,
+                 .line = __LINE__});
+  registry.add({.id = "STZ-3.hostile",
+                 .requirement = "STZ-3",
+                 .description = "hostile XML (DOCTYPE, entities, deep nesting, huge attributes, invalid UTF-8) is refused, and the "
                 "target still reads stanzas afterwards",
-                {"stanza"},
-                false,
-                stz3_hostile});
+                 .needs = {Capability::stanza},
+                 .baseline = BaselineUse::none,
+                 .run = stz3_hostile,
+                 .file = __FILE__,
+                 .line = __LINE__});
 }
 
 }  // namespace parity::suites

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "targets/libsignal/libsignal_device.h"
 

@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/device.h"
-#include "reference/result.h"
+#include "base/result.h"
 #include "reference/wire/bundle.h"
 
 namespace parity::libsignal {

@@ -21,10 +21,10 @@
 #include <memory>
 #include <string>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/device.h"
-#include "reference/result.h"
+#include "base/result.h"
 
 namespace parity::olm {
 

@@ -1,7 +1,7 @@
 // primitives.h: the PTP `primitive` op answered with the reference's crypto.
 #pragma once
 
-#include "targets/ptp_server/server.h"
+#include "ptp/server.h"
 
 namespace parity::ptp {
 

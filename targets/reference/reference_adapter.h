@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "reference/device.h"
-#include "targets/ptp_server/server.h"
+#include "ptp/server.h"
 
 namespace parity::ptp {
 

@@ -13,8 +13,8 @@
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
 
-#include "harness/cli/cli.h"
-#include "harness/cli/listing.h"
+#include "cli/cli.h"
+#include "cli/listing.h"
 #include "harness/runner/results.h"
 #include "tests/harness/json_schema_lite.h"
 
@@ -48,9 +48,9 @@ CheckOutcome roundtrip(CheckContext& c) {
 Registry test_registry() {
   Registry r;
   for (const char* id : {"MSG-1.a", "MSG-1.b", "MSG-1.c", "AKE-1.a", "AKE-1.b"}) {
-    r.add(CheckDef{id, std::string(id).substr(0, 5), "round trip", {}, false, roundtrip});
+    r.add(CheckDef{id, std::string(id).substr(0, 5), "round trip", {}, BaselineUse::none, roundtrip});
   }
-  r.add(CheckDef{"MSG-2.broken", "MSG-2", "always fails", {}, false,
+  r.add(CheckDef{"MSG-2.broken", "MSG-2", "always fails", {}, BaselineUse::none,
                  [](CheckContext&) { return CheckOutcome::fail("deliberately failing"); }});
   return r;
 }
@@ -180,7 +180,7 @@ TEST(CliExit, TwoForUsageAndInputErrors) {
 
 TEST(CliExit, TwoForABrokenRegistry) {
   Registry r = test_registry();
-  r.add(CheckDef{"MSG-1.a", "MSG-1", "duplicate", {}, false, roundtrip});
+  r.add(CheckDef{"MSG-1.a", "MSG-1", "duplicate", {}, BaselineUse::none, roundtrip});
   EXPECT_EQ(cli(r, {"list"}).status, 2);
 }
 

@@ -347,7 +347,7 @@ TEST(TranscriptJson, RejectsMalformedInput) {
     auto r = Transcript::from_json(bad);
     EXPECT_FALSE(r.ok()) << bad.dump();
     if (!r.ok()) {
-      EXPECT_EQ(r.code(), Errc::malformed);
+      EXPECT_EQ(r.code(), HarnessErrc::bad_input);
     }
   }
 }

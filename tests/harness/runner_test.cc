@@ -6,10 +6,12 @@
 #include <set>
 #include <sstream>
 
+#include <stdexcept>
+
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
 
-#include "harness/runner/junit.h"
+#include "reports/junit.h"
 #include "harness/runner/runner.h"
 #include "harness/runner/seeds.h"
 #include "harness/runner/waivers.h"
@@ -20,6 +22,8 @@ namespace parity::harness {
 namespace {
 
 using nlohmann::json;
+using reports::junit_xml;
+using reports::xml_escape;
 using test::FakeStats;
 
 Hello make_hello(std::string protocol, std::vector<std::string> caps) {
@@ -31,7 +35,7 @@ Hello make_hello(std::string protocol, std::vector<std::string> caps) {
   return h;
 }
 
-CheckDef def(std::string id, std::string req, std::vector<std::string> needs = {},
+CheckDef def(std::string id, std::string req, std::vector<Capability> needs = {},
              std::function<CheckOutcome(CheckContext&)> run = nullptr) {
   CheckDef d;
   d.id = std::move(id);
@@ -82,7 +86,7 @@ struct Harness {
 TEST(RunnerGate, SignalOnlyRequirementIsNotApplicableInEquivalent) {
   Harness h;
   h.hello = make_hello("olm-v1", {"export", "import", "primitives"});
-  h.registry.add(def("KAT-2.kdf", "KAT-2", {"primitives"}));
+  h.registry.add(def("KAT-2.kdf", "KAT-2", {Capability::primitives}));
   h.registry.add(def("SIG-1.x", "SIG-1"));
   h.registry.add(def("MSG-1.x", "MSG-1"));
   RunOutcome o = h.run();
@@ -98,7 +102,7 @@ TEST(RunnerGate, ProfileSignalForcedOnOtherProtocolHoldsTargetToIt) {
   h.hello = make_hello("custom:x", {"export", "import"});
   h.config.profile = Profile::signal;
   h.registry.add(def("SIG-1.x", "SIG-1"));
-  h.registry.add(def("KAT-1.x", "KAT-1", {"primitives"}));
+  h.registry.add(def("KAT-1.x", "KAT-1", {Capability::primitives}));
   RunOutcome o = h.run();
   EXPECT_EQ(o.info.profile, Profile::signal);
   EXPECT_EQ(o.info.profile_source, "option");
@@ -109,10 +113,10 @@ TEST(RunnerGate, ProfileSignalForcedOnOtherProtocolHoldsTargetToIt) {
 
 TEST(RunnerGate, CapabilityRules) {
   const Hello bare = make_hello("olm-v1", {});
-  const CheckDef needs_stanza = def("STZ-1.x", "STZ-1", {"stanza"});
-  const CheckDef needs_export = def("FS-1.x", "FS-1", {"export"});
-  const CheckDef needs_inject = def("FS-2.x", "FS-2", {"inject"});
-  const CheckDef needs_both = def("FS-3.x", "FS-3", {"stanza", "import"});
+  const CheckDef needs_stanza = def("STZ-1.x", "STZ-1", {Capability::stanza});
+  const CheckDef needs_export = def("FS-1.x", "FS-1", {Capability::export_state});
+  const CheckDef needs_inject = def("FS-2.x", "FS-2", {Capability::inject});
+  const CheckDef needs_both = def("FS-3.x", "FS-3", {Capability::stanza, Capability::import_state});
 
   auto g = gate_check(needs_stanza, Profile::signal, bare);
   ASSERT_TRUE(g);
@@ -149,9 +153,9 @@ TEST(RunnerGate, ChooseProfile) {
 TEST(RunnerGate, UntestedAreasAreNamed) {
   Harness h;
   h.hello = make_hello("olm-v1", {"export", "import"});
-  h.registry.add(def("STZ-1.a", "STZ-1", {"stanza"}));
-  h.registry.add(def("MED-1.a", "MED-1", {"media"}));
-  h.registry.add(def("MED-2.a", "MED-2", {"media"}));
+  h.registry.add(def("STZ-1.a", "STZ-1", {Capability::stanza}));
+  h.registry.add(def("MED-1.a", "MED-1", {Capability::media}));
+  h.registry.add(def("MED-2.a", "MED-2", {Capability::media}));
   RunOutcome o = h.run();
   ASSERT_EQ(o.summary.untested.size(), 2u);
   EXPECT_EQ(o.summary.untested[0].capability, "media");
@@ -228,9 +232,9 @@ TEST(RunnerRun, BaselineStartsLazilyOnce) {
     return c.baseline->hello().implementation == "reference" ? CheckOutcome::pass("ok") : CheckOutcome::fail("?");
   };
   CheckDef a = def("SIG-1.a", "SIG-1", {}, uses_baseline);
-  a.needs_baseline = true;
+  a.baseline = BaselineUse::peer;
   CheckDef b = def("SIG-1.b", "SIG-1", {}, uses_baseline);
-  b.needs_baseline = true;
+  b.baseline = BaselineUse::peer;
   h.registry.add(def("MSG-1.a", "MSG-1"));
   h.registry.add(std::move(a));
   h.registry.add(std::move(b));
@@ -319,7 +323,7 @@ TEST(Waivers, TurnFailAndErrorIntoWaivedButNotNotTested) {
   h.registry.add(def("MSG-2.a", "MSG-2", {}, [](CheckContext&) {
     return CheckOutcome::error(Violation{ViolationKind::exited, "status 1", ""});
   }));
-  h.registry.add(def("FS-2.a", "FS-2", {"inject"}));
+  h.registry.add(def("FS-2.a", "FS-2", {Capability::inject}));
   auto w = Waivers::parse("MSG-1: known\nMSG-2.a: flaky\nFS-2: not implemented\n", "w", h.registry);
   ASSERT_TRUE(w.ok());
   h.waivers = std::move(w).value();
@@ -347,6 +351,60 @@ TEST(RegistryTest, RefusesBadRegistrations) {
   r.add(std::move(no_run));
   EXPECT_EQ(r.checks().size(), 1u);
   EXPECT_EQ(r.errors().size(), 5u);
+}
+
+TEST(RegistryTest, CheckNamesAreKebabCase) {
+  Registry r;
+  r.add(def("MED-3.fresh-keys", "MED-3"));
+  r.add(def("MED-3.fresh_keys", "MED-3"));     // snake_case
+  r.add(def("MED-3.Fresh", "MED-3"));          // capitals
+  r.add(def("MED-3.two--dashes", "MED-3"));    // an empty word
+  r.add(def("MED-3.-lead", "MED-3"));          // a leading dash
+  r.add(def("MED-3", "MED-3"));                // no name at all
+  EXPECT_EQ(r.checks().size(), 1u);
+  ASSERT_EQ(r.errors().size(), 5u);
+  EXPECT_NE(r.errors()[0].find("kebab-case"), std::string::npos) << r.errors()[0];
+  EXPECT_TRUE(is_check_name("x25519"));
+  EXPECT_TRUE(is_check_name("round-trip-64"));
+  EXPECT_FALSE(is_check_name("hkdf_sha256"));
+}
+
+TEST(RegistryTest, AliasesNameTheCheckAndCannotCollide) {
+  Registry r;
+  CheckDef renamed = def("MED-3.fresh-keys", "MED-3");
+  renamed.aliases = {"MED-3.fresh_keys"};
+  r.add(std::move(renamed));
+  ASSERT_TRUE(r.errors().empty());
+  const CheckDef* by_alias = r.find("MED-3.fresh_keys");
+  ASSERT_NE(by_alias, nullptr);
+  EXPECT_EQ(by_alias->id, "MED-3.fresh-keys");
+  CheckDef clash = def("MED-3.other", "MED-3");
+  clash.aliases = {"MED-3.fresh-keys"};  // another check's id
+  r.add(std::move(clash));
+  EXPECT_EQ(r.checks().size(), 1u);
+  EXPECT_EQ(r.errors().size(), 1u);
+  // --only and waivers accept the former id and resolve it to the check.
+  auto sel = select_checks(r, {"MED-3.fresh_keys"}, Shard{});
+  ASSERT_TRUE(sel.ok()) << sel.error().detail;
+  ASSERT_EQ(sel->checks.size(), 1u);
+  EXPECT_EQ(sel->checks[0]->id, "MED-3.fresh-keys");
+  auto w = Waivers::parse("MED-3.fresh_keys: accepted risk\n", "w.txt", r);
+  ASSERT_TRUE(w.ok()) << w.error().detail;
+  EXPECT_NE(w->find(r.checks()[0]), nullptr);
+}
+
+TEST(RunnerRun, ACheckThatThrowsIsAnErrorAndTheRunGoesOn) {
+  Harness h;
+  h.registry.add(def("MSG-1.a", "MSG-1", {}, [](CheckContext&) -> CheckOutcome {
+    throw std::out_of_range("std::get: wrong index for variant");
+  }));
+  h.registry.add(def("MSG-1.b", "MSG-1"));
+  RunOutcome o = h.run();
+  ASSERT_EQ(o.records.size(), 2u);
+  EXPECT_EQ(h.record(o, "MSG-1.a").verdict, Verdict::error);
+  EXPECT_NE(h.record(o, "MSG-1.a").summary.find("suite defect"), std::string::npos);
+  EXPECT_EQ(h.record(o, "MSG-1.b").verdict, Verdict::pass);
+  EXPECT_TRUE(o.summary.complete);
 }
 
 TEST(Verdicts, RoundTrip) {
@@ -479,7 +537,7 @@ TEST(Results, StreamIsWrittenLineByLineAndDocumentValidates) {
   h.registry.add(def("MSG-1.a", "MSG-1", {}, peek));
   h.registry.add(def("MSG-1.b", "MSG-1", {}, peek));
   h.registry.add(def("MSG-1.c", "MSG-1", {}, failing()));
-  h.registry.add(def("STZ-1.a", "STZ-1", {"stanza"}));
+  h.registry.add(def("STZ-1.a", "STZ-1", {Capability::stanza}));
   h.config.paths = paths;
   RunOutcome o = h.run();
   EXPECT_EQ(lines_seen, (std::vector<size_t>{1, 2}));  // header; header + MSG-1.a
@@ -559,9 +617,9 @@ TEST(JUnit, WellFormedWithOneElementPerVerdict) {
   h.registry.add(def("MSG-3.error", "MSG-3", {}, [](CheckContext&) {
     return CheckOutcome::error(Violation{ViolationKind::not_json, "<garbage>", ""});
   }));
-  h.registry.add(def("FS-1.nt", "FS-1", {"import"}));
-  h.registry.add(def("KEY-2.nt", "KEY-2", {"import"}));  // SHOULD: not-tested is skipped
-  h.registry.add(def("STZ-1.na", "STZ-1", {"stanza"}));
+  h.registry.add(def("FS-1.nt", "FS-1", {Capability::import_state}));
+  h.registry.add(def("KEY-2.nt", "KEY-2", {Capability::import_state}));  // SHOULD: not-tested is skipped
+  h.registry.add(def("STZ-1.na", "STZ-1", {Capability::stanza}));
   h.registry.add(def("MSG-4.waived", "MSG-4", {}, failing()));
   auto w = Waivers::parse("MSG-4: see <ticket> & co\n", "w", h.registry);
   ASSERT_TRUE(w.ok());
@@ -595,7 +653,7 @@ TEST(JUnit, WellFormedWithOneElementPerVerdict) {
 
 TEST(JUnit, EscapesEverything) {
   EXPECT_EQ(xml_escape("<a href='x'>&\"</a>"), "&lt;a href=&apos;x&apos;&gt;&amp;&quot;&lt;/a&gt;");
-  EXPECT_EQ(xml_escape(std::string("\0\x1f", 2)), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(xml_escape(std::string("\0\x1f", 2)), "\xE2\x90\x80\xE2\x90\x9F");  // the Control Pictures of clean_text
   EXPECT_EQ(xml_escape("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
   EXPECT_EQ(xml_escape("caf\xc3\xa9 \xf0\x9f\x94\x91"), "caf\xc3\xa9 \xf0\x9f\x94\x91");
 }

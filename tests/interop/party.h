@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "reference/bytes.h"
+#include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/device.h"
 #include "reference/wire/bundle.h"

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/cli/media_cmd.h"
+#include "cli/media_cmd.h"
 #include "reference/crypto/hash.h"
 
 namespace parity::harness {

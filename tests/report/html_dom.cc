@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <set>
 
-#include "reference/utf8.h"
+#include "base/utf8.h"
 
 namespace parity::test {
 

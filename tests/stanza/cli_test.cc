@@ -1,6 +1,6 @@
 // cli_test.cc: `parity stanza validate`: one line per file and the exit statuses (0 all
 // valid, 1 any invalid, 2 unreadable), through cli_main and, for `-`, the installed binary.
-#include "harness/cli/cli.h"
+#include "cli/cli.h"
 
 #include <cstdio>
 #include <sstream>

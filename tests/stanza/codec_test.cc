@@ -2,7 +2,7 @@
 // offset) and the id, JID and DNS-name validators.
 #include <gtest/gtest.h>
 
-#include "reference/stanza/base64.h"
+#include "base/base64.h"
 #include "reference/stanza/jid.h"
 
 namespace parity::stanza {

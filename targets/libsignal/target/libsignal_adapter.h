@@ -10,7 +10,7 @@
 #include "reference/crypto/random.h"
 #include "targets/libsignal/libsignal_device.h"
 #include "targets/libsignal/target/primitives.h"
-#include "targets/ptp_server/server.h"
+#include "ptp/server.h"
 
 namespace parity::ptp {
 

@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "targets/ptp_server/server.h"
+#include "ptp/server.h"
 
 namespace parity::ptp {
 

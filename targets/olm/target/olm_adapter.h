@@ -7,7 +7,7 @@
 
 #include "reference/crypto/random.h"
 #include "targets/olm/olm_device.h"
-#include "targets/ptp_server/server.h"
+#include "ptp/server.h"
 
 namespace parity::ptp {
 

@@ -1,0 +1,248 @@
+#include "cli/doctor.h"
+
+#include <functional>
+#include <regex>
+
+#include "harness/client/process.h"
+
+namespace parity::harness {
+
+namespace {
+
+// ProbeResult is one probe's verdict and detail.
+struct ProbeResult {
+  bool ok = false;
+  std::string detail;
+};
+
+ProbeResult pass(std::string detail) {
+  return {true, std::move(detail)};
+}
+ProbeResult failed(std::string detail) {
+  return {false, std::move(detail)};
+}
+
+std::string describe(const Violation& v) {
+  return "protocol violation (" + std::string(to_string(v.kind)) + ")" + (v.detail.empty() ? "" : ": " + v.detail);
+}
+
+std::string describe(const Refusal& r) {
+  return "refused " + std::string(ptp::to_string(r.code)) + ": " + r.detail;
+}
+
+std::string excerpt(const Json& j) {
+  std::string s = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (s.size() > 200) s = s.substr(0, 200) + "...";
+  return s;
+}
+
+// expect_error checks that a response is a failure with the given code.
+ProbeResult expect_error(const Op<Json>& r, std::string_view code, const std::string& what) {
+  if (r.violated()) return failed(what + ": " + describe(r.violation()));
+  if (r.refused()) return failed(what + ": " + describe(r.refusal()));
+  const Json& j = r.value();
+  if (j.value("ok", true)) return failed(what + ": accepted, expected error " + std::string(code) + ": " + excerpt(j));
+  const std::string got = j.value("error", std::string());
+  if (got != code) return failed(what + ": answered " + got + ", expected " + std::string(code));
+  return pass(what + ": " + std::string(code));
+}
+
+// setup_session makes parties alice and bob with a session alice→bob that bob has
+// accepted (one prekey message delivered); returns the failure, if any.
+std::optional<std::string> setup_session(Target& t) {
+  if (auto r = t.reset(std::nullopt); !r.ok())
+    return "reset: " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
+  for (const char* p : {"alice", "bob"}) {
+    if (auto r = t.create(p); !r.ok())
+      return std::string("create ") + p + ": " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
+  }
+  auto b = t.bundle("bob");
+  if (!b.ok()) return "bundle: " + (b.violated() ? describe(b.violation()) : describe(b.refusal()));
+  if (auto r = t.initiate("alice", "bob", b->bundle); !r.ok())
+    return "initiate: " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
+  const Bytes hi = to_bytes("hi");
+  auto c = t.encrypt("alice", "bob", hi);
+  if (!c.ok()) return "encrypt: " + (c.violated() ? describe(c.violation()) : describe(c.refusal()));
+  auto p = t.decrypt("bob", "alice", c->ciphertext, c->kind);
+  if (!p.ok()) return "decrypt: " + (p.violated() ? describe(p.violation()) : describe(p.refusal()));
+  if (*p != hi) return "decrypt: the first message did not decrypt to itself";
+  return std::nullopt;
+}
+
+ProbeResult probe_hello(Target& t) {
+  const Hello& h = t.hello();
+  if (h.implementation.empty()) return failed("implementation is empty");
+  if (h.version.empty()) return failed("version is empty");
+  static const std::regex protocol_re("signal-v3|olm-v1|custom:[A-Za-z0-9_.-]+");
+  if (!std::regex_match(h.protocol, protocol_re)) {
+    return failed("protocol '" + h.protocol + "' is none of signal-v3, olm-v1, custom:NAME");
+  }
+  static const std::vector<std::string> known = {"export",     "import", "deterministic", "inject",
+                                                 "primitives", "media",  "media_file",    "stanza"};
+  std::string caps, unknown;
+  for (const std::string& c : h.capabilities) {
+    caps += (caps.empty() ? "" : ",") + c;
+    if (std::find(known.begin(), known.end(), c) == known.end()) unknown += " " + c;
+  }
+  if (!h.limits.is_object()) return failed("limits is not an object");
+  for (const char* name : {"max_skip", "max_skipped_keys", "max_receiver_chains"}) {
+    if (auto it = h.limits.find(name); it != h.limits.end() && !it->is_number_unsigned()) {
+      return failed(std::string("limits.") + name + " is not a non-negative integer");
+    }
+  }
+  std::string detail = h.implementation + " " + h.version + ", " + h.protocol + ", capabilities [" + caps + "]";
+  if (!unknown.empty()) detail += " (not in PTP/1:" + unknown + ")";
+  return pass(detail);
+}
+
+ProbeResult probe_hello_version(Target& t) {
+  return expect_error(t.call(Json{{"op", "hello"}, {"ptp", 999}}), "unsupported", "hello with ptp 999");
+}
+
+ProbeResult probe_unknown_op(Target& t) {
+  return expect_error(t.call(Json{{"op", "parity_doctor_no_such_op"}}), "unsupported", "op parity_doctor_no_such_op");
+}
+
+ProbeResult probe_unknown_fields(Target& t) {
+  Json extra = {{"nested", {1, "two", nullptr}}};
+  for (Json req : {Json{{"op", "reset"}}, Json{{"op", "create"}, {"party", "alice"}}}) {
+    const std::string op = req["op"];
+    req["x_parity_doctor"] = extra;
+    Op<Json> r = t.call(req);
+    if (r.violated()) return failed(op + ": " + describe(r.violation()));
+    if (!r.value().value("ok", false)) return failed(op + " with an unknown field was refused: " + excerpt(r.value()));
+  }
+  return pass("reset and create with an unknown field succeed");
+}
+
+ProbeResult probe_raw(Target& t, const std::string& line, const std::string& what) {
+  Op<Json> r = t.send_raw(line);
+  if (r.violated()) return failed(what + ": " + describe(r.violation()));
+  const Json& j = r.value();
+  auto id = j.find("id");
+  if (id == j.end() || !id->is_null()) return failed(what + ": the response's id is not null: " + excerpt(j));
+  return expect_error(r, "bad_request", what);
+}
+
+ProbeResult probe_bad_hex(Target& t) {
+  if (auto e = setup_session(t)) return failed("setup: " + *e);
+  return expect_error(t.call(Json{{"op", "encrypt"}, {"party", "alice"}, {"peer", "bob"}, {"plaintext", "zz"}}),
+                      "bad_request", "encrypt with plaintext \"zz\"");
+}
+
+ProbeResult probe_unknown_party(Target& t) {
+  if (auto e = setup_session(t)) return failed("setup: " + *e);
+  return expect_error(t.call(Json{{"op", "encrypt"}, {"party", "nobody"}, {"peer", "bob"}, {"plaintext", "6869"}}),
+                      "bad_request", "encrypt by unknown party nobody");
+}
+
+ProbeResult probe_duplicate_create(Target& t) {
+  if (auto e = setup_session(t)) return failed("setup: " + *e);
+  return expect_error(t.call(Json{{"op", "create"}, {"party", "alice"}}), "bad_request", "second create of alice");
+}
+
+ProbeResult probe_atomic_decrypt(Target& t) {
+  if (auto e = setup_session(t)) return failed("setup: " + *e);
+  const bool can_export = t.hello().has("export");
+  std::optional<Bytes> before;
+  if (can_export) {
+    auto a = t.export_state("bob");
+    auto b = t.export_state("bob");
+    if (!a.ok() || !b.ok()) return failed("export of bob failed");
+    // An export that differs between two calls (fresh encryption at rest) cannot be
+    // compared; the continuity check below still applies.
+    if (*a == *b) before = *a;
+  }
+  Bytes garbage(64);
+  for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<uint8_t>(i * 37 + 11);
+  auto bad = t.decrypt("bob", "alice", garbage, "message");
+  if (bad.violated()) return failed("decrypt of garbage: " + describe(bad.violation()));
+  if (bad.ok()) return failed("decrypt of 64 garbage bytes was accepted");
+  std::string how = "refused (" + std::string(ptp::to_string(bad.refusal().code)) + ")";
+  if (before) {
+    auto after = t.export_state("bob");
+    if (!after.ok()) return failed("export of bob after the refusal failed");
+    if (*after != *before) return failed("bob's exported state changed after a refused decrypt");
+    how += ", export unchanged";
+  }
+  const Bytes next = to_bytes("next");
+  auto c = t.encrypt("alice", "bob", next);
+  if (!c.ok()) return failed("encrypt after the refusal failed");
+  auto p = t.decrypt("bob", "alice", c->ciphertext, c->kind);
+  if (!p.ok() || *p != next) return failed("the next genuine message did not decrypt after a refused decrypt");
+  return pass("garbage " + how + ", the next message decrypts");
+}
+
+ProbeResult probe_inject_without_capability(Target& t) {
+  if (t.hello().has("inject")) return pass("skipped: the target declares inject");
+  if (auto r = t.reset(std::nullopt); !r.ok()) return failed("reset failed");
+  return expect_error(t.call(Json{{"op", "create"}, {"party", "carol"}, {"identity_private", std::string(64, '1')}}),
+                      "unsupported", "create with identity_private");
+}
+
+ProbeResult probe_eof(const std::string& command, const Limits& limits) {
+  auto spawned = Process::spawn(command);
+  if (!spawned.ok()) return failed("cannot start: " + spawned.error().detail);
+  Process& p = **spawned;
+  const auto deadline = Clock::now() + limits.hello;
+  std::string line;
+  if (p.write_line(R"({"id":1,"op":"hello","ptp":1})", deadline) != IoStatus::ok ||
+      p.read_line(deadline, line) != IoStatus::ok) {
+    return failed("no hello response");
+  }
+  p.close_stdin();
+  auto status = p.wait_exit(Clock::now() + std::chrono::seconds(1));
+  if (!status) {
+    p.kill();
+    return failed("still running 1 s after end of input");
+  }
+  if (status->kind != ExitKind::exited || status->value != 0)
+    return failed("after end of input: " + status->describe());
+  return pass("exits with status 0 on end of input");
+}
+
+}  // namespace
+
+DoctorRun run_doctor(const std::string& command, const Limits& limits, std::ostream& out) {
+  DoctorRun run;
+  auto started = start_target(command, "target", limits);
+  if (auto* e = std::get_if<StartError>(&started)) {
+    run.start_error = describe(e->violation);
+    if (!e->violation.stderr_tail.empty()) run.start_error += " (stderr: " + e->violation.stderr_tail + ")";
+    return run;
+  }
+  run.started = true;
+  std::unique_ptr<Target> target = std::move(std::get<std::unique_ptr<Target>>(started));
+
+  using Probe = std::function<ProbeResult(Target&)>;
+  const std::vector<std::pair<std::string, Probe>> probes = {
+      {"hello", probe_hello},
+      {"hello-version", probe_hello_version},
+      {"unknown-op", probe_unknown_op},
+      {"unknown-fields", probe_unknown_fields},
+      {"not-json", [](Target& t) { return probe_raw(t, "this is not json", "a non-JSON line"); }},
+      {"not-object", [](Target& t) { return probe_raw(t, "[1,2,3]", "a JSON array line"); }},
+      {"bad-hex", probe_bad_hex},
+      {"unknown-party", probe_unknown_party},
+      {"duplicate-create", probe_duplicate_create},
+      {"atomic-decrypt", probe_atomic_decrypt},
+      {"inject-without-capability", probe_inject_without_capability},
+      {"eof", [&](Target&) { return probe_eof(command, limits); }},
+  };
+  for (const auto& [name, probe] : probes) {
+    if (!target->alive()) {
+      // A probe that killed the target must not fail the ones after it.
+      if (auto r = target->restart(); !r.ok()) {
+        out << "FAIL " << name << ": the target could not be restarted\n";
+        ++run.result.failed;
+        continue;
+      }
+    }
+    const ProbeResult r = probe(*target);
+    out << (r.ok ? "ok " : "FAIL ") << name << ": " << r.detail << "\n";
+    ++(r.ok ? run.result.passed : run.result.failed);
+  }
+  return run;
+}
+
+}  // namespace parity::harness

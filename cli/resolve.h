@@ -1,0 +1,42 @@
+// resolve.h: built-in target names and the commands they resolve to.
+//
+// `--target NAME` with a built-in name (reference, libsignal, olm, python) runs an
+// installed program; anything else is a shell command line, run as given. An
+// executable `parity-target-NAME` is looked for, in order:
+//   1. next to the parity binary (an installed tree: bin/parity, bin/parity-target-*);
+//   2. DIR/../../targets/NAME/ where DIR holds the parity binary (the build tree:
+//      build/dev/cli/parity and build/dev/targets/NAME/parity-target-NAME);
+//   3. each directory of PATH.
+// `python` is `python3 SCRIPT` with SCRIPT the first existing of
+// DIR/../share/parity/targets/python/parity_target.py (installed) and
+// SOURCE/targets/python/parity_target.py (the source tree this parity was built from).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace parity::harness {
+
+// BuiltinTarget is one built-in name.
+struct BuiltinTarget {
+  std::string name;
+  std::string program;  // executable or script file name
+};
+
+const std::vector<BuiltinTarget>& builtin_targets();
+
+// Resolution is what a --target value resolves to.
+struct Resolution {
+  bool builtin = false;
+  std::optional<std::string> command;  // none: a built-in name that is not installed
+  std::vector<std::string> searched;   // where a built-in was looked for
+};
+
+// resolve_target resolves a --target value; exe_dir is the parity binary's directory.
+Resolution resolve_target(const std::string& value, const std::string& exe_dir);
+
+// executable_dir returns the directory of the running executable (/proc/self/exe).
+std::string executable_dir();
+
+}  // namespace parity::harness
