@@ -383,7 +383,7 @@ int cli_main(int argc, const char* const* argv, const CliEnv& env) {
     if (list_checks) {
       env.out << check_lines(env.registry);
     } else {
-      env.out << (markdown ? catalogue_markdown() : catalogue_lines());
+      env.out << (markdown ? catalogue_markdown(env.registry) : catalogue_lines());
     }
     return kExitOk;
   }

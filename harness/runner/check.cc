@@ -95,6 +95,9 @@ void Registry::add(CheckDef def) {
     errors_.push_back("check " + def.id + ": no run function");
     return;
   }
+  // Where a check is written, relative to the repository: the compiler gives an
+  // absolute path, which would differ per checkout.
+  if (const size_t at = def.file.rfind("/suites/"); at != std::string::npos) def.file = def.file.substr(at + 1);
   if (find(def.id) != nullptr) {
     errors_.push_back("check " + def.id + ": duplicate id");
     return;

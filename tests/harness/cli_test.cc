@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -289,6 +290,19 @@ TEST(ParityBinary, ListNamesEveryCatalogueId) {
   size_t lines = 0;
   for (char ch : c.out) lines += ch == '\n';
   EXPECT_EQ(lines, catalogue().size());
+}
+
+TEST(Listing, EveryGroupNamesTestsAndAPageThatExist) {
+  for (const Group& g : groups()) {
+    const GroupProof* found = nullptr;
+    for (const GroupProof& p : group_proofs()) {
+      if (p.group == g.id) found = &p;
+    }
+    ASSERT_NE(found, nullptr) << g.id << " has no tests or page in group_proofs()";
+    EXPECT_FALSE(found->tests.empty()) << g.id;
+    for (std::string_view t : found->tests) EXPECT_TRUE(std::filesystem::exists(std::string(t))) << t;
+    EXPECT_TRUE(std::filesystem::exists(std::string(found->doc))) << found->doc;
+  }
 }
 
 TEST(ParityBinary, MarkdownCatalogueIsCommitted) {

@@ -1,0 +1,41 @@
+// mutation_matrix.h: the mutation matrix, in one place. For each mutant of the reference
+// target (targets/reference/mutants), the MUST requirements that fail against it: the
+// requirement it targets first, then the ones the same flaw breaks as a direct
+// consequence (listed in docs/mutants.md with the reason). tests/mutants asserts the
+// failing set is exactly this (a missing entry means a check does not bite, an extra one
+// is a false alarm); `parity list --markdown` shows, per requirement, the mutants that
+// must fail it.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace parity::harness {
+
+struct MutantRow {
+  std::string mutant;               // the --mutant argument; "none" is the baseline itself
+  std::string targets;              // the requirement the mutant is written against
+  std::set<std::string> must_fail;  // every MUST requirement failing (verdict fail or error)
+};
+
+inline const std::vector<MutantRow>& mutation_matrix() {
+  static const std::vector<MutantRow> rows = {
+      {"none", "", {}},
+      {"keep-used-keys", "FS-1", {"AKE-4", "FS-1", "FS-3", "ORD-1", "ORD-3", "ORD-4"}},
+      {"no-dh-ratchet", "PCS-1", {"PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
+      {"dh-every-second-turn", "PCS-1", {"PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
+      {"no-mac-check", "MSG-3", {"MSG-3"}},
+      {"advance-on-refusal", "MSG-4", {"MSG-3", "MSG-4"}},
+      {"unbounded-skip", "DOS-1", {"DOS-1", "DOS-2", "FS-4"}},
+      {"no-prekey-signature", "AKE-2", {"AKE-2"}},
+      {"weak-randomness", "KEY-1", {"AKE-3", "KEY-1"}},
+      {"deterministic-encryption", "MSG-2", {"MSG-2"}},
+      {"accept-reflection", "MSG-5", {"MSG-5"}},
+      {"no-identity-binding", "AKE-3", {"AKE-3", "SIG-1", "SIG-2", "SIG-3", "SIG-4"}},
+      {"keep-old-chains", "FS-4", {"DOS-2", "FS-4"}},
+  };
+  return rows;
+}
+
+}  // namespace parity::harness
