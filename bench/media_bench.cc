@@ -7,9 +7,10 @@
 //     decryption): no implementation of the format can beat it on one core.
 // The media benchmarks run the streaming classes as the file driver does (1 MiB chunks
 // into a reused buffer); BM_Media_DecryptRecheck is the file driver's second-pass mode.
-// They hash on a second core (media::HashLane, as the library does by default);
-// BM_Media_*_OneThread are the same with lanes off, for a machine with one core to spare.
-// Times are wall-clock (UseRealTime): with a lane, CPU time of the calling thread alone
+// They hash on a second core (each stream's media::DigestWorker, as the library does by
+// default); BM_Media_*_OneThread are the same with workers off, for a machine with one
+// core to spare.
+// Times are wall-clock (UseRealTime): with a worker, CPU time of the calling thread alone
 // would flatter the media code.
 // print_media_ratios (called by RatioReporter::Finalize) prints the ratio table.
 #include <cstdio>
@@ -24,7 +25,7 @@
 
 #include "bench/bench.h"
 #include "reference/crypto/hash.h"
-#include "reference/media/hash_lane.h"
+#include "reference/media/digest_worker.h"
 #include "reference/media/media_stream.h"
 
 namespace parity::bench {
@@ -186,12 +187,12 @@ void limit_decrypt(benchmark::State& state, size_t n, Passes passes) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(n));
 }
 
-// OneThread runs a media benchmark with hash lanes switched off.
+// OneThread runs a media benchmark with digest workers switched off.
 template <class F>
 void one_thread(benchmark::State& state, F run) {
-  const bool before = media::set_hash_lanes(false);
+  const bool before = media::set_digest_workers(false);
   run(state);
-  media::set_hash_lanes(before);
+  media::set_digest_workers(before);
 }
 
 // Registered by name (BM_<kind>/<size>) so the ratio table can find each run.
@@ -267,7 +268,7 @@ void print_media_ratios(const std::function<std::optional<double>(const std::str
       std::optional<double> x_ah, x_format;
       if (media_speed && ah) x_ah = *media_speed / *ah;
       if (media_speed && format) x_format = *media_speed / *format;
-      // The goal applies to the library as shipped (lanes on); the other rows are for reading.
+      // The goal applies to the library as shipped (workers on); the other rows are for reading.
       const bool goal_row = r.media == std::string("BM_Media_Encrypt/") || r.media == std::string("BM_Media_Decrypt/");
       std::string status = !goal_row ? "-" : x_ah ? (*x_ah >= 0.8 ? "met" : "MISSED") : "n/a";
       std::snprintf(line, sizeof line, "%-18s %6s %9s %9s %9s %9s %9s %6s\n", r.kind, s.name,
@@ -278,7 +279,7 @@ void print_media_ratios(const std::function<std::optional<double>(const std::str
   }
   out << "aes+hmac: one OpenSSL AES-256-CBC + HMAC-SHA256 pass. format: that plus the SHA-256 passes the format "
          "requires (2 on encryption, 1 on decryption), the bound for any implementation on one core.\n"
-         "media: the library as shipped, hashing on a second core (HashLane); 1 thread: lanes off. Wall-clock "
+         "media: the library as shipped, hashing on a second core (DigestWorker); 1 thread: workers off. Wall-clock "
          "times.\n";
 }
 

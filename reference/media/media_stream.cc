@@ -5,7 +5,7 @@
 
 #include <openssl/evp.h>
 
-#include "reference/media/hash_lane.h"
+#include "reference/media/digest_worker.h"
 
 namespace parity::media {
 
@@ -15,17 +15,23 @@ namespace {
 // enough that they are still in cache when the digests read them.
 constexpr size_t kPieceBytes = size_t{64} << 10;
 
-// kLanePieceBytes is the piece size when a HashLane hashes beside the cipher: smaller, so
-// that the two threads overlap even on a 64 KiB attachment, and a chunk of fewer than two
-// pieces is not worth the hand-over. Chunks up to kSmallChunkBytes use half of it: the
-// last piece, which the lane hashes after the cipher is done, is then a smaller share.
-constexpr size_t kLanePieceBytes = size_t{16} << 10;
+// kParallelPieceBytes is the piece size when a DigestWorker hashes beside the cipher:
+// smaller, so that the two threads overlap even on a 64 KiB attachment, and a chunk of
+// fewer than two pieces is not worth the hand-over. Chunks up to kSmallChunkBytes use half
+// of it: the last piece, which the worker hashes after the cipher is done, is then a
+// smaller share.
+constexpr size_t kParallelPieceBytes = size_t{16} << 10;
 constexpr size_t kSmallChunkBytes = size_t{256} << 10;
 
-// lane_piece_bytes is the piece size for a chunk, with or without a lane.
-size_t lane_piece_bytes(bool lane, size_t chunk) {
-  if (!lane) return kPieceBytes;
-  return chunk <= kSmallChunkBytes ? kLanePieceBytes / 2 : kLanePieceBytes;
+// worth_a_worker tells whether a chunk is big enough to hash beside the cipher.
+bool worth_a_worker(size_t chunk) {
+  return chunk >= 2 * kParallelPieceBytes;
+}
+
+// piece_bytes is the piece size for a chunk, hashed beside the cipher or not.
+size_t piece_bytes(bool parallel, size_t chunk) {
+  if (!parallel) return kPieceBytes;
+  return chunk <= kSmallChunkBytes ? kParallelPieceBytes / 2 : kParallelPieceBytes;
 }
 
 // kHoldBytes is what pass 1 keeps back from the MAC: the last two ciphertext blocks (the
@@ -82,12 +88,13 @@ struct MediaEncryptor::Impl {
   Sha256Stream enc;    // file_enc_sha256
   uint64_t encrypted = 0;
   bool finished = false;
+  // worker MACs and hashes ciphertext beside the cipher (declared after what it feeds).
+  DigestWorker worker{[this](ByteView ct) { hash_ciphertext(ct); }};
 
-  // hash_ciphertext feeds ciphertext to the MAC and file_enc_sha256 (a HashJob).
-  static void hash_ciphertext(void* self, ByteView ct) {
-    auto* s = static_cast<Impl*>(self);
-    s->mac.update(ct);
-    s->enc.update(ct);
+  // hash_ciphertext feeds ciphertext to the MAC and file_enc_sha256 (the worker's job).
+  void hash_ciphertext(ByteView ct) {
+    mac.update(ct);
+    enc.update(ct);
   }
 };
 
@@ -112,33 +119,32 @@ MediaStatus MediaEncryptor::update(ByteView chunk, Bytes* out_) {
   Impl& s = *impl_;
   if (s.finished) return make_media_error(MediaErrc::invalid_argument, "update after finish");
   size_t old = out_->size();
-  out_->resize(old + chunk.size() + kBlockBytes);  // no reallocation below: the lane reads out_
-  // With a lane, this thread hashes the plaintext and encrypts; the lane MACs and hashes
-  // the ciphertext of each piece while the next one is encrypted. The halves cost about
-  // the same (AES-CBC + SHA-256 against HMAC + SHA-256).
-  std::optional<HashLane> lane =
-      chunk.size() >= 2 * kLanePieceBytes ? HashLane::try_acquire() : std::optional<HashLane>();
-  const size_t piece_bytes = lane_piece_bytes(lane.has_value(), chunk.size());
+  out_->resize(old + chunk.size() + kBlockBytes);  // no reallocation below: the worker reads out_
+  // With the worker, this thread hashes the plaintext and encrypts; the worker MACs and
+  // hashes the ciphertext of each piece while the next one is encrypted. The halves cost
+  // about the same (AES-CBC + SHA-256 against HMAC + SHA-256).
+  const bool parallel = worth_a_worker(chunk.size()) && s.worker.begin();
+  const size_t step = piece_bytes(parallel, chunk.size());
   size_t written = 0;
-  for (size_t at = 0; at < chunk.size(); at += piece_bytes) {
-    ByteView piece = chunk.subspan(at, std::min(piece_bytes, chunk.size() - at));
+  for (size_t at = 0; at < chunk.size(); at += step) {
+    ByteView piece = chunk.subspan(at, std::min(step, chunk.size() - at));
     s.plain.update(piece);
     int len = 0;
     uint8_t* dst = out_->data() + old + written;
     if (EVP_EncryptUpdate(s.ctx.get(), dst, &len, piece.data(), static_cast<int>(piece.size())) != 1) {
-      if (lane) lane->drain();
+      if (parallel) s.worker.end();
       out_->resize(old);
       return make_media_error(MediaErrc::crypto_failure, "AES-256-CBC update");
     }
     ByteView produced(dst, static_cast<size_t>(len));
-    if (lane) {
-      lane->post({&Impl::hash_ciphertext, &s, produced});
+    if (parallel) {
+      s.worker.post(produced);
     } else {
-      Impl::hash_ciphertext(&s, produced);
+      s.hash_ciphertext(produced);
     }
     written += produced.size();
   }
-  if (lane) lane->drain();
+  if (parallel) s.worker.end();
   out_->resize(old + written);
   s.encrypted += written;
   return {};
@@ -209,23 +215,25 @@ struct MediaDecryptor::Impl {
   Bytes pending;          // recheck: the current segment, held until its digest matches
   size_t segment_index = 0;
 
+  // worker runs hash_file beside the MAC in pass 1 (declared after what it feeds).
+  DigestWorker worker{[this](ByteView piece) { hash_file(piece); }};
+
   uint64_t ciphertext_size() const { return total - kMacBytes; }
 
   // hash_file feeds pass 1's input to file_enc_sha256 and, for recheck, the segment
-  // digests (a HashJob: a lane runs it while this thread MACs).
-  static void hash_file(void* self, ByteView piece) {
-    auto* s = static_cast<Impl*>(self);
-    s->whole.update(piece);
-    if (s->second_pass != SecondPass::recheck) return;
+  // digests (the worker's job: it runs while this thread MACs).
+  void hash_file(ByteView piece) {
+    whole.update(piece);
+    if (second_pass != SecondPass::recheck) return;
     for (ByteView rest = piece; !rest.empty();) {
-      size_t take = std::min(kSegmentBytes - s->segment_filled, rest.size());
-      s->segment_hash->update(rest.first(take));
-      s->segment_filled += take;
+      size_t take = std::min(kSegmentBytes - segment_filled, rest.size());
+      segment_hash->update(rest.first(take));
+      segment_filled += take;
       rest = rest.subspan(take);
-      if (s->segment_filled == kSegmentBytes) {
-        s->segments.push_back(s->segment_hash->final());
-        s->segment_hash = std::make_unique<Sha256Stream>();
-        s->segment_filled = 0;
+      if (segment_filled == kSegmentBytes) {
+        segments.push_back(segment_hash->final());
+        segment_hash = std::make_unique<Sha256Stream>();
+        segment_filled = 0;
       }
     }
   }
@@ -311,20 +319,21 @@ void MediaDecryptor::verify_update(ByteView chunk) {
     s.phase = Phase::failed;
     return;
   }
-  // With a lane, the file hash runs there while this thread computes the MAC: the two
+  // With the worker, the file hash runs there while this thread computes the MAC: the two
   // digests of pass 1 cost one instead of two.
-  std::optional<HashLane> lane =
-      chunk.size() >= 2 * kLanePieceBytes ? HashLane::try_acquire() : std::optional<HashLane>();
-  const size_t piece_bytes = lane_piece_bytes(lane.has_value(), chunk.size());
-  for (size_t at = 0; at < chunk.size(); at += piece_bytes) {
-    ByteView piece = chunk.subspan(at, std::min(piece_bytes, chunk.size() - at));
-    if (lane) {
-      lane->post({&Impl::hash_file, &s, piece});
+  const bool parallel = worth_a_worker(chunk.size()) && s.worker.begin();
+  const size_t step = piece_bytes(parallel, chunk.size());
+  for (size_t at = 0; at < chunk.size(); at += step) {
+    ByteView piece = chunk.subspan(at, std::min(step, chunk.size() - at));
+    if (parallel) {
+      s.worker.post(piece);
     } else {
-      Impl::hash_file(&s, piece);
+      s.hash_file(piece);
     }
     s.mac_piece(piece);
   }
+  // The chunk's bytes belong to the caller only until this returns.
+  if (parallel) s.worker.end();
 }
 
 MediaStatus MediaDecryptor::verify_finish() {

@@ -3,8 +3,6 @@
 // is no pass), and still fails without it when a size over lines fails. MED-2.files
 // passes on the reference and fails a target that accepts a tampered file or leaves a
 // partial plaintext file behind.
-#include "suites/med/med.h"
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,14 +14,14 @@
 #include <gtest/gtest.h>
 
 #include "harness/runner/check.h"
+#include "tests/suites/check_runner.h"
+#include "tests/suites/forwarding_target.h"
 
 namespace parity::suites {
 namespace {
 
 namespace fs = std::filesystem;
-using harness::CheckContext;
 using harness::CheckOutcome;
-using harness::Hello;
 using harness::Json;
 using harness::Op;
 using harness::Target;
@@ -31,17 +29,15 @@ using harness::Verdict;
 
 // Masked forwards to the reference target but hides capabilities from its hello and can
 // refuse media_decrypt of one plaintext size (hex length of its encrypted file).
-class Masked final : public Target {
+class Masked final : public test::ForwardingTarget {
  public:
-  Masked(std::unique_ptr<Target> inner, const std::string& hide) : inner_(std::move(inner)), hello_(inner_->hello()) {
-    std::erase(hello_.capabilities, hide);
+  Masked(std::unique_ptr<Target> inner, const std::string& hide) : ForwardingTarget(std::move(inner)) {
+    std::erase(mutable_hello().capabilities, hide);
   }
   size_t refuse_encrypted_hex = 0;  // 0: refuse nothing
   bool accept_bad_files = false;    // media_decrypt_file: answer ok where the reference refuses
   bool leave_part_files = false;    // media_decrypt_file: leave OUT.part behind after a refusal
 
-  const std::string& name() const override { return inner_->name(); }
-  const Hello& hello() const override { return hello_; }
   Op<Json> call(Json request) override {
     if (refuse_encrypted_hex != 0 && request.value("op", "") == "media_decrypt" &&
         request.value("encrypted", "").size() == refuse_encrypted_hex) {
@@ -49,72 +45,23 @@ class Masked final : public Target {
     }
     const bool file_op = request.value("op", "") == "media_decrypt_file";
     const std::string out = request.value("out", "");
-    Op<Json> r = inner_->call(std::move(request));
+    Op<Json> r = ForwardingTarget::call(std::move(request));
     if (file_op && r.ok() && !r->value("ok", true)) {
       if (accept_bad_files) return Json{{"ok", true}, {"size", 0}};
       if (leave_part_files) std::ofstream(out + ".part") << "unverified plaintext";
     }
     return r;
   }
-  Op<Json> send_raw(const std::string& line) override { return inner_->send_raw(line); }
-  Op<harness::Unit> reset(std::optional<Key32> seed) override { return inner_->reset(seed); }
-  Op<Bytes> create(const std::string& party, const harness::Inject& inject) override {
-    return inner_->create(party, inject);
-  }
-  Op<harness::BundleResult> bundle(const std::string& party, const harness::Inject& inject) override {
-    return inner_->bundle(party, inject);
-  }
-  Op<harness::Unit> initiate(const std::string& party, const std::string& peer, ByteView b,
-                             const harness::Inject& inject) override {
-    return inner_->initiate(party, peer, b, inject);
-  }
-  Op<harness::CiphertextResult> encrypt(const std::string& party, const std::string& peer, ByteView p,
-                                        const harness::Inject& inject) override {
-    return inner_->encrypt(party, peer, p, inject);
-  }
-  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView c, const std::string& kind,
-                    const harness::Inject& inject) override {
-    return inner_->decrypt(party, peer, c, kind, inject);
-  }
-  Op<Bytes> export_state(const std::string& party) override { return inner_->export_state(party); }
-  Op<harness::Unit> import_state(const std::string& party, ByteView state) override {
-    return inner_->import_state(party, state);
-  }
-  Op<Json> primitive(const std::string& n, const Json& fields) override { return inner_->primitive(n, fields); }
-  Op<harness::Unit> restart() override { return inner_->restart(); }
-  bool alive() const override { return inner_->alive(); }
-  harness::Transcript take_transcript() override { return inner_->take_transcript(); }
-  std::string stderr_tail() const override { return inner_->stderr_tail(); }
-  uint64_t round_trips() const override { return inner_->round_trips(); }
-
- private:
-  std::unique_ptr<Target> inner_;
-  Hello hello_;
 };
 
 std::unique_ptr<Masked> reference(const std::string& hide) {
-  harness::Limits limits;
-  limits.request = std::chrono::milliseconds(60000);  // a loaded test machine
-  auto r = harness::start_target(PARITY_REFERENCE_TARGET, "target", limits);
-  if (auto* e = std::get_if<harness::StartError>(&r)) {
-    ADD_FAILURE() << "the reference does not start: " << e->violation.detail;
-    return nullptr;
-  }
-  return std::make_unique<Masked>(std::get<std::unique_ptr<Target>>(std::move(r)), hide);
+  auto inner = test::start_reference();
+  if (!inner) return nullptr;
+  return std::make_unique<Masked>(std::move(inner), hide);
 }
 
 CheckOutcome run_check(Target& target, const std::string& id) {
-  harness::Registry registry;
-  register_med_checks(registry);
-  const harness::CheckDef* def = registry.find(id);
-  if (def == nullptr) {
-    ADD_FAILURE() << id << " is not registered";
-    return CheckOutcome::fail("not registered");
-  }
-  Key32 seed{};
-  seed.fill(0x5e);
-  CheckContext ctx{target, nullptr, harness::Profile::signal, seed, harness::CheckOptions{}, "vectors"};
-  return def->run(ctx);
+  return test::run_registered_check(target, id);
 }
 
 CheckOutcome run_med4(Target& target) {

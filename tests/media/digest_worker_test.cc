@@ -1,10 +1,11 @@
-// hash_lane_test: media::HashLane (digests on a helper thread) and the streams that use
-// it. Results must not depend on whether a stream got the lane, hashed itself, or shared
-// the machine with other streams.
-#include "reference/media/hash_lane.h"
+// digest_worker_test: media::DigestWorker (a stream's digests on the digest thread) and
+// the streams that use it. Results must not depend on whether a stream got the thread,
+// hashed itself, or shared the machine with other streams.
+#include "reference/media/digest_worker.h"
 
 #include <atomic>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -16,17 +17,16 @@
 namespace parity {
 namespace {
 
-using media::HashJob;
-using media::HashLane;
+using media::DigestWorker;
 using media::MediaType;
 
-// LanesOff switches lanes off for a scope.
-class LanesOff {
+// WorkersOff keeps workers off the digest thread for a scope.
+class WorkersOff {
  public:
-  LanesOff() : before_(media::set_hash_lanes(false)) {}
-  ~LanesOff() { media::set_hash_lanes(before_); }
-  LanesOff(const LanesOff&) = delete;
-  LanesOff& operator=(const LanesOff&) = delete;
+  WorkersOff() : before_(media::set_digest_workers(false)) {}
+  ~WorkersOff() { media::set_digest_workers(before_); }
+  WorkersOff(const WorkersOff&) = delete;
+  WorkersOff& operator=(const WorkersOff&) = delete;
 
  private:
   bool before_;
@@ -86,39 +86,50 @@ std::variant<Bytes, media::MediaErrc> decrypt_in_chunks(const Encrypted& e, cons
   return out;
 }
 
-TEST(HashLane, RunsJobsInPostedOrderAndDrainWaitsForAll) {
-  auto lane = HashLane::try_acquire();
-  ASSERT_TRUE(lane.has_value()) << "no other stream holds the lane in this test";
+TEST(DigestWorker, RunsJobsInPostedOrderAndEndWaitsForAll) {
   std::vector<size_t> order;
+  std::vector<std::thread::id> ran_on;
+  DigestWorker worker([&](ByteView b) {
+    order.push_back(b.size());
+    ran_on.push_back(std::this_thread::get_id());
+  });
+  ASSERT_TRUE(worker.begin()) << "no other stream holds the thread in this test";
   Bytes data(1000);
-  // More jobs than the ring holds, so post() must wait for (or run) earlier ones.
-  for (size_t i = 0; i < data.size(); ++i) {
-    lane->post(HashJob{[](void* ctx, ByteView b) {
-                         auto* v = static_cast<std::vector<size_t>*>(ctx);
-                         v->push_back(b.size());
-                       },
-                       &order, ByteView(data).first(i)});
-  }
-  lane->drain();
+  // More jobs than the queue holds, so post() must wait for (or run) earlier ones.
+  for (size_t i = 0; i < data.size(); ++i) worker.post(ByteView(data).first(i));
+  worker.end();
+  EXPECT_FALSE(worker.parallel());
   ASSERT_EQ(order.size(), data.size());
   for (size_t i = 0; i < order.size(); ++i) ASSERT_EQ(order[i], i) << "job " << i << " ran out of order";
+  // Without a batch, post() is the digest itself, on this thread.
+  worker.post(ByteView(data).first(7));
+  ASSERT_EQ(order.size(), data.size() + 1);
+  EXPECT_EQ(order.back(), 7u);
+  EXPECT_EQ(ran_on.back(), std::this_thread::get_id());
 }
 
-TEST(HashLane, OneStreamAtATimeAndSwitchOff) {
+TEST(DigestWorker, OneWorkerAtATimeAndSwitchOff) {
+  size_t digested = 0;
+  const DigestWorker::Digest count = [&](ByteView b) { digested += b.size(); };
   {
-    auto first = HashLane::try_acquire();
-    ASSERT_TRUE(first.has_value());
-    EXPECT_FALSE(HashLane::try_acquire().has_value()) << "a second stream must hash itself";
-    auto moved = std::move(first);  // the lease moves, it is not released twice
-    EXPECT_FALSE(HashLane::try_acquire().has_value());
-  }
-  EXPECT_TRUE(HashLane::try_acquire().has_value()) << "released when the lease ends";
-  LanesOff off;
-  EXPECT_FALSE(HashLane::try_acquire().has_value());
+    DigestWorker first(count);
+    ASSERT_TRUE(first.begin());
+    DigestWorker second(count);
+    EXPECT_FALSE(second.begin()) << "a second stream must hash itself";
+    EXPECT_FALSE(second.parallel());
+    const Bytes data(100);
+    second.post(data);  // runs now, on this thread
+    EXPECT_EQ(digested, 100u);
+  }  // first's destructor ends its batch
+  DigestWorker third(count);
+  EXPECT_TRUE(third.begin()) << "given back when the batch ends";
+  third.end();
+  WorkersOff off;
+  EXPECT_FALSE(third.begin());
 }
 
-TEST(HashLane, StreamsGiveTheSameBytesWithAndWithoutALane) {
-  // Sizes around the lane threshold (two 16 KiB pieces), the ring (64 pieces) and above.
+TEST(DigestWorker, StreamsGiveTheSameBytesOnAndOffTheThread) {
+  // Sizes around the worker threshold (two 16 KiB pieces), the queue (64 pieces) and above.
   const size_t sizes[] = {0, 1, 32767, 32768, 32769, 65536, 1 << 20, (64 << 14) + 5, (5 << 20) + 3};
   const size_t chunks[] = {4096, 32768, 1 << 20, 8 << 20};
   uint32_t seed = 7;
@@ -127,7 +138,7 @@ TEST(HashLane, StreamsGiveTheSameBytesWithAndWithoutALane) {
     const Key32 key = key_of(static_cast<uint8_t>(seed));
     Encrypted one_thread;
     {
-      LanesOff off;
+      WorkersOff off;
       one_thread = encrypt_in_chunks(pt, key, 1 << 20);
     }
     EXPECT_EQ(one_thread.file_sha256, sha256(pt));
@@ -143,7 +154,7 @@ TEST(HashLane, StreamsGiveTheSameBytesWithAndWithoutALane) {
   }
 }
 
-TEST(HashLane, TamperingIsRefusedTheSameWayWithALane) {
+TEST(DigestWorker, TamperingIsRefusedTheSameWayOnTheThread) {
   const Bytes pt = pattern(3 << 20, 3);
   const Key32 key = key_of(9);
   const Encrypted good = encrypt_in_chunks(pt, key, 1 << 20);
@@ -160,24 +171,24 @@ TEST(HashLane, TamperingIsRefusedTheSameWayWithALane) {
     Encrypted bad = good;
     bad.file[c.at] ^= 0x40;
     if (c.fix_hash) bad.file_enc_sha256 = sha256(bad.file);
-    for (bool lanes : {true, false}) {
-      const bool before = media::set_hash_lanes(lanes);
+    for (bool workers : {true, false}) {
+      const bool before = media::set_digest_workers(workers);
       auto got = decrypt_in_chunks(bad, key, 1 << 20, media::SecondPass::same_bytes);
-      media::set_hash_lanes(before);
-      ASSERT_TRUE(std::holds_alternative<media::MediaErrc>(got)) << "at=" << c.at << " lanes=" << lanes;
-      EXPECT_EQ(std::get<media::MediaErrc>(got), c.want) << "at=" << c.at << " lanes=" << lanes;
+      media::set_digest_workers(before);
+      ASSERT_TRUE(std::holds_alternative<media::MediaErrc>(got)) << "at=" << c.at << " workers=" << workers;
+      EXPECT_EQ(std::get<media::MediaErrc>(got), c.want) << "at=" << c.at << " workers=" << workers;
     }
   }
 }
 
-TEST(HashLane, ConcurrentStreamsShareOneHelper) {
-  // Four threads race for the one lane; whoever loses hashes itself. Every result must
+TEST(DigestWorker, ConcurrentStreamsShareTheThread) {
+  // Four threads race for the one digest thread; whoever loses hashes itself. Every result must
   // match the one-thread answer.
   constexpr int kThreads = 4;
   std::vector<Bytes> inputs;
   std::vector<Encrypted> want;
   {
-    LanesOff off;
+    WorkersOff off;
     for (int t = 0; t < kThreads; ++t) {
       inputs.push_back(pattern((size_t{1} << 20) + static_cast<size_t>(t) * 4099, static_cast<uint32_t>(t)));
       want.push_back(encrypt_in_chunks(inputs.back(), key_of(static_cast<uint8_t>(t + 1)), 1 << 20));

@@ -1,0 +1,446 @@
+// fakes_test: for each check group, one check passes against the reference target process
+// and fails against a fake that is the reference in everything but one flaw a real
+// implementation could have: the flaw the check is about. Each fake is a
+// ForwardingTarget (forwarding_target.h) that overrides one behaviour; every check runs
+// through run_registered_check (check_runner.h), as `parity run` runs it.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "harness/runner/check.h"
+#include "reference/wire/bundle.h"
+#include "tests/suites/check_runner.h"
+#include "tests/suites/forwarding_target.h"
+
+namespace parity::suites {
+namespace {
+
+using harness::CheckOutcome;
+using harness::Json;
+using harness::Op;
+using harness::Verdict;
+using test::ForwardingTarget;
+using test::run_registered_check;
+using test::RunOptions;
+using test::start_reference;
+
+// contains tells whether `text` holds `part`, for assertions that print both.
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// explain shows an outcome in a failed assertion.
+std::string explain(const CheckOutcome& o) {
+  std::string s = std::string(harness::to_string(o.verdict)) + ": " + o.summary;
+  for (const std::string& line : o.observations) s += "\n  " + line;
+  if (!o.counterexample.empty()) s += "\n  counterexample: " + o.counterexample;
+  return s;
+}
+
+// fake starts the reference process inside a fake of type F.
+template <class F>
+std::unique_ptr<F> fake() {
+  auto inner = start_reference();
+  if (!inner) return nullptr;
+  return std::make_unique<F>(std::move(inner));
+}
+
+// on_reference runs `id` against the reference process behind a plain forwarder.
+CheckOutcome on_reference(const std::string& id, const RunOptions& options = {}) {
+  auto t = fake<ForwardingTarget>();
+  if (!t) return CheckOutcome::fail("no reference");
+  return run_registered_check(*t, id, options);
+}
+
+// ---- KAT: a primitive that answers a wrong X25519 result ----------------------------------
+
+class WrongX25519 final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<Json> primitive(const std::string& name, const Json& fields) override {
+    Op<Json> r = ForwardingTarget::primitive(name, fields);
+    if (name != "x25519" || !r.ok()) return r;
+    auto shared = ptp::get_hex(*r, "shared");
+    if (!shared.ok() || shared->empty()) return r;
+    (*shared)[31] ^= 0x01;  // the lowest bit of the last byte: a carry lost in the field arithmetic
+    (*r)["shared"] = to_hex(*shared);
+    return r;
+  }
+};
+
+TEST(Fakes, KatPassesOnReferenceAndFailsAWrongX25519) {
+  CheckOutcome good = on_reference("KAT-1.x25519");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "x25519 vectors of vectors/primitives/x25519.json behave as published"))
+      << good.summary;
+
+  auto t = fake<WrongX25519>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "KAT-1.x25519");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "x25519 vectors do not behave as published")) << bad.summary;
+  ASSERT_FALSE(bad.observations.empty());
+  EXPECT_TRUE(contains(bad.observations[0], "x25519.json tcId")) << bad.observations[0];
+}
+
+// ---- SIG: bundles whose prekey signature does not verify ----------------------------------
+
+class BadPrekeySignature final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<harness::BundleResult> bundle(const std::string& party, const harness::Inject& inject) override {
+    Op<harness::BundleResult> r = ForwardingTarget::bundle(party, inject);
+    if (!r.ok()) return r;
+    auto b = wire::decode_bundle(r->bundle);
+    if (!b.ok()) return r;
+    b->signed_prekey_signature[5] ^= 0x10;  // signed over other bytes than it publishes
+    r->bundle = b->serialize();
+    return r;
+  }
+};
+
+TEST(Fakes, SigPassesOnReferenceAndFailsABadPrekeySignature) {
+  CheckOutcome good = on_reference("SIG-2.bundle");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "valid XEdDSA prekey signature")) << good.summary;
+
+  auto t = fake<BadPrekeySignature>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "SIG-2.bundle");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_EQ(bad.summary, "the signed prekey's signature does not verify under the identity key") << explain(bad);
+}
+
+// ---- AKE: initiate that does not verify the bundle ----------------------------------------
+
+class UncheckedBundles final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<harness::Unit> initiate(const std::string& party, const std::string& peer, ByteView bundle_bytes,
+                             const harness::Inject& inject) override {
+    Op<harness::Unit> r = ForwardingTarget::initiate(party, peer, bundle_bytes, inject);
+    if (r.refused()) return harness::Unit{};  // the signature is never checked
+    return r;
+  }
+};
+
+TEST(Fakes, AkePassesOnReferenceAndFailsUncheckedBundles) {
+  CheckOutcome good = on_reference("AKE-2.tampered-bundle");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "initiate refused all")) << good.summary;
+
+  auto t = fake<UncheckedBundles>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "AKE-2.tampered-bundle");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "initiate accepted")) << bad.summary;
+  EXPECT_TRUE(contains(bad.counterexample, "alice's initiate from it is accepted")) << bad.counterexample;
+}
+
+// ---- MSG: decrypt that answers a modified message with an earlier plaintext --------------
+
+class AcceptsModified final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, const std::string& kind,
+                    const harness::Inject& inject) override {
+    Op<Bytes> r = ForwardingTarget::decrypt(party, peer, ciphertext, kind, inject);
+    if (r.ok()) last_ = *r;
+    // No MAC check: a modified message "decrypts", here to the last plaintext read.
+    if (r.refused() && last_) return *last_;
+    return r;
+  }
+
+ private:
+  std::optional<Bytes> last_;
+};
+
+TEST(Fakes, MsgPassesOnReferenceAndFailsAcceptedModifications) {
+  CheckOutcome good = on_reference("MSG-3.modifications");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "were refused")) << good.summary;
+
+  auto t = fake<AcceptsModified>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "MSG-3.modifications");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "a modified message was accepted and decrypted to other bytes")) << explain(bad);
+}
+
+// ---- FS and ORD: message keys kept after use -----------------------------------------------
+
+// KeepsUsedKeys never deletes a message key: a ciphertext a party decrypted once
+// decrypts again, at that party and at every clone of it imported from a later export.
+class KeepsUsedKeys final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  using Kept = std::map<Bytes, Bytes>;  // ciphertext -> plaintext
+
+  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, const std::string& kind,
+                    const harness::Inject& inject) override {
+    Op<Bytes> r = ForwardingTarget::decrypt(party, peer, ciphertext, kind, inject);
+    Kept& kept = kept_[party];
+    const Bytes key(ciphertext.begin(), ciphertext.end());
+    if (r.ok()) kept[key] = *r;
+    if (r.refused()) {
+      if (auto it = kept.find(key); it != kept.end()) return it->second;
+    }
+    return r;
+  }
+  Op<Bytes> export_state(const std::string& party) override {
+    Op<Bytes> r = ForwardingTarget::export_state(party);
+    if (r.ok()) exported_[*r] = kept_[party];  // the kept keys travel in the state
+    return r;
+  }
+  Op<harness::Unit> import_state(const std::string& party, ByteView state) override {
+    Op<harness::Unit> r = ForwardingTarget::import_state(party, state);
+    if (auto it = exported_.find(Bytes(state.begin(), state.end())); r.ok() && it != exported_.end()) {
+      kept_[party] = it->second;
+    }
+    return r;
+  }
+  Op<harness::Unit> reset(std::optional<Key32> seed) override {
+    kept_.clear();
+    exported_.clear();
+    return ForwardingTarget::reset(seed);
+  }
+
+ private:
+  std::map<std::string, Kept> kept_;
+  std::map<Bytes, Kept> exported_;
+};
+
+TEST(Fakes, FsPassesOnReferenceAndFailsKeptMessageKeys) {
+  CheckOutcome good = on_reference("FS-1.delivered");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "no clone made after delivery reads any")) << good.summary;
+
+  auto t = fake<KeepsUsedKeys>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "FS-1.delivered");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "a clone made after delivery reads")) << bad.summary;
+  ASSERT_FALSE(bad.figures.empty());
+  EXPECT_GT(bad.figures[0].target.value_or(0), 0) << "messages the target's clones read";
+  EXPECT_EQ(bad.figures[0].baseline.value_or(-1), 0) << "messages the baseline's clones read";
+}
+
+TEST(Fakes, OrdPassesOnReferenceAndFailsAcceptedReplays) {
+  CheckOutcome good = on_reference("ORD-3.replay");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "were refused")) << good.summary;
+
+  auto t = fake<KeepsUsedKeys>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "ORD-3.replay");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "replayed ciphertexts decrypted a second time")) << explain(bad);
+  ASSERT_GE(bad.figures.size(), 2u);
+  EXPECT_GT(bad.figures[1].target.value_or(0), 0) << "replays the target decrypted";
+  EXPECT_EQ(bad.figures[1].baseline.value_or(-1), 0) << "replays the baseline decrypted";
+}
+
+// ---- PCS: a clone that never heals ---------------------------------------------------------
+
+// ClonesNeverHeal is a target whose fresh ratchet keys a copy of its state can predict
+// (say, drawn from a generator kept in the state): a clone decrypts whatever its
+// original could decrypt now. It decrypts a message the clone's own state refuses with
+// a copy of the original's current state.
+class ClonesNeverHeal final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, const std::string& kind,
+                    const harness::Inject& inject) override {
+    Op<Bytes> r = ForwardingTarget::decrypt(party, peer, ciphertext, kind, inject);
+    auto origin = clone_of_.find(party);
+    if (!r.refused() || origin == clone_of_.end()) return r;
+    Op<Bytes> now = ForwardingTarget::export_state(origin->second);
+    if (!now.ok()) return r;
+    const std::string copy = party + "~predicted" + std::to_string(++copies_);  // import needs a new name
+    if (!ForwardingTarget::import_state(copy, *now).ok()) return r;
+    Op<Bytes> predicted = ForwardingTarget::decrypt(copy, peer, ciphertext, kind, inject);
+    return predicted.ok() ? predicted : r;
+  }
+  Op<Bytes> export_state(const std::string& party) override {
+    Op<Bytes> r = ForwardingTarget::export_state(party);
+    if (r.ok()) exported_by_[*r] = party;
+    return r;
+  }
+  Op<harness::Unit> import_state(const std::string& party, ByteView state) override {
+    Op<harness::Unit> r = ForwardingTarget::import_state(party, state);
+    if (auto it = exported_by_.find(Bytes(state.begin(), state.end())); r.ok() && it != exported_by_.end()) {
+      clone_of_[party] = it->second;
+    }
+    return r;
+  }
+  Op<harness::Unit> reset(std::optional<Key32> seed) override {
+    clone_of_.clear();
+    exported_by_.clear();
+    return ForwardingTarget::reset(seed);
+  }
+
+ private:
+  std::map<std::string, std::string> clone_of_;  // clone -> the party whose export it imported
+  std::map<Bytes, std::string> exported_by_;
+  int copies_ = 0;
+};
+
+TEST(Fakes, PcsPassesOnReferenceAndFailsAClonesThatNeverHeal) {
+  CheckOutcome good = on_reference("PCS-1.healing");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "the target heals no later than Signal")) << good.summary;
+
+  auto t = fake<ClonesNeverHeal>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "PCS-1.healing");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "the target heals later than Signal")) << bad.summary;
+  ASSERT_FALSE(bad.figures.empty());
+  EXPECT_FALSE(bad.figures[0].target.has_value()) << "the target's clone is never locked out\n" << explain(bad);
+  EXPECT_TRUE(bad.figures[0].baseline.has_value());
+}
+
+// ---- DOS: a declared max_skip that is not enforced -----------------------------------------
+
+class UnenforcedMaxSkip final : public ForwardingTarget {
+ public:
+  explicit UnenforcedMaxSkip(std::unique_ptr<harness::Target> inner) : ForwardingTarget(std::move(inner)) {
+    mutable_hello().limits["max_skip"] = 16;  // declared; the reference behind it walks 2000
+  }
+};
+
+TEST(Fakes, DosPassesOnReferenceAndFailsAnUnenforcedMaxSkip) {
+  CheckOutcome good = on_reference("DOS-1.genuine");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "every claim was refused")) << good.summary;
+
+  auto t = fake<UnenforcedMaxSkip>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "DOS-1.genuine");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "was accepted: the target walks its chain as far as a message claims"))
+      << bad.summary;
+}
+
+// ---- KEY: bundles that repeat their keys -----------------------------------------------------
+
+// RepeatedBundle serves the first bundle it gave again and again: prekeys from a
+// generator that does not advance.
+class RepeatedBundle final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<harness::BundleResult> bundle(const std::string& party, const harness::Inject& inject) override {
+    Op<harness::BundleResult> r = ForwardingTarget::bundle(party, inject);
+    if (!r.ok()) return r;
+    if (!first_) first_ = *r;
+    return *first_;
+  }
+
+ private:
+  std::optional<harness::BundleResult> first_;
+};
+
+TEST(Fakes, KeyPassesOnReferenceAndFailsRepeatedBundleKeys) {
+  const RunOptions few{.cases = 4};
+  CheckOutcome good = on_reference("KEY-1.fresh", few);
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "no public key repeated")) << good.summary;
+
+  auto t = fake<RepeatedBundle>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "KEY-1.fresh", few);
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "a public key repeated after 2 sessions")) << bad.summary;
+  EXPECT_TRUE(contains(bad.counterexample, "a whole bundle")) << bad.counterexample;
+}
+
+// ---- STZ: a stanza reader too lenient, and one too strict ------------------------------------
+
+// LenientUnwrap answers every stanza the reference refuses with the last message it read.
+class LenientUnwrap final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<Json> call(Json request) override {
+    const bool unwrap = request.value("op", "") == "unwrap";
+    Op<Json> r = ForwardingTarget::call(std::move(request));
+    if (!unwrap || !r.ok()) return r;
+    if (r->value("ok", false)) {
+      last_ok_ = *r;
+    } else if (last_ok_) {
+      return *last_ok_;
+    }
+    return r;
+  }
+
+ private:
+  std::optional<Json> last_ok_;
+};
+
+// NoCdata refuses stanzas with a CDATA section, which the profile allows.
+class NoCdata final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<Json> call(Json request) override {
+    if (request.value("op", "") == "unwrap" && contains(request.value("stanza", ""), "<![CDATA[")) {
+      return Json{{"ok", false}, {"error", "invalid_message"}, {"detail", "CDATA is not supported"}};
+    }
+    return ForwardingTarget::call(std::move(request));
+  }
+};
+
+TEST(Fakes, StzPassesOnReferenceAndFailsALenientReader) {
+  CheckOutcome good = on_reference("STZ-2.invalid_corpus");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "invalid corpus stanzas are refused")) << good.summary;
+
+  auto t = fake<LenientUnwrap>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "STZ-2.invalid_corpus");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "invalid corpus stanzas are accepted")) << bad.summary;
+  EXPECT_TRUE(contains(bad.counterexample, ": accepted")) << bad.counterexample;
+}
+
+TEST(Fakes, StzPassesOnReferenceAndFailsAStrictReader) {
+  CheckOutcome good = on_reference("STZ-2.valid_corpus");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "valid corpus messages")) << good.summary;
+
+  auto t = fake<NoCdata>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "STZ-2.valid_corpus");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "1 of ")) << bad.summary;
+  EXPECT_TRUE(contains(bad.counterexample, "message_cdata.xml: refused")) << bad.counterexample;
+}
+
+// ---- MED: one media key for every attachment ----------------------------------------------------
+
+class StaticMediaKey final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<Json> call(Json request) override {
+    if (request.value("op", "") == "media_encrypt" && !request.contains("media_key")) {
+      request["media_key"] = std::string(64, '7');  // a key compiled in
+    }
+    return ForwardingTarget::call(std::move(request));
+  }
+};
+
+TEST(Fakes, MedPassesOnReferenceAndFailsAStaticMediaKey) {
+  CheckOutcome good = on_reference("MED-3.fresh_keys");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+
+  auto t = fake<StaticMediaKey>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "MED-3.fresh_keys");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "encryptions of one attachment repeat a key or a file")) << bad.summary;
+  EXPECT_TRUE(contains(bad.counterexample, "media_key repeated: 7777")) << bad.counterexample;
+}
+
+}  // namespace
+}  // namespace parity::suites

@@ -1,0 +1,70 @@
+// forwarding_target.h: fake targets for the suites' tests. ForwardingTarget forwards every
+// operation of harness::Target to an inner target (the reference target process); a test
+// derives from it and overrides the one behaviour it breaks, so the check under test meets
+// a target that is the reference in everything but the flaw.
+//
+// Every per-operation forward lives here, so a change to harness::Target (a new typed
+// operation, a changed result type) is made once, in this header. Media and stanza
+// operations travel through call() today; their fakes override call() and look at "op".
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "harness/client/target.h"
+
+namespace parity::suites::test {
+
+class ForwardingTarget : public harness::Target {
+ public:
+  explicit ForwardingTarget(std::unique_ptr<harness::Target> inner)
+      : inner_(std::move(inner)), hello_(inner_->hello()) {}
+
+  harness::Target& inner() { return *inner_; }
+  // hello_ is what hello() answers: a fake may hide capabilities or change limits.
+  harness::Hello& mutable_hello() { return hello_; }
+
+  const std::string& name() const override { return inner_->name(); }
+  const harness::Hello& hello() const override { return hello_; }
+  harness::Op<harness::Json> call(harness::Json request) override { return inner_->call(std::move(request)); }
+  harness::Op<harness::Json> send_raw(const std::string& line) override { return inner_->send_raw(line); }
+  harness::Op<harness::Unit> reset(std::optional<Key32> seed) override { return inner_->reset(seed); }
+  harness::Op<Bytes> create(const std::string& party, const harness::Inject& inject) override {
+    return inner_->create(party, inject);
+  }
+  harness::Op<harness::BundleResult> bundle(const std::string& party, const harness::Inject& inject) override {
+    return inner_->bundle(party, inject);
+  }
+  harness::Op<harness::Unit> initiate(const std::string& party, const std::string& peer, ByteView bundle_bytes,
+                                      const harness::Inject& inject) override {
+    return inner_->initiate(party, peer, bundle_bytes, inject);
+  }
+  harness::Op<harness::CiphertextResult> encrypt(const std::string& party, const std::string& peer, ByteView plaintext,
+                                                 const harness::Inject& inject) override {
+    return inner_->encrypt(party, peer, plaintext, inject);
+  }
+  harness::Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext,
+                             const std::string& kind, const harness::Inject& inject) override {
+    return inner_->decrypt(party, peer, ciphertext, kind, inject);
+  }
+  harness::Op<Bytes> export_state(const std::string& party) override { return inner_->export_state(party); }
+  harness::Op<harness::Unit> import_state(const std::string& party, ByteView state) override {
+    return inner_->import_state(party, state);
+  }
+  harness::Op<harness::Json> primitive(const std::string& name, const harness::Json& fields) override {
+    return inner_->primitive(name, fields);
+  }
+  harness::Op<harness::Unit> restart() override { return inner_->restart(); }
+  bool alive() const override { return inner_->alive(); }
+  harness::Transcript take_transcript() override { return inner_->take_transcript(); }
+  std::string stderr_tail() const override { return inner_->stderr_tail(); }
+  uint64_t round_trips() const override { return inner_->round_trips(); }
+
+ private:
+  std::unique_ptr<harness::Target> inner_;
+  harness::Hello hello_;
+};
+
+}  // namespace parity::suites::test
