@@ -30,32 +30,19 @@ using harness::Target;
 using harness::Verdict;
 
 // Masked forwards to the reference target but hides capabilities from its hello and can
-// refuse media_decrypt of one plaintext size (hex length of its encrypted file).
+// refuse media_decrypt of one plaintext size (the size of its encrypted file).
 class Masked final : public Target {
  public:
   Masked(std::unique_ptr<Target> inner, const std::string& hide) : inner_(std::move(inner)), hello_(inner_->hello()) {
     std::erase(hello_.capabilities, hide);
   }
-  size_t refuse_encrypted_hex = 0;  // 0: refuse nothing
-  bool accept_bad_files = false;    // media_decrypt_file: answer ok where the reference refuses
-  bool leave_part_files = false;    // media_decrypt_file: leave OUT.part behind after a refusal
+  size_t refuse_encrypted_size = 0;  // 0: refuse nothing
+  bool accept_bad_files = false;     // media_decrypt_file: answer ok where the reference refuses
+  bool leave_part_files = false;     // media_decrypt_file: leave OUT.part behind after a refusal
 
   const std::string& name() const override { return inner_->name(); }
   const Hello& hello() const override { return hello_; }
-  Op<Json> call(Json request) override {
-    if (refuse_encrypted_hex != 0 && request.value("op", "") == "media_decrypt" &&
-        request.value("encrypted", "").size() == refuse_encrypted_hex) {
-      return Json{{"ok", false}, {"error", "invalid_message"}, {"detail", "refused by the test"}};
-    }
-    const bool file_op = request.value("op", "") == "media_decrypt_file";
-    const std::string out = request.value("out", "");
-    Op<Json> r = inner_->call(std::move(request));
-    if (file_op && r.ok() && !r->value("ok", true)) {
-      if (accept_bad_files) return Json{{"ok", true}, {"size", 0}};
-      if (leave_part_files) std::ofstream(out + ".part") << "unverified plaintext";
-    }
-    return r;
-  }
+  Op<Json> call(Json request) override { return inner_->call(std::move(request)); }
   Op<Json> send_raw(const std::string& line) override { return inner_->send_raw(line); }
   Op<harness::Unit> reset(std::optional<Key32> seed) override { return inner_->reset(seed); }
   Op<Bytes> create(const std::string& party, const harness::Inject& inject) override {
@@ -72,7 +59,7 @@ class Masked final : public Target {
                                         const harness::Inject& inject) override {
     return inner_->encrypt(party, peer, p, inject);
   }
-  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView c, const std::string& kind,
+  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView c, harness::MessageKind kind,
                     const harness::Inject& inject) override {
     return inner_->decrypt(party, peer, c, kind, inject);
   }
@@ -81,6 +68,36 @@ class Masked final : public Target {
     return inner_->import_state(party, state);
   }
   Op<Json> primitive(const std::string& n, const Json& fields) override { return inner_->primitive(n, fields); }
+  Op<harness::MediaEncrypted> media_encrypt(media::MediaType type, ByteView p, std::optional<ByteView> key) override {
+    return inner_->media_encrypt(type, p, key);
+  }
+  Op<Bytes> media_decrypt(media::MediaType type, ByteView key, ByteView encrypted, ByteView hash) override {
+    if (refuse_encrypted_size != 0 && encrypted.size() == refuse_encrypted_size) {
+      return harness::Refusal{ptp::ErrorCode::invalid_message, "refused by the test"};
+    }
+    return inner_->media_decrypt(type, key, encrypted, hash);
+  }
+  Op<harness::MediaFileEncrypted> media_encrypt_file(media::MediaType type, const std::string& path,
+                                                     const std::string& out, std::optional<ByteView> key) override {
+    return inner_->media_encrypt_file(type, path, out, key);
+  }
+  Op<uint64_t> media_decrypt_file(media::MediaType type, ByteView key, const std::string& path, ByteView hash,
+                                  const std::string& out) override {
+    Op<uint64_t> r = inner_->media_decrypt_file(type, key, path, hash, out);
+    if (r.refused()) {
+      if (accept_bad_files) return uint64_t{0};
+      if (leave_part_files) std::ofstream(out + ".part") << "unverified plaintext";
+    }
+    return r;
+  }
+  Op<std::string> wrap(const std::string& party, const std::string& peer, ByteView c, harness::MessageKind kind,
+                       const harness::StanzaAddress& address) override {
+    return inner_->wrap(party, peer, c, kind, address);
+  }
+  Op<harness::Unwrapped> unwrap(const std::string& party, std::string_view stanza,
+                                harness::StanzaEncoding encoding) override {
+    return inner_->unwrap(party, stanza, encoding);
+  }
   Op<harness::Unit> restart() override { return inner_->restart(); }
   bool alive() const override { return inner_->alive(); }
   harness::Transcript take_transcript() override { return inner_->take_transcript(); }
@@ -201,7 +218,7 @@ TEST(Med4, WithoutMediaFileIsNotTested) {
 TEST(Med4, WithoutMediaFileALineFailureStaysAFail) {
   auto t = reference("media_file");
   ASSERT_TRUE(t);
-  t->refuse_encrypted_hex = 2 * (1008 + 10);  // the file of a 1000-byte attachment, one a type
+  t->refuse_encrypted_size = 1008 + 10;  // the file of a 1000-byte attachment, one a type
   CheckOutcome o = run_med4(*t);
   EXPECT_EQ(o.verdict, Verdict::fail) << o.summary;
   EXPECT_NE(o.summary.find("4 of 32"), std::string::npos) << o.summary;
