@@ -155,7 +155,7 @@ ProbeResult probe_atomic_decrypt(Target& t) {
   }
   Bytes garbage(64);
   for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<uint8_t>(i * 37 + 11);
-  auto bad = t.decrypt("bob", "alice", garbage, "message");
+  auto bad = t.decrypt("bob", "alice", garbage, MessageKind::message);
   if (bad.violated()) return failed("decrypt of garbage: " + describe(bad.violation()));
   if (bad.ok()) return failed("decrypt of 64 garbage bytes was accepted");
   std::string how = "refused (" + std::string(ptp::to_string(bad.refusal().code)) + ")";

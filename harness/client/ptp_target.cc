@@ -1,5 +1,6 @@
 // ptp_target.cc: Target over PTP/1 — framing, ids, response validation, evidence.
 #include <algorithm>
+#include <initializer_list>
 #include <utility>
 
 #include "harness/client/process.h"
@@ -46,6 +47,48 @@ std::optional<uint64_t> Hello::limit(const char* name) const {
   if (it->is_number_unsigned()) return it->get<uint64_t>();
   if (it->is_number_integer() && it->get<int64_t>() >= 0) return static_cast<uint64_t>(it->get<int64_t>());
   return std::nullopt;
+}
+
+std::string_view to_string(MessageKind kind) {
+  return kind == MessageKind::prekey ? "prekey" : "message";
+}
+
+std::optional<MessageKind> parse_message_kind(std::string_view s) {
+  if (s == "prekey") return MessageKind::prekey;
+  if (s == "message") return MessageKind::message;
+  return std::nullopt;
+}
+
+const LayoutRange* BundleLayout::find(std::string_view name) const {
+  for (const LayoutRange& r : ranges) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+std::string BundleLayout::to_json() const {
+  Json j = Json::object();
+  for (const LayoutRange& r : ranges) j[r.name] = Json::array({r.start, r.end});
+  return j.dump();
+}
+
+std::variant<BundleLayout, std::string> parse_bundle_layout(const Json& layout, size_t bundle_size) {
+  if (!layout.is_object()) return std::string("layout is not an object");
+  BundleLayout out;
+  // A JSON object iterates in key order, so the ranges come sorted by name.
+  for (const auto& [name, range] : layout.items()) {
+    if (!range.is_array() || range.size() != 2 || !range[0].is_number_unsigned() || !range[1].is_number_unsigned()) {
+      return "layout \"" + name + "\" is not [start, end]";
+    }
+    const auto s = range[0].get<uint64_t>();
+    const auto e = range[1].get<uint64_t>();
+    if (s >= e || e > bundle_size) {
+      return "layout \"" + name + "\" = [" + std::to_string(s) + ", " + std::to_string(e) + "] is not inside the " +
+             std::to_string(bundle_size) + "-byte bundle";
+    }
+    out.ranges.push_back({name, static_cast<size_t>(s), static_cast<size_t>(e)});
+  }
+  return out;
 }
 
 void Inject::add_to(Json& request) const {
@@ -110,6 +153,37 @@ Check need_hex(const Json& r, const char* field) {
   return std::nullopt;
 }
 
+Check need_hex_fields(const Json& r, std::initializer_list<const char*> fields) {
+  for (const char* field : fields) {
+    if (Check c = need_hex(r, field)) return c;
+  }
+  return std::nullopt;
+}
+
+Check need_string_fields(const Json& r, std::initializer_list<const char*> fields) {
+  for (const char* field : fields) {
+    if (Check c = need_string(r, field)) return c;
+  }
+  return std::nullopt;
+}
+
+// kMaxPtpInteger is PTP's largest integer, 2^53 - 1 (exact in every JSON reader).
+constexpr uint64_t kMaxPtpInteger = (uint64_t{1} << 53) - 1;
+
+// need_size checks a byte count: a JSON integer in 0..2^53-1.
+Check need_size(const Json& r, const char* field) {
+  auto it = r.find(field);
+  if (it == r.end()) return FieldProblem{ViolationKind::missing_field, std::string("missing field \"") + field + "\""};
+  if (!it->is_number_integer()) {
+    return FieldProblem{ViolationKind::missing_field, std::string("field \"") + field + "\" is not an integer"};
+  }
+  if ((!it->is_number_unsigned() && it->get<int64_t>() < 0) || it->get<uint64_t>() > kMaxPtpInteger) {
+    return FieldProblem{ViolationKind::bad_value,
+                        std::string("field \"") + field + "\" is not within 0..2^53-1: " + excerpt(it->dump())};
+  }
+  return std::nullopt;
+}
+
 // check_success validates the op-specific fields of an ok response (hello aside).
 Check check_success(const std::string& op, const Json& r) {
   if (op == "create") return need_hex(r, "identity");
@@ -125,7 +199,7 @@ Check check_success(const std::string& op, const Json& r) {
     if (Check c = need_hex(r, "ciphertext")) return c;
     if (Check c = need_string(r, "kind")) return c;
     const std::string& kind = r["kind"].get_ref<const std::string&>();
-    if (kind != "prekey" && kind != "message") {
+    if (!parse_message_kind(kind)) {
       return FieldProblem{ViolationKind::bad_value,
                           "field \"kind\" is neither \"prekey\" nor \"message\": " + excerpt(kind)};
     }
@@ -133,6 +207,19 @@ Check check_success(const std::string& op, const Json& r) {
   }
   if (op == "decrypt") return need_hex(r, "plaintext");
   if (op == "export") return need_hex(r, "state");
+  if (op == "media_encrypt") return need_hex_fields(r, {"media_key", "encrypted", "file_sha256", "file_enc_sha256"});
+  if (op == "media_decrypt") return need_hex(r, "plaintext");
+  if (op == "media_encrypt_file") {
+    if (Check c = need_hex_fields(r, {"media_key", "file_sha256", "file_enc_sha256"})) return c;
+    return need_size(r, "size");
+  }
+  if (op == "media_decrypt_file") return need_size(r, "size");
+  if (op == "wrap") return need_string(r, "stanza");
+  // unwrap's kind is an open word (prekey, message, and skmsg since PTP 1.1): a string.
+  if (op == "unwrap") {
+    if (Check c = need_hex(r, "ciphertext")) return c;
+    return need_string_fields(r, {"kind", "stanza_id", "to", "from"});
+  }
   return std::nullopt;
 }
 
@@ -187,6 +274,15 @@ Bytes hex_field(const Json& r, const char* field) {
   // Validated by check_success before we get here.
   auto b = from_hex(r[field].get_ref<const std::string&>());
   return b ? std::move(b).value() : Bytes{};
+}
+
+// The readers below take fields check_success has validated.
+std::string string_field(const Json& r, const char* field) {
+  return r[field].get<std::string>();
+}
+
+uint64_t size_field(const Json& r, const char* field) {
+  return r[field].get<uint64_t>();
 }
 
 // then maps a successful response to T and passes refusals and violations through.
@@ -281,8 +377,15 @@ class PtpTarget final : public Target {
     Json r = {{"op", "bundle"}, {"party", party}};
     inject.add_to(r);
     return then<BundleResult>(request(std::move(r)), [](const Json& j) {
-      BundleResult b{hex_field(j, "bundle"), Json(nullptr)};
-      if (auto it = j.find("layout"); it != j.end()) b.layout = *it;
+      BundleResult b{hex_field(j, "bundle"), std::nullopt, {}};
+      if (auto it = j.find("layout"); it != j.end() && !it->is_null()) {
+        auto layout = parse_bundle_layout(*it, b.bundle.size());
+        if (auto* l = std::get_if<BundleLayout>(&layout)) {
+          b.layout = std::move(*l);
+        } else {
+          b.layout_problem = std::get<std::string>(std::move(layout));
+        }
+      }
       return b;
     });
   }
@@ -298,13 +401,18 @@ class PtpTarget final : public Target {
     Json r = {{"op", "encrypt"}, {"party", party}, {"peer", peer}, {"plaintext", to_hex(plaintext)}};
     inject.add_to(r);
     return then<CiphertextResult>(request(std::move(r)), [](const Json& j) {
-      return CiphertextResult{hex_field(j, "ciphertext"), j["kind"].get<std::string>()};
+      return CiphertextResult{hex_field(j, "ciphertext"),
+                              parse_message_kind(j["kind"].get_ref<const std::string&>()).value()};
     });
   }
 
-  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, const std::string& kind,
+  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, MessageKind kind,
                     const Inject& inject) override {
-    Json r = {{"op", "decrypt"}, {"party", party}, {"peer", peer}, {"ciphertext", to_hex(ciphertext)}, {"kind", kind}};
+    Json r = {{"op", "decrypt"},
+              {"party", party},
+              {"peer", peer},
+              {"ciphertext", to_hex(ciphertext)},
+              {"kind", to_string(kind)}};
     inject.add_to(r);
     return then<Bytes>(request(std::move(r)), [](const Json& j) { return hex_field(j, "plaintext"); });
   }
@@ -331,6 +439,73 @@ class PtpTarget final : public Target {
       body.erase("id");
       body.erase("ok");
       return body;
+    });
+  }
+
+  Op<MediaEncrypted> media_encrypt(media::MediaType type, ByteView plaintext,
+                                   std::optional<ByteView> media_key) override {
+    Json r = {{"op", "media_encrypt"}, {"media_type", media::to_string(type)}, {"plaintext", to_hex(plaintext)}};
+    if (media_key) r["media_key"] = to_hex(*media_key);
+    return then<MediaEncrypted>(request(std::move(r)), [](const Json& j) {
+      return MediaEncrypted{hex_field(j, "media_key"), hex_field(j, "encrypted"), hex_field(j, "file_sha256"),
+                            hex_field(j, "file_enc_sha256")};
+    });
+  }
+
+  Op<Bytes> media_decrypt(media::MediaType type, ByteView media_key, ByteView encrypted,
+                          ByteView file_enc_sha256) override {
+    Json r = {{"op", "media_decrypt"},
+              {"media_type", media::to_string(type)},
+              {"media_key", to_hex(media_key)},
+              {"encrypted", to_hex(encrypted)},
+              {"file_enc_sha256", to_hex(file_enc_sha256)}};
+    return then<Bytes>(request(std::move(r)), [](const Json& j) { return hex_field(j, "plaintext"); });
+  }
+
+  Op<MediaFileEncrypted> media_encrypt_file(media::MediaType type, const std::string& path, const std::string& out,
+                                            std::optional<ByteView> media_key) override {
+    Json r = {{"op", "media_encrypt_file"}, {"media_type", media::to_string(type)}, {"path", path}, {"out", out}};
+    if (media_key) r["media_key"] = to_hex(*media_key);
+    return then<MediaFileEncrypted>(request(std::move(r)), [](const Json& j) {
+      return MediaFileEncrypted{hex_field(j, "media_key"), hex_field(j, "file_sha256"), hex_field(j, "file_enc_sha256"),
+                                size_field(j, "size")};
+    });
+  }
+
+  Op<uint64_t> media_decrypt_file(media::MediaType type, ByteView media_key, const std::string& path,
+                                  ByteView file_enc_sha256, const std::string& out) override {
+    Json r = {{"op", "media_decrypt_file"},
+              {"media_type", media::to_string(type)},
+              {"media_key", to_hex(media_key)},
+              {"path", path},
+              {"file_enc_sha256", to_hex(file_enc_sha256)},
+              {"out", out}};
+    return then<uint64_t>(request(std::move(r)), [](const Json& j) { return size_field(j, "size"); });
+  }
+
+  Op<std::string> wrap(const std::string& party, const std::string& peer, ByteView ciphertext, MessageKind kind,
+                       const StanzaAddress& address) override {
+    Json r = {{"op", "wrap"},
+              {"party", party},
+              {"peer", peer},
+              {"ciphertext", to_hex(ciphertext)},
+              {"kind", to_string(kind)},
+              {"stanza_id", address.stanza_id},
+              {"to", address.to},
+              {"from", address.from}};
+    return then<std::string>(request(std::move(r)), [](const Json& j) { return string_field(j, "stanza"); });
+  }
+
+  Op<Unwrapped> unwrap(const std::string& party, std::string_view stanza, StanzaEncoding encoding) override {
+    Json r = {{"op", "unwrap"}, {"party", party}};
+    if (encoding == StanzaEncoding::hex) {
+      r["stanza_hex"] = to_hex(ByteView(reinterpret_cast<const uint8_t*>(stanza.data()), stanza.size()));
+    } else {
+      r["stanza"] = std::string(stanza);
+    }
+    return then<Unwrapped>(request(std::move(r)), [](const Json& j) {
+      return Unwrapped{string_field(j, "stanza_id"), string_field(j, "to"), string_field(j, "from"),
+                       string_field(j, "kind"), hex_field(j, "ciphertext")};
     });
   }
 

@@ -6,11 +6,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include "harness/client/transcript.h"
 #include "ptp/ptp.h"
+#include "reference/media/media.h"
 
 namespace parity::harness {
 
@@ -80,16 +82,86 @@ struct Hello {
   std::optional<uint64_t> limit(const char* name) const;
 };
 
+// MessageKind is a ciphertext's PTP `kind`.
+enum class MessageKind { prekey, message };
+// to_string gives PTP's spelling ("prekey", "message").
+std::string_view to_string(MessageKind kind);
+// parse_message_kind reads PTP's spelling; anything else has no kind.
+std::optional<MessageKind> parse_message_kind(std::string_view s);
+
+// LayoutRange is one named byte range [start, end) of a bundle.
+struct LayoutRange {
+  std::string name;
+  size_t start = 0;
+  size_t end = 0;
+  bool operator==(const LayoutRange&) const = default;
+};
+
+// BundleLayout is a bundle response's `layout`: the byte ranges that must be
+// authenticated ("identity", "signed_prekey", "signature", maybe more), sorted by name.
+struct BundleLayout {
+  std::vector<LayoutRange> ranges;
+  // find returns the range named `name`, if any.
+  const LayoutRange* find(std::string_view name) const;
+  // to_json writes the layout as the target did: {"name":[start,end],...}.
+  std::string to_json() const;
+};
+
+// parse_bundle_layout reads a `layout` object for a bundle of bundle_size bytes: each
+// entry must be [start, end] with start < end <= bundle_size. Otherwise the reason.
+std::variant<BundleLayout, std::string> parse_bundle_layout(const Json& layout, size_t bundle_size);
+
 // BundleResult is a bundle and its optional layout ranges.
 struct BundleResult {
   Bytes bundle;
-  Json layout;  // null when the target gave none
+  // layout is none when the target gave none (absent or null) or a malformed one; a
+  // layout that is not an object is a violation, but malformed ranges are AKE-2's to
+  // judge (a fail), so they come back as layout_problem.
+  std::optional<BundleLayout> layout;
+  std::string layout_problem;  // empty unless the target's layout is malformed
 };
 
 // CiphertextResult is an encrypt response.
 struct CiphertextResult {
   Bytes ciphertext;
-  std::string kind;  // "prekey" or "message"
+  MessageKind kind = MessageKind::message;
+};
+
+// MediaEncrypted is a media_encrypt response.
+struct MediaEncrypted {
+  Bytes media_key;
+  Bytes encrypted;  // ciphertext || MAC
+  Bytes file_sha256;
+  Bytes file_enc_sha256;
+};
+
+// MediaFileEncrypted is a media_encrypt_file response.
+struct MediaFileEncrypted {
+  Bytes media_key;
+  Bytes file_sha256;
+  Bytes file_enc_sha256;
+  uint64_t size = 0;  // bytes the target wrote to `out`
+};
+
+// StanzaAddress is what `wrap` writes around a ciphertext besides its kind.
+struct StanzaAddress {
+  std::string stanza_id;  // travels as `stanza_id`: PTP's `id` is the request's
+  std::string to;
+  std::string from;
+};
+
+// StanzaEncoding says how `unwrap` carries the stanza: as the JSON string `stanza`, or
+// as `stanza_hex` (PTP 1.1) for bytes no JSON string can hold (invalid UTF-8).
+enum class StanzaEncoding { text, hex };
+
+// Unwrapped is an unwrap response. `kind` stays the target's word: besides PTP's
+// prekey and message, unwrap answers skmsg for a group message (PTP 1.1).
+struct Unwrapped {
+  std::string stanza_id;
+  std::string to;
+  std::string from;
+  std::string kind;
+  Bytes ciphertext;
 };
 
 // Inject carries the optional `*_private` and `*_id` fields of a request.
@@ -134,12 +206,31 @@ class Target {
                             const Inject& inject = {}) = 0;
   virtual Op<CiphertextResult> encrypt(const std::string& party, const std::string& peer, ByteView plaintext,
                                        const Inject& inject = {}) = 0;
-  virtual Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext,
-                            const std::string& kind, const Inject& inject = {}) = 0;
+  virtual Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, MessageKind kind,
+                            const Inject& inject = {}) = 0;
   virtual Op<Bytes> export_state(const std::string& party) = 0;
   virtual Op<Unit> import_state(const std::string& party, ByteView state) = 0;
   // primitive sends {"op":"primitive","name":..., fields...} and returns the response body.
   virtual Op<Json> primitive(const std::string& name, const Json& fields) = 0;
+
+  // Capability `media`: attachments as hex on PTP lines.
+  virtual Op<MediaEncrypted> media_encrypt(media::MediaType type, ByteView plaintext,
+                                           std::optional<ByteView> media_key = std::nullopt) = 0;
+  // media_decrypt returns the plaintext.
+  virtual Op<Bytes> media_decrypt(media::MediaType type, ByteView media_key, ByteView encrypted,
+                                  ByteView file_enc_sha256) = 0;
+  // Capability `media_file` (PTP 1.2): attachments through files named by absolute paths.
+  virtual Op<MediaFileEncrypted> media_encrypt_file(media::MediaType type, const std::string& path,
+                                                    const std::string& out,
+                                                    std::optional<ByteView> media_key = std::nullopt) = 0;
+  // media_decrypt_file returns the plaintext size the target reports.
+  virtual Op<uint64_t> media_decrypt_file(media::MediaType type, ByteView media_key, const std::string& path,
+                                          ByteView file_enc_sha256, const std::string& out) = 0;
+  // Capability `stanza`: wrap returns the XML stanza the target writes.
+  virtual Op<std::string> wrap(const std::string& party, const std::string& peer, ByteView ciphertext, MessageKind kind,
+                               const StanzaAddress& address) = 0;
+  virtual Op<Unwrapped> unwrap(const std::string& party, std::string_view stanza,
+                               StanzaEncoding encoding = StanzaEncoding::text) = 0;
 
   // restart kills the process (if alive) and starts it again, checking hello.
   virtual Op<Unit> restart() = 0;

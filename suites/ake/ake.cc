@@ -92,7 +92,8 @@ CheckOutcome ake1_scenario(Target& t, Rng& rng, Tally& out_) {
                                                 " before sending anything (" + refusal_text(p.refusal()) + ")")
                            : CheckOutcome::fail("alice's first message #" + std::to_string(m.number) +
                                                 " decrypted to other bytes at bob");
-      o.observations.push_back(std::to_string(decrypted) + " first messages had decrypted before it; kind " + m.c.kind);
+      o.observations.push_back(std::to_string(decrypted) + " first messages had decrypted before it; kind " +
+                               std::string(to_string(m.c.kind)));
       o.counterexample = c.story();
       out_["first messages decrypted"] = decrypted;
       return o;
@@ -231,33 +232,31 @@ CheckOutcome ake2_scenario(Target& t, Profile profile, Tally& out_) {
       return o;
     }
   } else {
-    std::string why;
-    auto ranges = parse_layout(bob.layout, bob.bundle.size(), &why);
-    if (!ranges) {
+    if (!bob.layout) {
       CheckOutcome o;
-      if (why == "absent") {
+      if (bob.layout_problem.empty()) {
         o.verdict = Verdict::not_tested;
         o.summary =
             "the target's bundle response carries no `layout`, so the suite cannot tell which bytes must be "
             "authenticated in a " +
             t.hello().protocol + " bundle; AKE-2 is not tested";
       } else {
-        o = CheckOutcome::fail("the bundle's `layout` is malformed: " + why);
+        o = CheckOutcome::fail("the bundle's `layout` is malformed: " + bob.layout_problem);
       }
       return o;
     }
-    if (find_range(*ranges, "signature") == nullptr || find_range(*ranges, "signed_prekey") == nullptr) {
+    const std::vector<NamedRange>& ranges = bob.layout->ranges;
+    if (bob.layout->find("signature") == nullptr || bob.layout->find("signed_prekey") == nullptr) {
       CheckOutcome o = CheckOutcome::fail(
           "the bundle's layout names no signed prekey and signature: a protocol without signed prekeys lets whoever "
           "substitutes the prekey read the first messages");
-      o.observations.push_back("layout " + bob.layout.dump());
+      o.observations.push_back("layout " + bob.layout->to_json());
       return o;
     }
-    auto carol_ranges = parse_layout(carol.layout, carol.bundle.size(), nullptr);
-    layout_tampers(bob.bundle, *ranges, carol.bundle, carol_ranges ? *carol_ranges : std::vector<NamedRange>{},
+    layout_tampers(bob.bundle, ranges, carol.bundle, carol.layout ? carol.layout->ranges : std::vector<NamedRange>{},
                    tampers);
     std::string names;
-    for (const NamedRange& r : *ranges)
+    for (const NamedRange& r : ranges)
       names +=
           (names.empty() ? "" : ", ") + r.name + " [" + std::to_string(r.start) + ", " + std::to_string(r.end) + ")";
     notes.push_back("tampered inside the layout's ranges: " + names);

@@ -33,22 +33,6 @@ CheckOutcome Evidence::finish(CheckOutcome o) {
   return o;
 }
 
-Op<harness::Json> call_op(Evidence& ev, harness::Json request) {
-  Op<harness::Json> r = ev.target.call(std::move(request));
-  ev.collect();
-  if (!r.ok()) return r;
-  const harness::Json& j = r.value();
-  if (j.value("ok", false)) return r;
-  auto code = ptp::parse_error_code(j.value("error", std::string()));
-  return harness::Refusal{code.value_or(ptp::ErrorCode::internal), j.value("detail", std::string())};
-}
-
-std::optional<Bytes> hex_of(const harness::Json& j, const char* field) {
-  auto b = ptp::get_hex(j, field);
-  if (!b.ok()) return std::nullopt;
-  return std::move(b).value();
-}
-
 CheckOutcome with_failures(Evidence& ev, const std::vector<std::string>& failures, size_t total,
                            const std::string& what, std::string pass_summary, std::vector<std::string> notes) {
   CheckOutcome o =

@@ -1,9 +1,7 @@
 // evidence.h: what the checks of optional capabilities (MED, STZ) share: evidence that
-// stays readable when requests carry megabytes, raw requests whose ok:false answers are
-// refusals, strict hex fields, and the verdict of a list of failures.
+// stays readable when requests carry megabytes, and the verdict of a list of failures.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,14 +25,13 @@ struct Evidence {
   void collect();
   // finish collects and attaches the evidence to a verdict.
   CheckOutcome finish(CheckOutcome o);
+  // collected collects after the op that gave `r`: ev.collected(ev.target.media_encrypt(...)).
+  template <class T>
+  Op<T> collected(Op<T> r) {
+    collect();
+    return r;
+  }
 };
-
-// call_op sends a request of an op the harness's Target has no method for; an ok:false
-// answer becomes a Refusal (an unknown error code reads as internal).
-Op<harness::Json> call_op(Evidence& ev, harness::Json request);
-
-// hex_of reads a lowercase hex field of a response; nullopt when absent or not hex.
-std::optional<Bytes> hex_of(const harness::Json& j, const char* field);
 
 // with_failures passes with pass_summary, or fails with "N of `total` `what`", the first
 // failure as counterexample and up to 20 as observations; notes follow either way.

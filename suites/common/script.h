@@ -22,7 +22,7 @@ class Script {
                                      const std::string& label) {
     auto c = target_.encrypt(from, to, plaintext);
     log_.push_back(from + " sends " + label + " to " + to +
-                   (c.ok()        ? " (" + c->kind + ")"
+                   (c.ok()        ? " (" + std::string(to_string(c->kind)) + ")"
                     : c.refused() ? ": refused"
                                   : ": violates PTP"));
     return c;

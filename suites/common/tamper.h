@@ -1,5 +1,5 @@
 // tamper.h: byte-level modifications of ciphertexts and bundles (bit flips, truncation,
-// extension, splices) and the `layout` ranges of a bundle response. Pure functions,
+// extension, splices) and the named ranges of a bundle's `layout`. Pure functions,
 // header-only, shared by the AKE and MSG checks (and open to DOS and KEY).
 #pragma once
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ptp/ptp.h"
+#include "harness/client/target.h"
 #include "base/bytes.h"
 
 namespace parity::suites {
@@ -64,41 +64,9 @@ inline std::optional<size_t> first_difference(ByteView a, ByteView b) {
   return n;
 }
 
-// NamedRange is one entry of a bundle's `layout`: [start, end) under a name.
-struct NamedRange {
-  std::string name;
-  size_t start = 0;
-  size_t end = 0;
-  bool operator==(const NamedRange&) const = default;
-};
-
-// parse_layout reads a bundle response's `layout` ({"name": [start, end], ...}) for a
-// bundle of `size` bytes. It returns the ranges sorted by name, or an error in words
-// when the layout is absent (error_out_ "absent") or malformed.
-inline std::optional<std::vector<NamedRange>> parse_layout(const ptp::Json& layout, size_t size,
-                                                           std::string* error_out_) {
-  auto fail = [&](std::string why) {
-    if (error_out_ != nullptr) *error_out_ = std::move(why);
-    return std::optional<std::vector<NamedRange>>{};
-  };
-  if (layout.is_null()) return fail("absent");
-  if (!layout.is_object()) return fail("layout is not an object");
-  std::vector<NamedRange> out;
-  for (const auto& [name, range] : layout.items()) {
-    if (!range.is_array() || range.size() != 2 || !range[0].is_number_unsigned() || !range[1].is_number_unsigned()) {
-      return fail("layout \"" + name + "\" is not [start, end]");
-    }
-    const auto s = range[0].get<uint64_t>();
-    const auto e = range[1].get<uint64_t>();
-    if (s >= e || e > size) {
-      return fail("layout \"" + name + "\" = [" + std::to_string(s) + ", " + std::to_string(e) +
-                  "] is not inside the " + std::to_string(size) + "-byte bundle");
-    }
-    out.push_back({name, static_cast<size_t>(s), static_cast<size_t>(e)});
-  }
-  std::sort(out.begin(), out.end(), [](const NamedRange& a, const NamedRange& b) { return a.name < b.name; });
-  return out;
-}
+// NamedRange is one entry of a bundle's `layout`, [start, end) under a name: the
+// client parses and checks the layout (harness::parse_bundle_layout).
+using NamedRange = harness::LayoutRange;
 
 // find_range returns the range named `name`, if any.
 inline const NamedRange* find_range(const std::vector<NamedRange>& ranges, std::string_view name) {

@@ -224,7 +224,7 @@ FarSide forged_far(Target& t, const Key32& seed) {
                      const Bytes& bytes) -> bool {
     story.push_back(from + " sends " + to + " " + what);
     Stopwatch w;
-    auto p = t.decrypt(to, from, bytes, "message");
+    auto p = t.decrypt(to, from, bytes, harness::MessageKind::message);
     Claim c{what, false, false, "", w.ms()};
     if (p.violated()) {
       CheckOutcome o = CheckOutcome::error(p.violation());
@@ -270,7 +270,7 @@ FarSide forged_far(Target& t, const Key32& seed) {
   }
   if (first) {
     story.push_back("the suite (as mallory, a reference party) starts a session with bob2");
-    auto d0 = t.decrypt("bob2", "mallory", first->bytes, "prekey");
+    auto d0 = t.decrypt("bob2", "mallory", first->bytes, harness::MessageKind::prekey);
     if (d0.violated()) return stop(CheckOutcome::error(d0.violation()));
     auto reply =
         d0.ok() ? t.encrypt("bob2", "mallory", to_bytes("hello mallory")) : Op<harness::CiphertextResult>(d0.refusal());
@@ -281,10 +281,10 @@ FarSide forged_far(Target& t, const Key32& seed) {
     } else if (!reply.ok()) {
       no_peer = "bob2 could not answer";
     } else {
-      signal::Ciphertext rc{reply->kind == "prekey" ? signal::MessageKind::prekey : signal::MessageKind::message,
-                            reply->ciphertext};
-      if (auto p = mallory.decrypt("bob2", rc, rng); !p)
-        no_peer = "the reference could not read bob2's answer: see SIG-1";
+      signal::Ciphertext rc{
+          reply->kind == harness::MessageKind::prekey ? signal::MessageKind::prekey : signal::MessageKind::message,
+          reply->ciphertext};
+      if (auto p = mallory.decrypt("bob2", rc, rng); !p) no_peer = "the reference could not read bob2's answer: see SIG-1";
     }
   }
   if (no_peer) {
@@ -637,12 +637,14 @@ JunkSide junk(Target& t, const Key32& seed) {
   // for 16 MiB: each such request costs about 2 s of JSON on a loaded machine).
   auto run_all = [&](const Junk& j, bool stranger) -> bool {
     const std::string tag = " (" + j.name + ")";
-    if (!attempt("decrypt as a message" + tag, [&] { return t.decrypt("bob", "alice", j.bytes, "message"); }))
+    if (!attempt("decrypt as a message" + tag,
+                 [&] { return t.decrypt("bob", "alice", j.bytes, harness::MessageKind::message); }))
       return false;
-    if (!attempt("decrypt as a prekey message" + tag, [&] { return t.decrypt("bob", "alice", j.bytes, "prekey"); }))
+    if (!attempt("decrypt as a prekey message" + tag,
+                 [&] { return t.decrypt("bob", "alice", j.bytes, harness::MessageKind::prekey); }))
       return false;
     if (stranger && !attempt("decrypt as a first message from a stranger" + tag,
-                             [&] { return t.decrypt("bob", "stranger", j.bytes, "prekey"); })) {
+                             [&] { return t.decrypt("bob", "stranger", j.bytes, harness::MessageKind::prekey); })) {
       return false;
     }
     if (!attempt("initiate from it as a bundle" + tag, [&] { return t.initiate("alice", "nobody", j.bytes); }))

@@ -99,7 +99,7 @@ FreshSide freshness(Target& t, bool signal, int units) {
       auto b = wire::decode_bundle(bundle->bundle);
       if (!b) return side.stop = CheckOutcome::fail("a bundle is not the PTP signal-v3 bundle: " + b.error().detail), side;
       auto pk = wire::decode_prekey_message(first->ciphertext);
-      if (first->kind != "prekey" || !pk) {
+      if (first->kind != harness::MessageKind::prekey || !pk) {
         return side.stop = CheckOutcome::fail("a first message is not a PreKeySignalMessage"), side;
       }
       // One key namespace: a signed prekey equal to another party's one-time prekey or
@@ -314,7 +314,7 @@ SmallSide small_order(Target& t, const Key32& seed) {
   for (const auto& [name, point] : points) {
     wire::SignalMessage f = *sm;
     f.ratchet_key = point;
-    auto p = t.decrypt("dave", "carol", f.serialize(), "message");
+    auto p = t.decrypt("dave", "carol", f.serialize(), harness::MessageKind::message);
     if (p.violated()) return side.stop = CheckOutcome::error(p.violation()), side;
     Probe pr{"message header with ratchet key " + name + " (genuine MAC of the original header)", p.ok(), p.ok(), ""};
     if (p.refused()) pr.code = std::string(ptp::to_string(p.refusal().code));

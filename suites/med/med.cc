@@ -21,10 +21,7 @@ namespace parity::suites {
 
 namespace {
 
-using harness::Json;
 using harness::Refusal;
-using harness::Violation;
-using harness::ViolationKind;
 using media::MediaType;
 namespace fs = std::filesystem;
 
@@ -60,108 +57,27 @@ CheckOutcome suite_error(Evidence& ev, std::string summary) {
   return ev.finish(std::move(o));
 }
 
-Violation missing(const std::string& op, const char* field) {
-  return Violation{
-      ViolationKind::missing_field, op + ": missing or non-hex field \"" + field + "\" in an ok response", {}};
-}
+// The ops below run one PTP request and move its exchange into the evidence at once.
 
-// Encrypted is a media_encrypt response.
-struct Encrypted {
-  Bytes media_key;
-  Bytes encrypted;
-  Bytes file_sha256;
-  Bytes file_enc_sha256;
-};
-
-Op<Encrypted> media_encrypt(Evidence& ev, MediaType type, ByteView plaintext, const Bytes* media_key) {
-  Json req = {{"op", "media_encrypt"}, {"media_type", media::to_string(type)}, {"plaintext", to_hex(plaintext)}};
-  if (media_key != nullptr) req["media_key"] = to_hex(*media_key);
-  Op<Json> r = call_op(ev, std::move(req));
-  if (r.violated()) return r.violation();
-  if (r.refused()) return r.refusal();
-  Encrypted e;
-  for (auto [field, out] :
-       {std::pair{"media_key", &e.media_key}, std::pair{"encrypted", &e.encrypted},
-        std::pair{"file_sha256", &e.file_sha256}, std::pair{"file_enc_sha256", &e.file_enc_sha256}}) {
-    auto b = hex_of(r.value(), field);
-    if (!b) return missing("media_encrypt", field);
-    *out = std::move(*b);
-  }
-  return e;
+Op<harness::MediaEncrypted> media_encrypt(Evidence& ev, MediaType type, ByteView plaintext, const Bytes* media_key) {
+  return ev.collected(ev.target.media_encrypt(
+      type, plaintext, media_key != nullptr ? std::optional<ByteView>(*media_key) : std::nullopt));
 }
 
 Op<Bytes> media_decrypt(Evidence& ev, MediaType type, ByteView media_key, ByteView encrypted,
                         ByteView file_enc_sha256) {
-  Op<Json> r = call_op(ev, {{"op", "media_decrypt"},
-                            {"media_type", media::to_string(type)},
-                            {"media_key", to_hex(media_key)},
-                            {"encrypted", to_hex(encrypted)},
-                            {"file_enc_sha256", to_hex(file_enc_sha256)}});
-  if (r.violated()) return r.violation();
-  if (r.refused()) return r.refusal();
-  auto b = hex_of(r.value(), "plaintext");
-  if (!b) return missing("media_decrypt", "plaintext");
-  return std::move(*b);
+  return ev.collected(ev.target.media_decrypt(type, media_key, encrypted, file_enc_sha256));
 }
 
-// EncryptedFile is a media_encrypt_file response.
-struct EncryptedFile {
-  Bytes media_key;
-  Bytes file_sha256;
-  Bytes file_enc_sha256;
-  uint64_t size = 0;  // bytes the target wrote to `out`
-};
-
-// size_of reads a response's `size`: an integer within PTP's 0..2^53-1.
-std::optional<uint64_t> size_of(const Json& j) {
-  auto it = j.find("size");
-  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
-  if (!it->is_number_unsigned() && it->get<int64_t>() < 0) return std::nullopt;
-  const uint64_t v = it->get<uint64_t>();
-  if (v > (uint64_t{1} << 53) - 1) return std::nullopt;
-  return v;
-}
-
-Violation missing_size(const std::string& op) {
-  return Violation{ViolationKind::missing_field,
-                   op + ": missing field \"size\", or not an integer within 0..2^53-1, in an ok response",
-                   {}};
-}
-
-Op<EncryptedFile> media_encrypt_file(Evidence& ev, MediaType type, const fs::path& in, const fs::path& out) {
-  Op<Json> r = call_op(ev, {{"op", "media_encrypt_file"},
-                            {"media_type", media::to_string(type)},
-                            {"path", in.string()},
-                            {"out", out.string()}});
-  if (r.violated()) return r.violation();
-  if (r.refused()) return r.refusal();
-  EncryptedFile e;
-  for (auto [field, dst] : {std::pair{"media_key", &e.media_key}, std::pair{"file_sha256", &e.file_sha256},
-                            std::pair{"file_enc_sha256", &e.file_enc_sha256}}) {
-    auto b = hex_of(r.value(), field);
-    if (!b) return missing("media_encrypt_file", field);
-    *dst = std::move(*b);
-  }
-  auto size = size_of(r.value());
-  if (!size) return missing_size("media_encrypt_file");
-  e.size = *size;
-  return e;
+Op<harness::MediaFileEncrypted> media_encrypt_file(Evidence& ev, MediaType type, const fs::path& in,
+                                                   const fs::path& out) {
+  return ev.collected(ev.target.media_encrypt_file(type, in.string(), out.string()));
 }
 
 // media_decrypt_file returns the plaintext size the target reports.
 Op<uint64_t> media_decrypt_file(Evidence& ev, MediaType type, ByteView media_key, const fs::path& in,
                                 ByteView file_enc_sha256, const fs::path& out) {
-  Op<Json> r = call_op(ev, {{"op", "media_decrypt_file"},
-                            {"media_type", media::to_string(type)},
-                            {"media_key", to_hex(media_key)},
-                            {"path", in.string()},
-                            {"file_enc_sha256", to_hex(file_enc_sha256)},
-                            {"out", out.string()}});
-  if (r.violated()) return r.violation();
-  if (r.refused()) return r.refusal();
-  auto size = size_of(r.value());
-  if (!size) return missing_size("media_decrypt_file");
-  return *size;
+  return ev.collected(ev.target.media_decrypt_file(type, media_key, in.string(), file_enc_sha256, out.string()));
 }
 
 // refusal_counts: a refusal counts as refusing the file unless it says the op is missing.

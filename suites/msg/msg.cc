@@ -54,8 +54,8 @@ CheckOutcome msg1_scenario(Target& t, Rng& rng, int random_lengths, Tally& out_)
           (p.refused() ? "was refused by " + c.peer_of(from) + " (" + refusal_text(p.refusal()) + ")"
                        : "decrypted to " + std::to_string(p->size()) + " other bytes (first difference at byte " +
                              std::to_string(first_difference(*p, pt).value_or(0)) + ")"));
-      o.observations.push_back("plaintext " + short_hex(pt, 24) + ", ciphertext (" + m->c.kind + ") " +
-                               short_hex(m->c.ciphertext, 24));
+      o.observations.push_back("plaintext " + short_hex(pt, 24) + ", ciphertext (" + std::string(to_string(m->c.kind)) +
+                               ") " + short_hex(m->c.ciphertext, 24));
       o.counterexample = c.story();
       out_["plaintexts round-tripped"] = ok;
       return o;
@@ -283,7 +283,7 @@ class Sweep {
     return std::nullopt;
   }
 
-  bool first() const { return genuine_.c.kind == "prekey"; }
+  bool first() const { return genuine_.c.kind == harness::MessageKind::prekey; }
 
  private:
   std::optional<CheckOutcome> fresh_copy() {

@@ -610,7 +610,7 @@ ReplaySide replays(Target& t) {
     }
     ++side.replays;
     if (p.ok()) {
-      side.accepted.push_back("#" + std::to_string(m.number) + " (" + m.c.kind + ") " + when);
+      side.accepted.push_back("#" + std::to_string(m.number) + " (" + std::string(to_string(m.c.kind)) + ") " + when);
       if (side.story.empty()) side.story = c.story(14);
     } else {
       ++side.refused;

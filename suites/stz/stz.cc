@@ -13,10 +13,7 @@ namespace parity::suites {
 
 namespace {
 
-using harness::Json;
-using harness::Refusal;
-using harness::Violation;
-using harness::ViolationKind;
+using harness::StanzaEncoding;
 
 // kElideBytes: transcript lines longer than this (a 1 MiB hostile stanza) are replaced
 // by a note with their beginning, so the evidence stays readable.
@@ -41,40 +38,16 @@ bool is_utf8(std::string_view s) {
 // request/response id field (every response echoes the request's), so it cannot carry
 // the stanza's; docs/ptp.md records the field as this project's reading of the spec.
 
-// Transport says how a stanza travels in `unwrap`: as the JSON string `stanza`, or, for
-// bytes that are not UTF-8 (which no JSON string can carry), as `stanza_hex`, an
-// optional field of this project's PTP extension (docs/ptp.md).
-enum class Transport { text, hex };
+// A stanza travels in `unwrap` as the JSON string `stanza`, or, for bytes that are not
+// UTF-8 (which no JSON string can carry), as `stanza_hex`, an optional field of this
+// project's PTP extension (docs/ptp.md): StanzaEncoding::hex.
 
-Json unwrap_request(const std::string& party, std::string_view bytes, Transport how) {
-  Json r = {{"op", "unwrap"}, {"party", party}};
-  if (how == Transport::hex) {
-    r["stanza_hex"] = to_hex(ByteView(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
-  } else {
-    r["stanza"] = std::string(bytes);
-  }
-  return r;
-}
-
-std::optional<std::string> string_of(const Json& j, const char* field) {
-  auto it = j.find(field);
-  if (it == j.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
-// unwrapped reads an unwrap response; a missing field is a protocol violation.
-Op<UnwrapFields> unwrapped(Op<Json> r) {
+// unwrap hands a stanza to `party`'s unwrap and collects the exchange.
+Op<UnwrapFields> unwrap(Evidence& ev, const std::string& party, std::string_view bytes, StanzaEncoding how) {
+  auto r = ev.collected(ev.target.unwrap(party, bytes, how));
   if (r.violated()) return r.violation();
   if (r.refused()) return r.refusal();
-  UnwrapFields f;
-  auto id = string_of(*r, "stanza_id"), to = string_of(*r, "to"), from = string_of(*r, "from"),
-       kind = string_of(*r, "kind");
-  auto ct = hex_of(*r, "ciphertext");
-  if (!id || !to || !from || !kind || !ct) {
-    return Violation{
-        ViolationKind::missing_field, "unwrap: an ok response has ciphertext, kind, stanza_id, to and from", {}};
-  }
-  return UnwrapFields{*id, *to, *from, *kind, std::move(*ct)};
+  return UnwrapFields{r->stanza_id, r->to, r->from, r->kind, std::move(r->ciphertext)};
 }
 
 // differences lists the fields of `got` that are not `want`; kind is compared for the
@@ -87,7 +60,7 @@ std::string differences(const UnwrapFields& want, const UnwrapFields& got) {
   field("id", want.id, got.id);
   field("to", want.to, got.to);
   field("from", want.from, got.from);
-  if (want.kind == "prekey" || want.kind == "message") field("kind", want.kind, got.kind);
+  if (harness::parse_message_kind(want.kind)) field("kind", want.kind, got.kind);
   if (want.ciphertext != got.ciphertext) {
     d += " ciphertext: want " + short_hex(want.ciphertext) + ", got " + short_hex(got.ciphertext) + ";";
   }
@@ -128,7 +101,7 @@ enum class HexSupport { yes, no };
 Op<HexSupport> probe_hex(Evidence& ev, const std::vector<CorpusEntry>& corpus) {
   for (const CorpusEntry& e : corpus) {
     if (e.expect != Expect::valid || !e.unwrap) continue;
-    auto r = unwrapped(call_op(ev, unwrap_request("bob", e.bytes, Transport::hex)));
+    auto r = unwrap(ev, "bob", e.bytes, StanzaEncoding::hex);
     if (r.violated()) return r.violation();
     return r.ok() && differences(*e.unwrap, *r).empty() ? HexSupport::yes : HexSupport::no;
   }
@@ -142,14 +115,14 @@ std::optional<CheckOutcome> refuse_all(Evidence& ev, const std::vector<const Cor
                                        double& slowest_ms_, size_t& sent_) {
   size_t skipped = 0;
   for (const CorpusEntry* e : entries) {
-    const Transport how = is_utf8(e->bytes) ? Transport::text : Transport::hex;
-    if (how == Transport::hex && hex == HexSupport::no) {
+    const StanzaEncoding how = is_utf8(e->bytes) ? StanzaEncoding::text : StanzaEncoding::hex;
+    if (how == StanzaEncoding::hex && hex == HexSupport::no) {
       ++skipped;
       continue;
     }
     ++sent_;
     const auto start = std::chrono::steady_clock::now();
-    Op<Json> r = call_op(ev, unwrap_request("bob", e->bytes, how));
+    auto r = ev.collected(ev.target.unwrap("bob", e->bytes, how));
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     slowest_ms_ = std::max(slowest_ms_, ms);
     if (r.violated()) {
@@ -214,14 +187,7 @@ CheckOutcome stz1_wrap(CheckContext& ctx) {
       ++total;
       const Bytes plaintext = random_bytes(rng, c.plaintext_size);
       PARITY_STEP(auto ct, t.encrypt(sender, recipient, plaintext), "encrypt");
-      Op<Json> w = call_op(ev, {{"op", "wrap"},
-                                {"party", sender},
-                                {"peer", recipient},
-                                {"ciphertext", to_hex(ct.ciphertext)},
-                                {"kind", ct.kind},
-                                {"stanza_id", c.id},
-                                {"to", to},
-                                {"from", from}});
+      auto w = ev.collected(t.wrap(sender, recipient, ct.ciphertext, ct.kind, {c.id, to, from}));
       if (w.violated()) return ev.finish(CheckOutcome::error(w.violation()));
       if (w.refused()) {
         failures.push_back(label + ": wrap refused: " + std::string(ptp::to_string(w.refusal().code)) + " " +
@@ -231,20 +197,17 @@ CheckOutcome stz1_wrap(CheckContext& ctx) {
         (void)pt;
         continue;
       }
-      auto text = string_of(*w, "stanza");
-      if (!text) {
-        return ev.finish(CheckOutcome::error(
-            Violation{ViolationKind::missing_field, "wrap: an ok response has the string \"stanza\"", {}}));
-      }
-      auto m = stanza::parse_message(*text);
+      const std::string& text = *w;
+      auto m = stanza::parse_message(text);
       Bytes payload = ct.ciphertext;
       if (!m.ok()) {
         failures.push_back(label + ": the stanza does not validate: " + std::string(stanza::to_string(m.error().code)) +
                            " at " + std::to_string(m.error().offset) + ": " + m.error().message + " in " +
-                           text->substr(0, 200));
+                           text.substr(0, 200));
       } else {
         const stanza::Enc* enc = std::get_if<stanza::Enc>(&m->payload);
-        const stanza::EncType want_type = ct.kind == "prekey" ? stanza::EncType::pkmsg : stanza::EncType::msg;
+        const stanza::EncType want_type =
+            ct.kind == harness::MessageKind::prekey ? stanza::EncType::pkmsg : stanza::EncType::msg;
         std::string wrong;
         if (m->id != c.id) wrong += " id " + m->id + ";";
         if (m->to != to) wrong += " to " + m->to + ";";
@@ -253,7 +216,8 @@ CheckOutcome stz1_wrap(CheckContext& ctx) {
           wrong += " a participants fan-out instead of one enc;";
         } else {
           if (enc->type != want_type)
-            wrong += " enc type " + std::string(stanza::to_string(enc->type)) + " for kind " + ct.kind + ";";
+            wrong += " enc type " + std::string(stanza::to_string(enc->type)) + " for kind " +
+                     std::string(to_string(ct.kind)) + ";";
           if (enc->ciphertext != ct.ciphertext) wrong += " enc holds other bytes than the ciphertext;";
           payload = enc->ciphertext;
         }
@@ -268,13 +232,14 @@ CheckOutcome stz1_wrap(CheckContext& ctx) {
         continue;
       }
       // ... and the recipient's own unwrap reads the same fields back.
-      auto u = unwrapped(call_op(ev, unwrap_request(recipient, *text, Transport::text)));
+      auto u = unwrap(ev, recipient, text, StanzaEncoding::text);
       if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
       if (u.refused()) {
         failures.push_back(label + ": unwrap refused the target's own stanza: " + u.refusal().detail);
         continue;
       }
-      const std::string diff = differences(UnwrapFields{c.id, to, from, ct.kind, ct.ciphertext}, *u);
+      const std::string diff =
+          differences(UnwrapFields{c.id, to, from, std::string(to_string(ct.kind)), ct.ciphertext}, *u);
       if (!diff.empty()) failures.push_back(label + ": unwrap of its own stanza:" + diff);
     }
   }
@@ -300,7 +265,7 @@ CheckOutcome stz2_valid(CheckContext& ctx) {
       continue;
     }
     ++total;
-    auto u = unwrapped(call_op(ev, unwrap_request("bob", e.bytes, Transport::text)));
+    auto u = unwrap(ev, "bob", e.bytes, StanzaEncoding::text);
     if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
     if (u.refused()) {
       failures.push_back(e.file + ": refused: " + std::string(ptp::to_string(u.refusal().code)) + " " +
@@ -366,7 +331,7 @@ CheckOutcome stz3_hostile(CheckContext& ctx) {
   // After the attacks the target still reads a genuine stanza: none of them left it broken.
   for (const CorpusEntry& e : *corpus) {
     if (e.expect != Expect::valid || !e.unwrap) continue;
-    auto u = unwrapped(call_op(ev, unwrap_request("bob", e.bytes, Transport::text)));
+    auto u = unwrap(ev, "bob", e.bytes, StanzaEncoding::text);
     if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
     if (!u.ok() || !differences(*e.unwrap, *u).empty()) {
       failures.push_back("after the hostile inputs, the valid " + e.file + " is no longer read correctly");

@@ -1,8 +1,11 @@
 // parity-broken-target MODE: a minimal PTP/1 target that behaves until a trigger
 // (usually `create`, or `hello` for the hello modes) and then misbehaves per MODE.
 // The PTP client's tests use it to provoke each ViolationKind.
+// parity-broken-target canned FILE: after hello, answers each request with the next
+// line of FILE (a JSON object) given the request's id: the typed ops' field checks.
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -96,9 +99,34 @@ bool misbehave_on_create(std::string_view mode, const Json& id) {
 
 }  // namespace
 
+// canned answers every request but hello with the next line of `file`, the id set.
+int canned(const char* file) {
+  std::ifstream answers(file);
+  if (!answers) {
+    std::fprintf(stderr, "parity-broken-target: cannot read %s\n", file);
+    return 2;
+  }
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    Json req = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    const Json id = req.is_object() && req.contains("id") ? req["id"] : Json(nullptr);
+    if (req.is_object() && req.value("op", std::string()) == "hello") {
+      send(hello_response(id));
+      continue;
+    }
+    std::string answer;
+    if (!std::getline(answers, answer)) return 0;  // out of answers: end, as a crash would
+    Json r = Json::parse(answer, nullptr, /*allow_exceptions=*/false);
+    r["id"] = id;
+    send(r);
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[1], "canned") == 0) return canned(argv[2]);
   if (argc != 2) {
-    std::fprintf(stderr, "usage: parity-broken-target MODE\nmodes:");
+    std::fprintf(stderr, "usage: parity-broken-target MODE | canned FILE\nmodes:");
     for (const char* m : kModes) std::fprintf(stderr, " %s", m);
     std::fprintf(stderr, "\n");
     return 2;

@@ -7,8 +7,11 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "harness/client/process.h"
 #include "harness/client/target.h"
@@ -352,6 +355,274 @@ TEST(TranscriptJson, RejectsMalformedInput) {
   }
 }
 
+// --- typed ops' response fields (parity-broken-target canned FILE) ---------------------
+
+// Canned starts parity-broken-target answering each request with the next of `answers`.
+class Canned {
+ public:
+  explicit Canned(const std::vector<std::string>& answers) {
+    std::string name = (std::filesystem::temp_directory_path() / "parity-canned-XXXXXX").string();
+    const int fd = ::mkstemp(name.data());
+    if (fd >= 0) ::close(fd);
+    path_ = name;
+    std::ofstream out(path_);
+    for (const std::string& a : answers) out << a << "\n";
+  }
+  ~Canned() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  Canned(const Canned&) = delete;
+  Canned& operator=(const Canned&) = delete;
+  std::string command() const { return kBroken + " canned " + path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// one_answer runs `op` against a target whose only answer is `answer`.
+template <class F>
+auto one_answer(const std::string& answer, F op) {
+  Canned canned({answer});
+  auto t = start_ok(canned.command());
+  EXPECT_TRUE(t);
+  if (!t) return decltype(op(std::declval<Target&>()))(Violation{ViolationKind::start_failed, "not started", {}});
+  return op(*t);
+}
+
+const std::string kHex32 = std::string(64, 'a');
+const std::string kHexKey = std::string(64, '1');
+const Bytes kKey(32, 0x11);
+
+struct FieldCase {
+  const char* what;
+  std::string answer;
+  ViolationKind kind;
+  const char* detail;  // a substring the violation's detail must hold
+};
+
+void expect_violation(const Violation& v, const FieldCase& c) {
+  EXPECT_EQ(v.kind, c.kind) << c.what << ": " << v.detail;
+  EXPECT_NE(v.detail.find(c.detail), std::string::npos) << c.what << ": " << v.detail;
+}
+
+TEST(TypedOps, MediaEncryptReadsItsFieldsOrViolates) {
+  const std::string good = R"({"ok":true,"media_key":")" + kHexKey + R"(","encrypted":"0102","file_sha256":")" +
+                           kHex32 + R"(","file_enc_sha256":")" + kHex32 + R"("})";
+  auto ok = one_answer(good, [](Target& t) { return t.media_encrypt(media::MediaType::image, Bytes{1}); });
+  ASSERT_TRUE(ok.ok()) << (ok.violated() ? ok.violation().detail : "refused");
+  EXPECT_EQ(ok->media_key, kKey);
+  EXPECT_EQ(ok->encrypted, (Bytes{1, 2}));
+  EXPECT_EQ(ok->file_sha256, Bytes(32, 0xaa));
+  EXPECT_EQ(ok->file_enc_sha256, Bytes(32, 0xaa));
+
+  const std::vector<FieldCase> cases = {
+      {"no encrypted", R"({"ok":true,"media_key":")" + kHexKey + R"(","file_sha256":"00","file_enc_sha256":"00"})",
+       ViolationKind::missing_field, "media_encrypt: missing field \"encrypted\""},
+      {"uppercase media_key",
+       R"({"ok":true,"media_key":"AB","encrypted":"00","file_sha256":"00","file_enc_sha256":"00"})",
+       ViolationKind::bad_value, "\"media_key\" is not even-length lowercase hex"},
+      {"file_sha256 a number",
+       R"({"ok":true,"media_key":"00","encrypted":"00","file_sha256":7,"file_enc_sha256":"00"})",
+       ViolationKind::missing_field, "\"file_sha256\" is not a string"},
+  };
+  for (const FieldCase& c : cases) {
+    auto r = one_answer(c.answer, [](Target& t) { return t.media_encrypt(media::MediaType::image, Bytes{1}, kKey); });
+    ASSERT_TRUE(r.violated()) << c.what;
+    expect_violation(r.violation(), c);
+  }
+}
+
+TEST(TypedOps, MediaDecryptAndFileOpsReadTheirFieldsOrViolate) {
+  auto pt = one_answer(R"({"ok":true,"plaintext":"6869"})", [](Target& t) {
+    return t.media_decrypt(media::MediaType::video, kKey, Bytes{1}, Bytes(32, 0));
+  });
+  ASSERT_TRUE(pt.ok());
+  EXPECT_EQ(*pt, (Bytes{'h', 'i'}));
+  auto odd = one_answer(R"({"ok":true,"plaintext":"686"})", [](Target& t) {
+    return t.media_decrypt(media::MediaType::video, kKey, Bytes{1}, Bytes(32, 0));
+  });
+  ASSERT_TRUE(odd.violated());
+  expect_violation(odd.violation(), {"odd hex", "", ViolationKind::bad_value, "media_decrypt: field \"plaintext\""});
+
+  auto enc = one_answer(R"({"ok":true,"media_key":")" + kHexKey + R"(","file_sha256":")" + kHex32 +
+                            R"(","file_enc_sha256":")" + kHex32 + R"(","size":67108906})",
+                        [](Target& t) { return t.media_encrypt_file(media::MediaType::audio, "/a", "/b"); });
+  ASSERT_TRUE(enc.ok()) << (enc.violated() ? enc.violation().detail : "refused");
+  EXPECT_EQ(enc->media_key, kKey);
+  EXPECT_EQ(enc->size, 67108906u);
+
+  auto decrypt_file = [](Target& t) {
+    return t.media_decrypt_file(media::MediaType::document, kKey, "/a", Bytes(32, 0), "/b");
+  };
+  auto size = one_answer(R"({"ok":true,"size":9007199254740991})", decrypt_file);
+  ASSERT_TRUE(size.ok());
+  EXPECT_EQ(*size, (uint64_t{1} << 53) - 1);
+  const std::vector<FieldCase> cases = {
+      {"no size", R"({"ok":true})", ViolationKind::missing_field, "media_decrypt_file: missing field \"size\""},
+      {"size a string", R"({"ok":true,"size":"12"})", ViolationKind::missing_field, "\"size\" is not an integer"},
+      {"size a fraction", R"({"ok":true,"size":1.5})", ViolationKind::missing_field, "\"size\" is not an integer"},
+      {"negative size", R"({"ok":true,"size":-1})", ViolationKind::bad_value, "\"size\" is not within 0..2^53-1"},
+      {"size past 2^53-1", R"({"ok":true,"size":9007199254740992})", ViolationKind::bad_value,
+       "\"size\" is not within 0..2^53-1"},
+  };
+  for (const FieldCase& c : cases) {
+    auto r = one_answer(c.answer, decrypt_file);
+    ASSERT_TRUE(r.violated()) << c.what;
+    expect_violation(r.violation(), c);
+  }
+  auto no_size = one_answer(R"({"ok":true,"media_key":"00","file_sha256":"00","file_enc_sha256":"00"})",
+                            [](Target& t) { return t.media_encrypt_file(media::MediaType::audio, "/a", "/b"); });
+  ASSERT_TRUE(no_size.violated());
+  expect_violation(no_size.violation(), {"", "", ViolationKind::missing_field, "media_encrypt_file: missing field"});
+}
+
+TEST(TypedOps, RefusalsOfTypedOpsAreRefusals) {
+  auto r = one_answer(R"({"ok":false,"error":"invalid_message","detail":"bad MAC"})", [](Target& t) {
+    return t.media_decrypt_file(media::MediaType::image, kKey, "/a", Bytes(32, 0), "/b");
+  });
+  ASSERT_TRUE(r.refused());
+  EXPECT_EQ(r.refusal().code, ptp::ErrorCode::invalid_message);
+  EXPECT_EQ(r.refusal().detail, "bad MAC");
+  auto bad_code = one_answer(R"({"ok":false,"error":"kaboom"})", [](Target& t) { return t.unwrap("bob", "<x/>"); });
+  ASSERT_TRUE(bad_code.violated());
+  EXPECT_EQ(bad_code.violation().kind, ViolationKind::bad_value);
+}
+
+TEST(TypedOps, WrapAndUnwrapReadTheirFieldsOrViolate) {
+  auto wrap = [](Target& t) {
+    return t.wrap("alice", "bob", Bytes{1, 2}, MessageKind::prekey, {"m1", "bob@x.example", "alice@y.example"});
+  };
+  auto w = one_answer(R"({"ok":true,"stanza":"<message/>"})", wrap);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(*w, "<message/>");
+  auto no_stanza = one_answer(R"({"ok":true,"stanza":["<message/>"]})", wrap);
+  ASSERT_TRUE(no_stanza.violated());
+  expect_violation(no_stanza.violation(),
+                   {"", "", ViolationKind::missing_field, "wrap: field \"stanza\" is not a string"});
+
+  const std::string good = R"({"ok":true,"ciphertext":"0102","kind":"skmsg","stanza_id":"m1","to":"b@x","from":"a@y"})";
+  auto u = one_answer(good, [](Target& t) { return t.unwrap("bob", "\xff", StanzaEncoding::hex); });
+  ASSERT_TRUE(u.ok()) << (u.violated() ? u.violation().detail : "refused");
+  EXPECT_EQ(u->ciphertext, (Bytes{1, 2}));
+  EXPECT_EQ(u->kind, "skmsg");  // unwrap's kind is an open word (PTP 1.1)
+  EXPECT_EQ(u->stanza_id, "m1");
+  EXPECT_EQ(u->to, "b@x");
+  EXPECT_EQ(u->from, "a@y");
+  const std::vector<FieldCase> cases = {
+      {"no from", R"({"ok":true,"ciphertext":"01","kind":"message","stanza_id":"m","to":"b@x"})",
+       ViolationKind::missing_field, "unwrap: missing field \"from\""},
+      {"ciphertext not hex", R"({"ok":true,"ciphertext":"zz","kind":"message","stanza_id":"m","to":"b","from":"a"})",
+       ViolationKind::bad_value, "\"ciphertext\" is not even-length lowercase hex"},
+      {"stanza_id a number", R"({"ok":true,"ciphertext":"01","kind":"message","stanza_id":1,"to":"b","from":"a"})",
+       ViolationKind::missing_field, "\"stanza_id\" is not a string"},
+  };
+  for (const FieldCase& c : cases) {
+    auto r = one_answer(c.answer, [](Target& t) { return t.unwrap("bob", "<message/>"); });
+    ASSERT_TRUE(r.violated()) << c.what;
+    expect_violation(r.violation(), c);
+  }
+}
+
+TEST(TypedOps, TypedRequestsKeepTheirWireFields) {
+  Canned canned({R"({"ok":true,"stanza":"s"})", R"({"ok":false,"error":"invalid_message"})",
+                 R"({"ok":false,"error":"unsupported"})", R"({"ok":false,"error":"unsupported"})",
+                 R"({"ok":true,"plaintext":""})"});
+  auto t = start_ok(canned.command());
+  ASSERT_TRUE(t);
+  ASSERT_TRUE(t->wrap("alice", "bob", Bytes{0xab}, MessageKind::message, {"id1", "b@x", "a@y"}).ok());
+  ASSERT_TRUE(t->unwrap("bob", "<m/>").refused());
+  ASSERT_TRUE(t->unwrap("bob", "\xff<", StanzaEncoding::hex).refused());
+  ASSERT_TRUE(t->media_encrypt(media::MediaType::document, Bytes{}, kKey).refused());
+  ASSERT_TRUE(t->decrypt("bob", "alice", Bytes{1}, MessageKind::prekey).ok());
+  Transcript tr = t->take_transcript();
+  EXPECT_TRUE(has_entry(tr, Direction::request,
+                        R"({"ciphertext":"ab","from":"a@y","id":2,"kind":"message","op":"wrap","party":"alice",)"
+                        R"("peer":"bob","stanza_id":"id1","to":"b@x"})"));
+  EXPECT_TRUE(has_entry(tr, Direction::request, R"({"id":3,"op":"unwrap","party":"bob","stanza":"<m/>"})"));
+  EXPECT_TRUE(has_entry(tr, Direction::request, R"({"id":4,"op":"unwrap","party":"bob","stanza_hex":"ff3c"})"));
+  EXPECT_TRUE(has_entry(
+      tr, Direction::request,
+      R"({"id":5,"media_key":")" + kHexKey + R"(","media_type":"document","op":"media_encrypt","plaintext":""})"));
+  EXPECT_TRUE(has_entry(tr, Direction::request, R"("kind":"prekey","op":"decrypt")"));
+}
+
+// --- message kinds and bundle layouts --------------------------------------------------
+
+TEST(MessageKinds, ParseAndPrint) {
+  EXPECT_EQ(parse_message_kind("prekey"), MessageKind::prekey);
+  EXPECT_EQ(parse_message_kind("message"), MessageKind::message);
+  EXPECT_EQ(parse_message_kind("skmsg"), std::nullopt);
+  EXPECT_EQ(parse_message_kind("Prekey"), std::nullopt);
+  EXPECT_EQ(to_string(MessageKind::prekey), "prekey");
+  EXPECT_EQ(to_string(MessageKind::message), "message");
+}
+
+TEST(MessageKinds, EncryptReadsTheKindAndAnUnknownKindIsABadValue) {
+  auto encrypt = [](Target& t) { return t.encrypt("alice", "bob", Bytes{1}); };
+  auto pk = one_answer(R"({"ok":true,"ciphertext":"33","kind":"prekey"})", encrypt);
+  ASSERT_TRUE(pk.ok());
+  EXPECT_EQ(pk->kind, MessageKind::prekey);
+  auto m = one_answer(R"({"ok":true,"ciphertext":"33","kind":"message"})", encrypt);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->kind, MessageKind::message);
+  auto unknown = one_answer(R"({"ok":true,"ciphertext":"33","kind":"whisper"})", encrypt);
+  ASSERT_TRUE(unknown.violated());
+  expect_violation(unknown.violation(),
+                   {"", "", ViolationKind::bad_value, "field \"kind\" is neither \"prekey\" nor \"message\": whisper"});
+  auto none = one_answer(R"({"ok":true,"ciphertext":"33"})", encrypt);
+  ASSERT_TRUE(none.violated());
+  EXPECT_EQ(none.violation().kind, ViolationKind::missing_field);
+}
+
+TEST(BundleLayouts, ParseBundleLayout) {
+  auto ok = parse_bundle_layout(Json::parse(R"({"signature":[6,10],"identity":[0,3]})"), 10);
+  ASSERT_TRUE(std::holds_alternative<BundleLayout>(ok));
+  const BundleLayout& l = std::get<BundleLayout>(ok);
+  ASSERT_EQ(l.ranges.size(), 2u);
+  EXPECT_EQ(l.ranges[0], (LayoutRange{"identity", 0, 3}));
+  EXPECT_EQ(l.ranges[1], (LayoutRange{"signature", 6, 10}));
+  EXPECT_NE(l.find("signature"), nullptr);
+  EXPECT_EQ(l.find("signed_prekey"), nullptr);
+  EXPECT_EQ(l.to_json(), R"({"identity":[0,3],"signature":[6,10]})");
+  auto why = [](const char* layout) {
+    auto r = parse_bundle_layout(Json::parse(layout), 10);
+    return std::holds_alternative<std::string>(r) ? std::get<std::string>(r) : std::string("parsed");
+  };
+  EXPECT_EQ(why(R"({"identity":[0,11]})"), "layout \"identity\" = [0, 11] is not inside the 10-byte bundle");
+  EXPECT_EQ(why(R"({"identity":[3,3]})"), "layout \"identity\" = [3, 3] is not inside the 10-byte bundle");
+  EXPECT_EQ(why(R"({"identity":[-1,3]})"), "layout \"identity\" is not [start, end]");
+  EXPECT_EQ(why(R"({"identity":"0-3"})"), "layout \"identity\" is not [start, end]");
+  EXPECT_EQ(why(R"({"identity":[0,1,2]})"), "layout \"identity\" is not [start, end]");
+  EXPECT_EQ(why(R"([0,3])"), "layout is not an object");
+  EXPECT_EQ(why(R"({})"), "parsed");
+}
+
+TEST(BundleLayouts, BundleKeepsAMalformedLayoutForTheCheckAndRefusesANonObject) {
+  auto bundle = [](Target& t) { return t.bundle("bob"); };
+  auto none = one_answer(R"({"ok":true,"bundle":"0102"})", bundle);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->layout);
+  EXPECT_TRUE(none->layout_problem.empty());
+  auto null = one_answer(R"({"ok":true,"bundle":"0102","layout":null})", bundle);
+  ASSERT_TRUE(null.ok());
+  EXPECT_FALSE(null->layout);
+  EXPECT_TRUE(null->layout_problem.empty());
+  auto good = one_answer(R"({"ok":true,"bundle":"010203","layout":{"identity":[0,2]}})", bundle);
+  ASSERT_TRUE(good.ok());
+  ASSERT_TRUE(good->layout);
+  EXPECT_EQ(good->layout->ranges, (std::vector<LayoutRange>{{"identity", 0, 2}}));
+  // Ranges outside the bundle are AKE-2's to judge (a fail), not a broken protocol.
+  auto outside = one_answer(R"({"ok":true,"bundle":"0102","layout":{"identity":[0,3]}})", bundle);
+  ASSERT_TRUE(outside.ok());
+  EXPECT_FALSE(outside->layout);
+  EXPECT_EQ(outside->layout_problem, "layout \"identity\" = [0, 3] is not inside the 2-byte bundle");
+  auto not_object = one_answer(R"({"ok":true,"bundle":"0102","layout":[0,2]})", bundle);
+  ASSERT_TRUE(not_object.violated());
+  expect_violation(not_object.violation(),
+                   {"", "", ViolationKind::missing_field, "bundle: field \"layout\" is not an object"});
+}
+
 // --- the reference target ------------------------------------------------------------
 
 TEST(ReferenceTarget, FullSessionThroughTypedOps) {
@@ -375,13 +646,18 @@ TEST(ReferenceTarget, FullSessionThroughTypedOps) {
   auto b = t->bundle("bob");
   ASSERT_TRUE(b.ok());
   EXPECT_FALSE(b->bundle.empty());
-  EXPECT_TRUE(b->layout.is_object());
+  ASSERT_TRUE(b->layout.has_value()) << b->layout_problem;
+  EXPECT_TRUE(b->layout_problem.empty());
+  const LayoutRange* identity = b->layout->find("identity");
+  ASSERT_NE(identity, nullptr);
+  EXPECT_EQ(identity->end - identity->start, 33u);
+  EXPECT_NE(b->layout->find("signature"), nullptr);
   ASSERT_TRUE(t->initiate("alice", "bob", b->bundle).ok());
 
   const Bytes hi = {'h', 'i'};
   auto ct = t->encrypt("alice", "bob", hi);
   ASSERT_TRUE(ct.ok());
-  EXPECT_EQ(ct->kind, "prekey");
+  EXPECT_EQ(ct->kind, MessageKind::prekey);
   EXPECT_EQ(ct->ciphertext[0], 0x33);
   auto pt = t->decrypt("bob", "alice", ct->ciphertext, ct->kind);
   ASSERT_TRUE(pt.ok());

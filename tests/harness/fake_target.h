@@ -51,22 +51,54 @@ class FakeTarget final : public harness::Target {
     return Bytes{5, 1, 2};
   }
   Op<harness::BundleResult> bundle(const std::string&, const harness::Inject&) override {
-    return harness::BundleResult{Bytes{1}, Json(nullptr)};
+    return harness::BundleResult{Bytes{1}, std::nullopt, {}};
   }
   Op<Unit> initiate(const std::string&, const std::string&, parity::ByteView, const harness::Inject&) override {
     return Unit{};
   }
   Op<harness::CiphertextResult> encrypt(const std::string&, const std::string&, parity::ByteView p,
                                         const harness::Inject&) override {
-    return harness::CiphertextResult{Bytes(p.begin(), p.end()), "message"};
+    return harness::CiphertextResult{Bytes(p.begin(), p.end()), harness::MessageKind::message};
   }
-  Op<Bytes> decrypt(const std::string&, const std::string&, parity::ByteView c, const std::string&,
+  Op<Bytes> decrypt(const std::string&, const std::string&, parity::ByteView c, harness::MessageKind,
                     const harness::Inject&) override {
     return Bytes(c.begin(), c.end());
   }
   Op<Bytes> export_state(const std::string&) override { return Bytes{}; }
   Op<Unit> import_state(const std::string&, parity::ByteView) override { return Unit{}; }
   Op<Json> primitive(const std::string&, const Json&) override { return Json::object(); }
+  // Media: the "encrypted" file is the plaintext itself, under an all-zero key.
+  Op<harness::MediaEncrypted> media_encrypt(parity::media::MediaType, parity::ByteView p,
+                                            std::optional<parity::ByteView> key) override {
+    note("media_encrypt");
+    return harness::MediaEncrypted{key ? Bytes(key->begin(), key->end()) : Bytes(32, 0), Bytes(p.begin(), p.end()),
+                                   Bytes(32, 0), Bytes(32, 0)};
+  }
+  Op<Bytes> media_decrypt(parity::media::MediaType, parity::ByteView, parity::ByteView encrypted,
+                          parity::ByteView) override {
+    note("media_decrypt");
+    return Bytes(encrypted.begin(), encrypted.end());
+  }
+  Op<harness::MediaFileEncrypted> media_encrypt_file(parity::media::MediaType, const std::string& path,
+                                                     const std::string&, std::optional<parity::ByteView>) override {
+    note("media_encrypt_file " + path);
+    return harness::MediaFileEncrypted{Bytes(32, 0), Bytes(32, 0), Bytes(32, 0), 0};
+  }
+  Op<uint64_t> media_decrypt_file(parity::media::MediaType, parity::ByteView, const std::string& path, parity::ByteView,
+                                  const std::string&) override {
+    note("media_decrypt_file " + path);
+    return uint64_t{0};
+  }
+  // Stanzas: wrap writes a placeholder; unwrap reads back the stanza's bytes as the ciphertext.
+  Op<std::string> wrap(const std::string&, const std::string&, parity::ByteView, harness::MessageKind,
+                       const harness::StanzaAddress& address) override {
+    note("wrap " + address.stanza_id);
+    return "<message id='" + address.stanza_id + "'/>";
+  }
+  Op<harness::Unwrapped> unwrap(const std::string&, std::string_view stanza, harness::StanzaEncoding) override {
+    note("unwrap");
+    return harness::Unwrapped{"", "", "", "message", Bytes(stanza.begin(), stanza.end())};
+  }
   Op<Unit> restart() override {
     ++stats_->restarts;
     alive_ = true;

@@ -363,31 +363,31 @@ TEST(Fakes, KeyPassesOnReferenceAndFailsRepeatedBundleKeys) {
 class LenientUnwrap final : public ForwardingTarget {
  public:
   using ForwardingTarget::ForwardingTarget;
-  Op<Json> call(Json request) override {
-    const bool unwrap = request.value("op", "") == "unwrap";
-    Op<Json> r = ForwardingTarget::call(std::move(request));
-    if (!unwrap || !r.ok()) return r;
-    if (r->value("ok", false)) {
+  Op<harness::Unwrapped> unwrap(const std::string& party, std::string_view stanza,
+                                harness::StanzaEncoding encoding) override {
+    Op<harness::Unwrapped> r = ForwardingTarget::unwrap(party, stanza, encoding);
+    if (r.ok()) {
       last_ok_ = *r;
-    } else if (last_ok_) {
+    } else if (r.refused() && last_ok_) {
       return *last_ok_;
     }
     return r;
   }
 
  private:
-  std::optional<Json> last_ok_;
+  std::optional<harness::Unwrapped> last_ok_;
 };
 
 // NoCdata refuses stanzas with a CDATA section, which the profile allows.
 class NoCdata final : public ForwardingTarget {
  public:
   using ForwardingTarget::ForwardingTarget;
-  Op<Json> call(Json request) override {
-    if (request.value("op", "") == "unwrap" && contains(request.value("stanza", ""), "<![CDATA[")) {
-      return Json{{"ok", false}, {"error", "invalid_message"}, {"detail", "CDATA is not supported"}};
+  Op<harness::Unwrapped> unwrap(const std::string& party, std::string_view stanza,
+                                harness::StanzaEncoding encoding) override {
+    if (contains(std::string(stanza), "<![CDATA[")) {
+      return harness::Refusal{ptp::ErrorCode::invalid_message, "CDATA is not supported"};
     }
-    return ForwardingTarget::call(std::move(request));
+    return ForwardingTarget::unwrap(party, stanza, encoding);
   }
 };
 
@@ -422,11 +422,9 @@ TEST(Fakes, StzPassesOnReferenceAndFailsAStrictReader) {
 class StaticMediaKey final : public ForwardingTarget {
  public:
   using ForwardingTarget::ForwardingTarget;
-  Op<Json> call(Json request) override {
-    if (request.value("op", "") == "media_encrypt" && !request.contains("media_key")) {
-      request["media_key"] = std::string(64, '7');  // a key compiled in
-    }
-    return ForwardingTarget::call(std::move(request));
+  Op<harness::MediaEncrypted> media_encrypt(media::MediaType type, ByteView p, std::optional<ByteView> key) override {
+    static const Bytes kCompiledIn(32, 0x77);  // a key compiled in
+    return ForwardingTarget::media_encrypt(type, p, key ? key : std::optional<ByteView>(kCompiledIn));
   }
 };
 

@@ -5,7 +5,7 @@
 //
 // Every per-operation forward lives here, so a change to harness::Target (a new typed
 // operation, a changed result type) is made once, in this header. Media and stanza
-// operations travel through call() today; their fakes override call() and look at "op".
+// operations have typed methods too; a fake overrides the one it perturbs.
 #pragma once
 
 #include <memory>
@@ -46,7 +46,7 @@ class ForwardingTarget : public harness::Target {
     return inner_->encrypt(party, peer, plaintext, inject);
   }
   harness::Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext,
-                             const std::string& kind, const harness::Inject& inject) override {
+                             harness::MessageKind kind, const harness::Inject& inject) override {
     return inner_->decrypt(party, peer, ciphertext, kind, inject);
   }
   harness::Op<Bytes> export_state(const std::string& party) override { return inner_->export_state(party); }
@@ -55,6 +55,30 @@ class ForwardingTarget : public harness::Target {
   }
   harness::Op<harness::Json> primitive(const std::string& name, const harness::Json& fields) override {
     return inner_->primitive(name, fields);
+  }
+  harness::Op<harness::MediaEncrypted> media_encrypt(media::MediaType type, ByteView p,
+                                                     std::optional<ByteView> key) override {
+    return inner_->media_encrypt(type, p, key);
+  }
+  harness::Op<Bytes> media_decrypt(media::MediaType type, ByteView key, ByteView encrypted, ByteView hash) override {
+    return inner_->media_decrypt(type, key, encrypted, hash);
+  }
+  harness::Op<harness::MediaFileEncrypted> media_encrypt_file(media::MediaType type, const std::string& path,
+                                                              const std::string& out,
+                                                              std::optional<ByteView> key) override {
+    return inner_->media_encrypt_file(type, path, out, key);
+  }
+  harness::Op<uint64_t> media_decrypt_file(media::MediaType type, ByteView key, const std::string& path, ByteView hash,
+                                           const std::string& out) override {
+    return inner_->media_decrypt_file(type, key, path, hash, out);
+  }
+  harness::Op<std::string> wrap(const std::string& party, const std::string& peer, ByteView c, harness::MessageKind kind,
+                                const harness::StanzaAddress& address) override {
+    return inner_->wrap(party, peer, c, kind, address);
+  }
+  harness::Op<harness::Unwrapped> unwrap(const std::string& party, std::string_view stanza,
+                                         harness::StanzaEncoding encoding) override {
+    return inner_->unwrap(party, stanza, encoding);
   }
   harness::Op<harness::Unit> restart() override { return inner_->restart(); }
   bool alive() const override { return inner_->alive(); }

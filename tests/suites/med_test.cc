@@ -28,26 +28,27 @@ using harness::Target;
 using harness::Verdict;
 
 // Masked forwards to the reference target but hides capabilities from its hello and can
-// refuse media_decrypt of one plaintext size (hex length of its encrypted file).
+// refuse media_decrypt of one plaintext size (the size of its encrypted file).
 class Masked final : public test::ForwardingTarget {
  public:
   Masked(std::unique_ptr<Target> inner, const std::string& hide) : ForwardingTarget(std::move(inner)) {
     std::erase(mutable_hello().capabilities, hide);
   }
-  size_t refuse_encrypted_hex = 0;  // 0: refuse nothing
-  bool accept_bad_files = false;    // media_decrypt_file: answer ok where the reference refuses
-  bool leave_part_files = false;    // media_decrypt_file: leave OUT.part behind after a refusal
+  size_t refuse_encrypted_size = 0;  // 0: refuse nothing
+  bool accept_bad_files = false;     // media_decrypt_file: answer ok where the reference refuses
+  bool leave_part_files = false;     // media_decrypt_file: leave OUT.part behind after a refusal
 
-  Op<Json> call(Json request) override {
-    if (refuse_encrypted_hex != 0 && request.value("op", "") == "media_decrypt" &&
-        request.value("encrypted", "").size() == refuse_encrypted_hex) {
-      return Json{{"ok", false}, {"error", "invalid_message"}, {"detail", "refused by the test"}};
+  Op<Bytes> media_decrypt(media::MediaType type, ByteView key, ByteView encrypted, ByteView hash) override {
+    if (refuse_encrypted_size != 0 && encrypted.size() == refuse_encrypted_size) {
+      return harness::Refusal{ptp::ErrorCode::invalid_message, "refused by the test"};
     }
-    const bool file_op = request.value("op", "") == "media_decrypt_file";
-    const std::string out = request.value("out", "");
-    Op<Json> r = ForwardingTarget::call(std::move(request));
-    if (file_op && r.ok() && !r->value("ok", true)) {
-      if (accept_bad_files) return Json{{"ok", true}, {"size", 0}};
+    return ForwardingTarget::media_decrypt(type, key, encrypted, hash);
+  }
+  Op<uint64_t> media_decrypt_file(media::MediaType type, ByteView key, const std::string& path, ByteView hash,
+                                  const std::string& out) override {
+    Op<uint64_t> r = ForwardingTarget::media_decrypt_file(type, key, path, hash, out);
+    if (r.refused()) {
+      if (accept_bad_files) return uint64_t{0};
       if (leave_part_files) std::ofstream(out + ".part") << "unverified plaintext";
     }
     return r;
@@ -148,7 +149,7 @@ TEST(Med4, WithoutMediaFileIsNotTested) {
 TEST(Med4, WithoutMediaFileALineFailureStaysAFail) {
   auto t = reference("media_file");
   ASSERT_TRUE(t);
-  t->refuse_encrypted_hex = 2 * (1008 + 10);  // the file of a 1000-byte attachment, one a type
+  t->refuse_encrypted_size = 1008 + 10;  // the file of a 1000-byte attachment, one a type
   CheckOutcome o = run_med4(*t);
   EXPECT_EQ(o.verdict, Verdict::fail) << o.summary;
   EXPECT_NE(o.summary.find("4 of 32"), std::string::npos) << o.summary;
