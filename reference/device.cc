@@ -81,9 +81,7 @@ Result<wire::Bundle> Device::bundle(Rng& rng, const BundleOptions& options) {
 
 Status Device::initiate(const std::string& peer, const wire::Bundle& bundle, Rng& rng,
                         std::optional<Key32> base_private, std::optional<Key32> ratchet_private) {
-  if (mutant_ != Mutant::no_prekey_signature &&
-      !xeddsa_verify(bundle.identity_key, wire::serialize_key(bundle.signed_prekey_public),
-                     bundle.signed_prekey_signature)) {
+  if (!policy_.hooks->signed_prekey_valid(bundle)) {
     return make_error(Errc::bad_signature, "signed prekey signature does not verify under the bundle's identity");
   }
   auto trusted = trusted_.find(peer);
@@ -113,25 +111,24 @@ Result<Ciphertext> Device::encrypt(const std::string& peer, ByteView plaintext) 
   auto it = sessions_.find(peer);
   if (it == sessions_.end() || !it->second.current) return make_error(Errc::no_session, "no session with " + peer);
   SessionState copy = *it->second.current;
-  PARITY_ASSIGN(EncryptedMessage m, encrypt_with_state(copy, plaintext, mutant_));
+  PARITY_ASSIGN(EncryptedMessage m, encrypt_with_state(copy, plaintext, policy_));
   it->second.current = std::move(copy);
   return Ciphertext{m.prekey ? MessageKind::prekey : MessageKind::message, std::move(m.bytes)};
 }
 
 Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphertext, Rng& rng,
                               std::optional<Key32> ratchet_private) {
-  RatchetKeySource keys{&rng, ratchet_private, mutant_};
+  RatchetKeySource keys{&rng, ratchet_private};
   if (ciphertext.kind == MessageKind::message) {
     auto it = sessions_.find(peer);
     if (it == sessions_.end()) return make_error(Errc::no_session, "no session with " + peer);
     PARITY_ASSIGN(wire::SignalMessage m, wire::decode_signal_message(ciphertext.bytes));
     // decrypt_with_record changes the record only when it succeeds.
-    auto pt = decrypt_with_record(it->second, m, ciphertext.bytes, keys);
-    if (!pt && mutant_ == Mutant::no_identity_binding && pt.code() != Errc::duplicate_message) {
-      // The flaw: trial decryption with every session, whoever the sender is said to be.
+    auto pt = decrypt_with_record(it->second, m, ciphertext.bytes, keys, policy_);
+    if (!pt && pt.code() != Errc::duplicate_message && policy_.hooks->tries_other_peers()) {
       for (auto& [other, record] : sessions_) {
         if (other == peer) continue;
-        auto tried = decrypt_with_record(record, m, ciphertext.bytes, keys);
+        auto tried = decrypt_with_record(record, m, ciphertext.bytes, keys, policy_);
         if (tried) return tried;
       }
     }
@@ -170,7 +167,7 @@ Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphert
     s.alice_base_key = m.base_key;
     record.promote(std::move(s));
   }
-  PARITY_ASSIGN(Bytes pt, decrypt_with_record(record, m.message, m.message_bytes, keys));
+  PARITY_ASSIGN(Bytes pt, decrypt_with_record(record, m.message, m.message_bytes, keys, policy_));
   sessions_[peer] = std::move(record);
   trusted_[peer] = m.identity_key;
   if (consumed_prekey) onetime_prekeys_.erase(*consumed_prekey);

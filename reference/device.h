@@ -10,8 +10,8 @@
 #include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/crypto/x25519.h"
-#include "reference/mutant.h"
 #include "reference/session/session_record.h"
+#include "reference/session_policy.h"
 #include "reference/wire/bundle.h"
 
 namespace parity::signal {
@@ -80,9 +80,10 @@ class Device {
   Bytes serialize() const;
   static Result<Device> deserialize(ByteView data);
 
-  // set_mutant switches on one deliberate flaw (mutant.h); the state format is unchanged.
-  void set_mutant(Mutant m) { mutant_ = m; }
-  Mutant mutant() const { return mutant_; }
+  // set_policy sets the rules and steps the device runs (session_policy.h; Signal's by
+  // default). The policy is not part of the serialised state.
+  void set_policy(SessionPolicy policy) { policy_ = std::move(policy); }
+  const SessionPolicy& policy() const { return policy_; }
 
   bool operator==(const Device&) const = default;
 
@@ -94,9 +95,9 @@ class Device {
   std::optional<uint32_t> current_signed_prekey_;
   std::map<uint32_t, SignedPrekey> signed_prekeys_;
   std::map<uint32_t, KeyPair> onetime_prekeys_;
-  std::map<std::string, Key32> trusted_;        // peer -> identity public key
+  std::map<std::string, Key32> trusted_;  // peer -> identity public key
   std::map<std::string, SessionRecord> sessions_;
-  Mutant mutant_ = Mutant::none;
+  SessionPolicy policy_;
 };
 
 }  // namespace parity::signal

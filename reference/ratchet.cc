@@ -5,7 +5,6 @@
 #include <string>
 
 #include "reference/crypto/aes.h"
-#include "reference/crypto/hash.h"
 #include "reference/keys/kdf_labels.h"
 #include "reference/wire/public_key.h"
 
@@ -16,20 +15,10 @@ KeyPair RatchetKeySource::next() const {
   return generate_key_pair(*rng);
 }
 
-namespace {
-
-// mac_identities are the identities the MAC covers: both, except in the
-// no-identity-binding mutant.
-std::pair<Key32, Key32> mac_identities(const Key32& sender, const Key32& receiver, Mutant mutant) {
-  if (mutant == Mutant::no_identity_binding) return {Key32{}, Key32{}};
-  return {sender, receiver};
-}
-
-}  // namespace
-
-Result<EncryptedMessage> encrypt_with_state(SessionState& state_, ByteView plaintext, Mutant mutant) {
+Result<EncryptedMessage> encrypt_with_state(SessionState& state_, ByteView plaintext, const SessionPolicy& policy) {
   if (plaintext.size() > kMaxPlaintextSize) {
-    return make_error(Errc::limit_exceeded, "plaintext of " + std::to_string(plaintext.size()) + " bytes exceeds the bound");
+    return make_error(Errc::limit_exceeded,
+                      "plaintext of " + std::to_string(plaintext.size()) + " bytes exceeds the bound");
   }
   auto [mk, next_chain] = state_.sender_chain.step();
   PARITY_ASSIGN(Bytes ciphertext, aes256_cbc_encrypt(mk.cipher_key, mk.iv, plaintext));
@@ -40,7 +29,7 @@ Result<EncryptedMessage> encrypt_with_state(SessionState& state_, ByteView plain
   m.previous_counter = state_.previous_counter;
   m.ciphertext = std::move(ciphertext);
   Bytes out = m.body();
-  auto [sender, receiver] = mac_identities(state_.local_identity, state_.remote_identity, mutant);
+  auto [sender, receiver] = policy.hooks->mac_identities(state_.local_identity, state_.remote_identity);
   m.mac = wire::compute_mac(mk.mac_key, sender, receiver, out);
   out.insert(out.end(), m.mac.begin(), m.mac.end());
   secure_wipe(&mk, sizeof mk);
@@ -67,88 +56,77 @@ namespace {
 
 // receiver_chain_for returns the chain key for the peer's ratchet key, taking a DH
 // ratchet step (a new receiving and a new sending chain) when the key is new.
-ChainKey receiver_chain_for(SessionState& s, const Key32& their_ratchet, const RatchetKeySource& keys) {
+ChainKey receiver_chain_for(SessionState& s, const Key32& their_ratchet, const RatchetKeySource& keys,
+                            const SessionPolicy& policy) {
   if (const ReceiverChain* rc = s.find_receiver_chain(their_ratchet)) return rc->chain;
-  const size_t max_chains = keys.mutant == Mutant::keep_old_chains ? SIZE_MAX : kMaxReceiverChains;
+  const size_t max_chains = policy.rules.max_receiver_chains;
   RootStep receiving = s.root.create_chain(their_ratchet, s.sender_ratchet);
-  if (keys.mutant == Mutant::no_dh_ratchet) {
-    // The flaw: receive on the new chain but never turn our own ratchet.
+  std::optional<KeyPair> ours = policy.hooks->next_ratchet_key(s, keys);
+  if (!ours) {
+    // Receive on the new chain and keep sending on ours.
     s.root = receiving.root;
     s.add_receiver_chain(their_ratchet, receiving.chain, max_chains);
     return receiving.chain;
   }
-  KeyPair ours = keys.next();
-  if (keys.mutant == Mutant::dh_every_second_turn && s.ratchet_steps % 2 == 1) {
-    // The flaw: this turn's key follows from the last one, so a clone holding the last
-    // one derives it too, and healing waits a round trip longer.
-    static const Bytes kLabel = to_bytes("parity mutant dh-every-second-turn");
-    ours = key_pair_from_private(sha256(concat({kLabel, s.sender_ratchet.private_key})));
-  }
-  RootStep sending = receiving.root.create_chain(their_ratchet, ours);
+  RootStep sending = receiving.root.create_chain(their_ratchet, *ours);
   s.root = sending.root;
   s.add_receiver_chain(their_ratchet, receiving.chain, max_chains);
   s.ratchet_steps++;
   s.previous_counter = s.sender_chain.index > 0 ? s.sender_chain.index - 1 : 0;
-  s.sender_ratchet = ours;
+  s.sender_ratchet = *ours;
   s.sender_chain = sending.chain;
   return receiving.chain;
 }
 
 // message_keys_for returns the keys of `counter` in the chain, keeping the keys of the
-// messages it skips (at most kMaxMessageKeys, the oldest dropped first).
+// messages it skips (at most max_message_keys, the oldest dropped first).
 Result<MessageKeys> message_keys_for(SessionState& s, const Key32& their_ratchet, const ChainKey& chain,
-                                     uint32_t counter, Mutant mutant) {
+                                     uint32_t counter, const SessionPolicy& policy) {
+  const RatchetRules& rules = policy.rules;
+  const bool keep_used = policy.hooks->keeps_used_message_key();
   ReceiverChain* rc = s.find_receiver_chain(their_ratchet);
   if (rc == nullptr) return make_error(Errc::internal, "receiving chain vanished");
   if (chain.index > counter) {
     auto it = std::find_if(rc->skipped.begin(), rc->skipped.end(),
                            [&](const MessageKeys& k) { return k.counter == counter; });
     if (it == rc->skipped.end()) {
-      return make_error(Errc::duplicate_message, "no key for counter " + std::to_string(counter) +
-                                                     " (chain at " + std::to_string(chain.index) + ")");
+      return make_error(Errc::duplicate_message, "no key for counter " + std::to_string(counter) + " (chain at " +
+                                                     std::to_string(chain.index) + ")");
     }
     MessageKeys mk = *it;
-    if (mutant != Mutant::keep_used_keys) rc->skipped.erase(it);
+    if (!keep_used) rc->skipped.erase(it);
     return mk;
   }
-  if (counter - chain.index > kMaxSkip && mutant != Mutant::unbounded_skip) {
+  if (rules.max_skip && counter - chain.index > *rules.max_skip) {
     return make_error(Errc::counter_too_far, "counter " + std::to_string(counter) + " is " +
                                                  std::to_string(counter - chain.index) + " ahead of the chain (max " +
-                                                 std::to_string(kMaxSkip) + ")");
+                                                 std::to_string(*rules.max_skip) + ")");
   }
   ChainKey cur = chain;
   auto step = cur.step();
   while (cur.index < counter) {
     rc->skipped.push_back(step.first);
-    if (rc->skipped.size() > kMaxMessageKeys && mutant != Mutant::unbounded_skip) rc->skipped.pop_front();
+    if (rules.max_message_keys && rc->skipped.size() > *rules.max_message_keys) rc->skipped.pop_front();
     cur = step.second;
     step = cur.step();
   }
   rc->chain = step.second;
-  if (mutant == Mutant::keep_used_keys) rc->skipped.push_back(step.first);  // the flaw: the used key stays
+  if (keep_used) rc->skipped.push_back(step.first);
   return step.first;
 }
 
 }  // namespace
 
 Result<Bytes> decrypt_with_state(SessionState& state_, const wire::SignalMessage& message, ByteView raw,
-                                 const RatchetKeySource& keys) {
+                                 const RatchetKeySource& keys, const SessionPolicy& policy) {
   if (state_.version != kCiphertextVersion) return make_error(Errc::bad_version, "session version is not 3");
   if (raw.size() < kMacLength) return make_error(Errc::malformed, "message shorter than its MAC");
-  ChainKey chain = receiver_chain_for(state_, message.ratchet_key, keys);
-  const size_t skipped_before = state_.find_receiver_chain(message.ratchet_key)->skipped.size();
-  PARITY_ASSIGN(MessageKeys mk, message_keys_for(state_, message.ratchet_key, chain, message.counter, keys.mutant));
-  auto [sender, receiver] = mac_identities(state_.remote_identity, state_.local_identity, keys.mutant);
+  ChainKey chain = receiver_chain_for(state_, message.ratchet_key, keys, policy);
+  PARITY_ASSIGN(MessageKeys mk, message_keys_for(state_, message.ratchet_key, chain, message.counter, policy));
+  auto [sender, receiver] = policy.hooks->mac_identities(state_.remote_identity, state_.local_identity);
   auto mac = wire::compute_mac(mk.mac_key, sender, receiver, raw.first(raw.size() - kMacLength));
-  if (!ct_equal(mac, message.mac) && keys.mutant != Mutant::no_mac_check) {
+  if (!policy.hooks->mac_matches(mac, message.mac)) {
     secure_wipe(&mk, sizeof mk);
-    if (keys.mutant == Mutant::advance_on_refusal) {
-      // The flaw: the chain stays advanced and the keys it skipped are lost.
-      ReceiverChain* rc = state_.find_receiver_chain(message.ratchet_key);
-      if (rc != nullptr && rc->skipped.size() > skipped_before) {
-        rc->skipped.resize(skipped_before);
-      }
-    }
     return make_error(Errc::bad_mac, "MAC does not verify");
   }
   auto plaintext = aes256_cbc_decrypt(mk.cipher_key, mk.iv, message.ciphertext);
@@ -159,13 +137,14 @@ Result<Bytes> decrypt_with_state(SessionState& state_, const wire::SignalMessage
 }
 
 Result<Bytes> decrypt_with_record(SessionRecord& record_, const wire::SignalMessage& message, ByteView raw,
-                                  const RatchetKeySource& keys) {
+                                  const RatchetKeySource& keys, const SessionPolicy& policy) {
   std::optional<Error> first_error;
   if (record_.current) {
     SessionState copy = *record_.current;
-    auto pt = decrypt_with_state(copy, message, raw, keys);
-    if (pt || (keys.mutant == Mutant::advance_on_refusal && pt.code() == Errc::bad_mac)) {
-      record_.current = std::move(copy);  // (the mutant commits a refused message too)
+    auto pt = decrypt_with_state(copy, message, raw, keys, policy);
+    if (pt || (pt.code() == Errc::bad_mac &&
+               policy.hooks->keeps_refused_state(copy, *record_.current, message.ratchet_key))) {
+      record_.current = std::move(copy);
       return pt;
     }
     // A used key ends the search, as in libsignal: older states cannot hold it either.
@@ -174,7 +153,7 @@ Result<Bytes> decrypt_with_record(SessionRecord& record_, const wire::SignalMess
   }
   for (auto it = record_.previous.begin(); it != record_.previous.end(); ++it) {
     SessionState copy = *it;
-    auto pt = decrypt_with_state(copy, message, raw, keys);
+    auto pt = decrypt_with_state(copy, message, raw, keys, policy);
     if (pt) {
       record_.previous.erase(it);
       record_.promote(std::move(copy));

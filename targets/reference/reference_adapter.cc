@@ -75,24 +75,33 @@ bool claim(const fs::path& out) {
 
 }  // namespace
 
-ReferenceAdapter::ReferenceAdapter(signal::Mutant mutant) : mutant_(mutant), rng_(std::make_unique<OsRng>()) {}
+namespace {
+
+// limit is a declared bound as hello carries it: null for no bound.
+template <class T>
+Json limit(const std::optional<T>& bound) {
+  return bound ? Json(*bound) : Json(nullptr);
+}
+
+}  // namespace
+
+ReferenceAdapter::ReferenceAdapter(ReferenceConfig config)
+    : config_(std::move(config)), rng_(std::make_unique<OsRng>()) {}
 
 Rng& ReferenceAdapter::rng_for(const std::string& party) {
-  if (mutant_ != signal::Mutant::weak_randomness) return *rng_;
-  auto& weak = weak_rngs_[party];
-  if (!weak) weak = std::make_unique<SeededRng>(Key32{});  // the flaw: the same seed for everyone
-  return *weak;
+  return config_.party_hooks->generator(party, *rng_);
 }
 
 HelloInfo ReferenceAdapter::hello() const {
   HelloInfo h;
   h.implementation = "parity-reference";
-  h.version = mutant_ == signal::Mutant::none ? "0.1.0" : "0.1.0+mutant." + std::string(signal::to_string(mutant_));
+  h.version = config_.version;
   h.protocol = "signal-v3";
   h.capabilities = {"export", "import", "deterministic", "inject", "primitives", "media", "media_file", "stanza"};
-  h.limits = {{"max_skip", signal::kMaxSkip},
-              {"max_skipped_keys", signal::kMaxMessageKeys},
-              {"max_receiver_chains", signal::kMaxReceiverChains}};
+  const signal::RatchetRules& declared = config_.declared_limits;
+  h.limits = {{"max_skip", limit(declared.max_skip)},
+              {"max_skipped_keys", limit(declared.max_message_keys)},
+              {"max_receiver_chains", declared.max_receiver_chains}};
   return h;
 }
 
@@ -122,9 +131,7 @@ Result<signal::Device*> ReferenceAdapter::party(const Json& r, const char* field
 Reply ReferenceAdapter::reset(const Json& r) {
   PTP_TRY(seed, optional_key(r, "seed"));
   parties_.clear();
-  weak_rngs_.clear();
-  last_sent_.clear();
-  sent_.clear();
+  config_.party_hooks->reset();
   if (seed) {
     rng_ = std::make_unique<SeededRng>(*seed);
   } else {
@@ -139,7 +146,7 @@ Reply ReferenceAdapter::create(const Json& r) {
   PTP_TRY(identity, optional_key(r, "identity_private"));
   PTP_TRY(reg, optional_id(r, "registration_id"));
   signal::Device d = signal::Device::create(rng_for(name), identity, reg);
-  d.set_mutant(mutant_);
+  d.set_policy(config_.policy);
   Json out = {{"identity", to_hex(wire::serialize_key(d.identity().public_key))}};
   parties_.emplace(name, std::move(d));
   return out;
@@ -192,18 +199,15 @@ Reply ReferenceAdapter::encrypt(const Json& r) {
   PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
   (void)ratchet;
   PTP_TRY(name, get_party(r, "party"));
-  auto key = std::make_pair(name, peer);
-  if (mutant_ == signal::Mutant::deterministic_encryption) {
-    auto cached = last_sent_.find(key);
-    if (cached != last_sent_.end() && cached->second.first == plaintext) return cached->second.second;  // the flaw
+  auto c = config_.party_hooks->ciphertext_for(name, peer, plaintext);
+  if (!c) {
+    auto fresh = d->encrypt(peer, plaintext);
+    if (!fresh) return fail_from(fresh.error());
+    c = std::move(fresh).value();
+    config_.party_hooks->sent(name, peer, plaintext, *c);
   }
-  auto c = d->encrypt(peer, plaintext);
-  if (!c) return fail_from(c.error());
-  Json out = {{"ciphertext", to_hex(c->bytes)},
+  return Json{{"ciphertext", to_hex(c->bytes)},
               {"kind", c->kind == signal::MessageKind::prekey ? "prekey" : "message"}};
-  if (mutant_ == signal::Mutant::deterministic_encryption) last_sent_[key] = {plaintext, out};
-  if (mutant_ == signal::Mutant::accept_reflection) sent_[name][c->bytes] = plaintext;
-  return out;
 }
 
 Reply ReferenceAdapter::decrypt(const Json& r) {
@@ -214,10 +218,7 @@ Reply ReferenceAdapter::decrypt(const Json& r) {
   PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
   if (kind != "prekey" && kind != "message") return fail(ErrorCode::bad_request, "kind must be prekey or message");
   PTP_TRY(name, get_party(r, "party"));
-  if (mutant_ == signal::Mutant::accept_reflection) {
-    auto& mine = sent_[name];
-    if (auto it = mine.find(bytes); it != mine.end()) return Json{{"plaintext", to_hex(it->second)}};  // the flaw
-  }
+  if (auto known = config_.party_hooks->plaintext_for(name, bytes)) return Json{{"plaintext", to_hex(*known)}};
   signal::Ciphertext c{kind == "prekey" ? signal::MessageKind::prekey : signal::MessageKind::message, std::move(bytes)};
   auto pt = d->decrypt(peer, c, rng_for(name), ratchet);
   if (!pt) return fail_from(pt.error());
@@ -235,7 +236,7 @@ Reply ReferenceAdapter::import_party(const Json& r) {
   PTP_TRY(state, get_hex(r, "state"));
   auto d = signal::Device::deserialize(state);
   if (!d) return fail(ErrorCode::bad_request, "state: " + d.error().detail);
-  d->set_mutant(mutant_);
+  d->set_policy(config_.policy);
   parties_.emplace(name, std::move(d).value());
   return Json::object();
 }

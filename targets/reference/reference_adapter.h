@@ -3,16 +3,66 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "reference/device.h"
 #include "ptp/server.h"
 
 namespace parity::ptp {
 
+// PartyHooks are the steps around a party's Device that a variant of this target may do
+// otherwise: where the party's randomness comes from, and what it sends and accepts
+// besides what its Device encrypts and decrypts. The defaults are the baseline: one
+// generator for the run, every message encrypted and decrypted by the Device.
+class PartyHooks {
+ public:
+  virtual ~PartyHooks() = default;
+  // generator is the generator `party` draws its keys from; `run` is the run's.
+  virtual Rng& generator(const std::string& party, Rng& run) {
+    (void)party;
+    return run;
+  }
+  // ciphertext_for is a ciphertext `party` sends for `plaintext` without encrypting it
+  // again; nullopt (the baseline) encrypts afresh.
+  virtual std::optional<signal::Ciphertext> ciphertext_for(const std::string& party, const std::string& peer,
+                                                           ByteView plaintext) {
+    (void)party;
+    (void)peer;
+    (void)plaintext;
+    return std::nullopt;
+  }
+  // sent sees each message `party` encrypted for `peer`.
+  virtual void sent(const std::string& party, const std::string& peer, ByteView plaintext,
+                    const signal::Ciphertext& c) {
+    (void)party;
+    (void)peer;
+    (void)plaintext;
+    (void)c;
+  }
+  // plaintext_for is a plaintext `party` accepts for `ciphertext` without decrypting it;
+  // nullopt (the baseline) leaves it to the Device.
+  virtual std::optional<Bytes> plaintext_for(const std::string& party, ByteView ciphertext) {
+    (void)party;
+    (void)ciphertext;
+    return std::nullopt;
+  }
+  // reset forgets what the hooks kept (PTP reset).
+  virtual void reset() {}
+};
+
+// ReferenceConfig is what the target runs; the default is the Signal baseline.
+struct ReferenceConfig {
+  std::string version = "0.1.0";
+  signal::SessionPolicy policy;          // every party's rules and protocol steps
+  signal::RatchetRules declared_limits;  // the limits hello declares
+  std::unique_ptr<PartyHooks> party_hooks = std::make_unique<PartyHooks>();
+};
+
 // ReferenceAdapter hosts parties that are reference Devices.
 class ReferenceAdapter final : public Adapter {
  public:
-  explicit ReferenceAdapter(signal::Mutant mutant = signal::Mutant::none);
+  explicit ReferenceAdapter(ReferenceConfig config = {});
   HelloInfo hello() const override;
   Reply handle(const std::string& op, const Json& request) override;
 
@@ -37,18 +87,12 @@ class ReferenceAdapter final : public Adapter {
   Reply stanza_wrap(const Json& r);
   Reply stanza_unwrap(const Json& r);
   Result<signal::Device*> party(const Json& r, const char* field = "party");
-  // rng_for is the generator a party draws from: the run's, or under the
-  // weak-randomness mutant one that starts alike for every party.
+  // rng_for is the generator a party draws from (PartyHooks::generator).
   Rng& rng_for(const std::string& party);
 
-  signal::Mutant mutant_;
+  ReferenceConfig config_;
   std::unique_ptr<Rng> rng_;
   std::map<std::string, signal::Device> parties_;
-  std::map<std::string, std::unique_ptr<SeededRng>> weak_rngs_;  // weak-randomness mutant
-  // last_sent_: deterministic-encryption mutant, (party, peer) -> (plaintext, response)
-  std::map<std::pair<std::string, std::string>, std::pair<Bytes, Json>> last_sent_;
-  // sent_: accept-reflection mutant, party -> ciphertext -> plaintext of what it sent
-  std::map<std::string, std::map<Bytes, Bytes>> sent_;
 };
 
 }  // namespace parity::ptp

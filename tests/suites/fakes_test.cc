@@ -145,7 +145,7 @@ TEST(Fakes, AkePassesOnReferenceAndFailsUncheckedBundles) {
 class AcceptsModified final : public ForwardingTarget {
  public:
   using ForwardingTarget::ForwardingTarget;
-  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, const std::string& kind,
+  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, harness::MessageKind kind,
                     const harness::Inject& inject) override {
     Op<Bytes> r = ForwardingTarget::decrypt(party, peer, ciphertext, kind, inject);
     if (r.ok()) last_ = *r;
@@ -179,7 +179,7 @@ class KeepsUsedKeys final : public ForwardingTarget {
   using ForwardingTarget::ForwardingTarget;
   using Kept = std::map<Bytes, Bytes>;  // ciphertext -> plaintext
 
-  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, const std::string& kind,
+  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, harness::MessageKind kind,
                     const harness::Inject& inject) override {
     Op<Bytes> r = ForwardingTarget::decrypt(party, peer, ciphertext, kind, inject);
     Kept& kept = kept_[party];
@@ -252,7 +252,7 @@ TEST(Fakes, OrdPassesOnReferenceAndFailsAcceptedReplays) {
 class ClonesNeverHeal final : public ForwardingTarget {
  public:
   using ForwardingTarget::ForwardingTarget;
-  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, const std::string& kind,
+  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, harness::MessageKind kind,
                     const harness::Inject& inject) override {
     Op<Bytes> r = ForwardingTarget::decrypt(party, peer, ciphertext, kind, inject);
     auto origin = clone_of_.find(party);
