@@ -60,7 +60,7 @@ CheckOutcome run_registered_check(harness::Target& target, const std::string& id
   run_seed.fill(0x5e);
   const Key32 seed = harness::derive_check_seed(run_seed, def->id);
   std::unique_ptr<harness::Target> baseline;
-  if (def->needs_baseline) {
+  if (def->needs_baseline()) {
     baseline = start_reference("baseline");
     if (!baseline) return check_failure("the baseline does not start");
     if (auto o = reset_for_check(*baseline, seed, "baseline")) return *o;
