@@ -18,7 +18,6 @@
 #include <future>
 #include <map>
 #include <optional>
-#include <source_location>
 #include <string>
 #include <utility>
 #include <vector>
@@ -82,7 +81,10 @@ struct CheckSpec {
   std::vector<std::string> aliases = {};  // former ids (still accepted by --only, waivers, replay)
   // trim bounds the evidence (both transcripts, merged in time order).
   EvidenceTrim trim = {};
-  std::source_location where = std::source_location::current();
+  // Where the spec is written (clang 14 has no std::source_location; the builtins give the
+  // place of the initialization in gcc and clang alike).
+  const char* file = __builtin_FILE();
+  int line = __builtin_LINE();
 };
 
 // baseline_trouble turns a baseline that could not play, or did not pass, its own
@@ -138,8 +140,8 @@ void add_check(Registry& registry, CheckSpec<S> spec) {
   def.needs = spec.needs;
   def.baseline = spec.baseline;
   def.aliases = spec.aliases;
-  def.file = spec.where.file_name();
-  def.line = static_cast<int>(spec.where.line());
+  def.file = spec.file;
+  def.line = spec.line;
   if (spec.scenario && spec.judge) {
     def.run = [spec = std::move(spec)](CheckContext& ctx) { return run_sides(spec, ctx); };
   }
