@@ -7,14 +7,19 @@ namespace parity::harness {
 
 std::string_view to_string(Level level) {
   switch (level) {
-    case Level::must: return "MUST";
-    case Level::should: return "SHOULD";
-    case Level::info: return "INFO";
+    case Level::must:
+      return "MUST";
+    case Level::should:
+      return "SHOULD";
+    case Level::info:
+      return "INFO";
   }
   return "MUST";
 }
 
-std::string_view to_string(Profile profile) { return profile == Profile::signal ? "signal" : "equivalent"; }
+std::string_view to_string(Profile profile) {
+  return profile == Profile::signal ? "signal" : "equivalent";
+}
 
 std::optional<Profile> parse_profile(std::string_view s) {
   if (s == "signal") return Profile::signal;
@@ -57,13 +62,15 @@ const std::vector<Requirement>& catalogue() {
       {"AKE-5", "AKE", L::must, false, "Sessions are independent",
        "Two sessions between the same two parties are independent: neither's state decrypts the other's messages."},
       {"AKE-6", "AKE", L::should, false, "A one-time prekey serves one session",
-       "A second session started from the same bundle is refused by the responder, or starts without the consumed key."},
+       "A second session started from the same bundle is refused by the responder, or starts without the consumed "
+       "key."},
       {"MSG-1", "MSG", L::must, false, "Every plaintext round-trips",
        "Every plaintext from 0 bytes to 256 KiB, of arbitrary content, decrypts to itself."},
       {"MSG-2", "MSG", L::must, false, "Encryption is not deterministic",
        "Equal plaintexts never give equal ciphertexts."},
       {"MSG-3", "MSG", L::must, false, "Every modification is refused",
-       "Each single bit flipped, truncation at each length, extension, and a splice of two genuine messages is refused."},
+       "Each single bit flipped, truncation at each length, extension, and a splice of two genuine messages is "
+       "refused."},
       {"MSG-4", "MSG", L::must, false, "A refused message changes nothing",
        "A refused message leaves the session unchanged: the genuine messages that follow decrypt."},
       {"MSG-5", "MSG", L::must, false, "Messages are bound to their direction",
@@ -182,15 +189,6 @@ std::optional<Capability> parse_capability(std::string_view s) {
   return std::nullopt;
 }
 
-const std::vector<Capability>& all_capabilities() {
-  static const std::vector<Capability> kAll = [] {
-    std::vector<Capability> v;
-    for (const CapabilityName& n : kCapabilityNames) v.push_back(n.capability);
-    return v;
-  }();
-  return kAll;
-}
-
 bool profile_requires(Profile profile, Capability capability) {
   static const std::vector<Capability> kSignal = {Capability::export_state, Capability::import_state,
                                                   Capability::inject, Capability::primitives};
@@ -199,6 +197,8 @@ bool profile_requires(Profile profile, Capability capability) {
   return std::find(list.begin(), list.end(), capability) != list.end();
 }
 
-bool applies(const Requirement& r, Profile profile) { return profile == Profile::signal || !r.signal_only; }
+bool applies(const Requirement& r, Profile profile) {
+  return profile == Profile::signal || !r.signal_only;
+}
 
 }  // namespace parity::harness

@@ -53,8 +53,6 @@ enum class Capability {
 };
 std::string_view to_string(Capability c);
 std::optional<Capability> parse_capability(std::string_view s);
-// all_capabilities lists every Capability, in declaration order.
-const std::vector<Capability>& all_capabilities();
 
 // profile_requires tells whether a profile requires a capability (a check that needs
 // it is then not-tested, a failure of its level, when the target lacks it).

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <utility>
 
 #include "base/result.h"
@@ -18,7 +17,6 @@ enum class HarnessErrc {
   bad_input,     // a file's content does not parse (results, waivers, transcripts)
   io,            // a file or process could not be read, written or started
 };
-std::string_view to_string(HarnessErrc code);
 
 // HarnessError is a code and a one-line detail that names the file and position.
 struct HarnessError {

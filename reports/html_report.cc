@@ -14,6 +14,8 @@
 #include "reports/escape.h"
 #include "reports/html_style.h"
 
+#include "base/file_io.h"
+
 namespace parity::reports {
 
 namespace {
@@ -21,13 +23,16 @@ namespace {
 using harness::ResultRecord;
 using harness::Verdict;
 
-std::string h(std::string_view s) { return html_escape(s); }
+std::string h(std::string_view s) {
+  return html_escape(s);
+}
 
 std::string base64(const uint8_t* data, size_t n) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   for (size_t i = 0; i < n; i += 3) {
-    const uint32_t v = (uint32_t{data[i]} << 16) | (i + 1 < n ? uint32_t{data[i + 1]} << 8 : 0) | (i + 2 < n ? data[i + 2] : 0);
+    const uint32_t v =
+        (uint32_t{data[i]} << 16) | (i + 1 < n ? uint32_t{data[i + 1]} << 8 : 0) | (i + 2 < n ? data[i + 2] : 0);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += i + 1 < n ? kAlphabet[(v >> 6) & 63] : '=';
@@ -37,7 +42,9 @@ std::string base64(const uint8_t* data, size_t n) {
 }
 
 // script_text is the content of the report's one <script> element.
-std::string script_text() { return "/*<![CDATA[*/" + std::string(kReportScript) + "/*]]>*/"; }
+std::string script_text() {
+  return "/*<![CDATA[*/" + std::string(kReportScript) + "/*]]>*/";
+}
 
 // content_security_policy forbids every fetch and every script but the report's own
 // (by hash): even text a target smuggled past escaping could neither run nor call out.
@@ -48,9 +55,13 @@ std::string content_security_policy() {
          "'; base-uri 'none'; form-action 'none'";
 }
 
-std::string vname(Verdict v) { return std::string(harness::to_string(v)); }
+std::string vname(Verdict v) {
+  return std::string(harness::to_string(v));
+}
 
-std::string badge(Verdict v) { return "<span class=\"badge v-" + vname(v) + "\">" + vname(v) + "</span>"; }
+std::string badge(Verdict v) {
+  return "<span class=\"badge v-" + vname(v) + "\">" + vname(v) + "</span>";
+}
 
 std::string level_tag(harness::Level l) {
   const std::string s(harness::to_string(l));
@@ -61,7 +72,9 @@ std::string link_to(const std::string& check, const std::string& text) {
   return "<a href=\"#" + h(anchor_id(check)) + "\">" + text + "</a>";
 }
 
-std::string or_unknown(const std::string& s) { return s.empty() ? "<span class=\"muted\">unknown</span>" : h(s); }
+std::string or_unknown(const std::string& s) {
+  return s.empty() ? "<span class=\"muted\">unknown</span>" : h(s);
+}
 
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
   std::string out;
@@ -69,7 +82,9 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
   return out;
 }
 
-bool is_finding(Verdict v) { return v == Verdict::fail || v == Verdict::error || v == Verdict::not_tested; }
+bool is_finding(Verdict v) {
+  return v == Verdict::fail || v == Verdict::error || v == Verdict::not_tested;
+}
 
 // duration_text is the wall time between two RFC 3339 timestamps, or "".
 std::string duration_text(const std::string& from, const std::string& to) {
@@ -117,7 +132,8 @@ class Renderer {
     o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n";
     o += "<meta http-equiv=\"Content-Security-Policy\" content=\"" + h(content_security_policy()) + "\"/>\n";
     o += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
-    o += "<title>" + h(std::string(in_.complete ? "" : "INCOMPLETE: ") + "Parity report: " + target_name() + ": " + a_.line) +
+    o += "<title>" +
+         h(std::string(in_.complete ? "" : "INCOMPLETE: ") + "Parity report: " + target_name() + ": " + a_.line) +
          "</title>\n";
     o += "<style>" + std::string(kReportCss) + "</style>\n</head>\n<body>\n";
     o += banner();
@@ -218,7 +234,7 @@ class Renderer {
 
   std::string summary_section() const {
     std::string o = "<section id=\"summary\"><h2>Summary</h2>\n";
-    const std::vector<Verdict> order = {Verdict::pass,   Verdict::fail,           Verdict::error,
+    const std::vector<Verdict> order = {Verdict::pass,       Verdict::fail,   Verdict::error,
                                         Verdict::not_tested, Verdict::waived, Verdict::not_applicable};
     std::vector<VerdictSlice> slices;
     std::map<Verdict, int> totals;
@@ -237,9 +253,11 @@ class Renderer {
       for (Verdict v : order) {
         const int n = it == a_.counts.end() ? 0 : it->second.at(v);
         total += n;
-        cells += "<td class=\"num\">" + (n == 0 ? std::string("<span class=\"muted\">0</span>") : std::to_string(n)) + "</td>";
+        cells += "<td class=\"num\">" + (n == 0 ? std::string("<span class=\"muted\">0</span>") : std::to_string(n)) +
+                 "</td>";
       }
-      o += "<tr><td>" + std::string(level) + "</td>" + cells + "<td class=\"num\">" + std::to_string(total) + "</td></tr>";
+      o += "<tr><td>" + std::string(level) + "</td>" + cells + "<td class=\"num\">" + std::to_string(total) +
+           "</td></tr>";
     }
     int all = 0;
     std::string cells;
@@ -253,8 +271,10 @@ class Renderer {
       o += "<h4>Failing requirements</h4><ul id=\"failing\">";
       for (const FailingRequirement& f : a_.failing) {
         std::vector<std::string> links;
-        for (const ResultRecord* r : f.checks) links.push_back(link_to(r->check, h(r->check)) + " (" + vname(r->verdict) + ")");
-        o += "<li><strong>" + h(f.id) + "</strong> " + h(f.level) + ": " + h(f.title) + ": " + join(links, ", ") + "</li>";
+        for (const ResultRecord* r : f.checks)
+          links.push_back(link_to(r->check, h(r->check)) + " (" + vname(r->verdict) + ")");
+        o += "<li><strong>" + h(f.id) + "</strong> " + h(f.level) + ": " + h(f.title) + ": " + join(links, ", ") +
+             "</li>";
       }
       o += "</ul>\n";
     }
@@ -283,19 +303,25 @@ class Renderer {
   std::string tested_section() const {
     const harness::RunInfo& r = in_.run;
     std::string o = "<section id=\"tested\"><h2>What was tested</h2>\n<dl class=\"facts\">";
-    const auto row = [&](const char* k, const std::string& v_html) { o += "<dt>" + std::string(k) + "</dt><dd>" + v_html + "</dd>"; };
+    const auto row = [&](const char* k, const std::string& v_html) {
+      o += "<dt>" + std::string(k) + "</dt><dd>" + v_html + "</dd>";
+    };
     row("Target implementation", or_unknown(r.implementation));
     row("Target version", or_unknown(r.version));
     row("Protocol", or_unknown(r.protocol));
-    row("Capabilities", r.capabilities.empty() ? "<span class=\"muted\">none declared</span>" : h(join(r.capabilities, ", ")));
-    if (r.limits.is_object() && !r.limits.empty()) row("Declared limits", "<code>" + h(harness::dump_line(r.limits)) + "</code>");
+    row("Capabilities",
+        r.capabilities.empty() ? "<span class=\"muted\">none declared</span>" : h(join(r.capabilities, ", ")));
+    if (r.limits.is_object() && !r.limits.empty())
+      row("Declared limits", "<code>" + h(harness::dump_line(r.limits)) + "</code>");
     row("Target command", "<code>" + or_unknown(r.target_command) + "</code>");
-    std::string exe = r.target_sha256.empty()
-                          ? std::string("<span class=\"muted\">not computed (the command does not start with a file)</span>")
-                          : "<code>" + h(r.target_sha256) + "</code> <span class=\"muted\">of " + h(r.target_executable) + "</span>";
+    std::string exe =
+        r.target_sha256.empty()
+            ? std::string("<span class=\"muted\">not computed (the command does not start with a file)</span>")
+            : "<code>" + h(r.target_sha256) + "</code> <span class=\"muted\">of " + h(r.target_executable) + "</span>";
     row("Target SHA-256", exe);
     row("Profile", h(std::string(harness::to_string(r.profile))) + " <span class=\"muted\">(" +
-                       h(r.profile_source == "option" ? "chosen with --profile" : "derived from the protocol") + ")</span>");
+                       h(r.profile_source == "option" ? "chosen with --profile" : "derived from the protocol") +
+                       ")</span>");
     row("Signal baseline", "<code>" + or_unknown(r.baseline_command) + "</code>");
     row("Parity version", or_unknown(r.parity_version));
     row("Vector set SHA-256", r.vectors_sha256.empty() ? "<span class=\"muted\">not recorded</span>"
@@ -305,12 +331,14 @@ class Renderer {
     row("Scope", scope.empty() ? "every check of the profile" : h(scope));
     row("Strict", r.strictness == harness::Strictness::strict ? "yes (SHOULD failures fail the run)" : "no");
     row("Started", or_unknown(r.started_at));
-    std::string finished = in_.summary.finished_at.empty() ? "<span class=\"muted\">did not finish</span>" : h(in_.summary.finished_at);
+    std::string finished =
+        in_.summary.finished_at.empty() ? "<span class=\"muted\">did not finish</span>" : h(in_.summary.finished_at);
     const std::string dur = duration_text(r.started_at, in_.summary.finished_at);
     if (!dur.empty()) finished += " <span class=\"muted\">(" + h(dur) + ")</span>";
     row("Finished", finished);
     row("Host", or_unknown(r.host));
-    row("Exit status", in_.has_footer ? std::to_string(in_.summary.exit_status) : std::string("<span class=\"muted\">none (no footer)</span>"));
+    row("Exit status", in_.has_footer ? std::to_string(in_.summary.exit_status)
+                                      : std::string("<span class=\"muted\">none (no footer)</span>"));
     return o + "</dl></section>\n";
   }
 
@@ -319,11 +347,13 @@ class Renderer {
   std::string figure_cells(const harness::Figure* f) const {
     if (f == nullptr) return "<td class=\"muted\">—</td><td></td><td></td>";
     const auto value = [&](const std::optional<double>& v) {
-      return (v ? h(format_number(*v)) : std::string("n/a")) + (f->unit.empty() ? "" : " <span class=\"fn\">" + h(f->unit) + "</span>");
+      return (v ? h(format_number(*v)) : std::string("n/a")) +
+             (f->unit.empty() ? "" : " <span class=\"fn\">" + h(f->unit) + "</span>");
     };
     const bool differs = f->target && f->baseline && *f->target != *f->baseline;
-    return "<td class=\"fn\">" + h(f->name) + "</td><td class=\"num" + std::string(differs ? " differs\" title=\"differs from the baseline" : "") +
-           "\">" + value(f->target) + "</td><td class=\"num\">" + value(f->baseline) + "</td>";
+    return "<td class=\"fn\">" + h(f->name) + "</td><td class=\"num" +
+           std::string(differs ? " differs\" title=\"differs from the baseline" : "") + "\">" + value(f->target) +
+           "</td><td class=\"num\">" + value(f->baseline) + "</td>";
   }
 
   std::string data_attrs(const ResultRecord& r) const {
@@ -340,12 +370,15 @@ class Renderer {
     std::vector<std::string> count_text;
     for (const auto& [v, n] : counts) count_text.push_back(std::to_string(n) + " " + vname(v));
     const std::string title = group_title(g);
-    std::string o = "<section class=\"group\" id=\"group-" + h(g) + "\"><h2>" + h(g) + (title.empty() ? "" : " — " + h(title)) +
-                    " <span class=\"muted\" style=\"font-size:14px;font-weight:400\">" +
-                    std::to_string(rows.size()) + " checks: " + h(join(count_text, ", ")) + "</span></h2>\n";
+    std::string o = "<section class=\"group\" id=\"group-" + h(g) + "\"><h2>" + h(g) +
+                    (title.empty() ? "" : " — " + h(title)) +
+                    " <span class=\"muted\" style=\"font-size:14px;font-weight:400\">" + std::to_string(rows.size()) +
+                    " checks: " + h(join(count_text, ", ")) + "</span></h2>\n";
     o += "<table class=\"checks\"><colgroup><col class=\"c-id\"/><col class=\"c-title\"/><col class=\"c-lvl\"/>"
-         "<col class=\"c-v\"/><col class=\"c-m\"/><col class=\"c-n\"/><col class=\"c-n\"/><col class=\"c-d\"/></colgroup>"
-         "<thead><tr><th>Check</th><th>Title</th><th>Level</th><th>Verdict</th><th>Measure</th><th class=\"num\">Target</th>"
+         "<col class=\"c-v\"/><col class=\"c-m\"/><col class=\"c-n\"/><col class=\"c-n\"/><col "
+         "class=\"c-d\"/></colgroup>"
+         "<thead><tr><th>Check</th><th>Title</th><th>Level</th><th>Verdict</th><th>Measure</th><th "
+         "class=\"num\">Target</th>"
          "<th class=\"num\">Signal baseline</th><th>Details</th></tr></thead><tbody>\n";
     std::vector<BarRow> bars;
     std::vector<std::pair<const ResultRecord*, const harness::Series*>> series;
@@ -355,10 +388,11 @@ class Renderer {
       const size_t n = std::max<size_t>(1, r->figures.size());
       const std::string span = n > 1 ? " rowspan=\"" + std::to_string(n) + "\"" : "";
       const std::string cls = r->verdict == Verdict::not_applicable ? "na" : "";
-      o += "<tr class=\"first " + cls + "\" data-check=\"" + h(r->check) + "\"" + data_attrs(*r) + "><td class=\"mono\"" + span +
-           ">" + h(r->check) + "</td><td" + span + ">" + h(display_title(*r)) + "</td><td" + span + ">" + level_tag(r->level) +
-           "</td><td" + span + ">" + badge(r->verdict) + "</td>" + figure_cells(r->figures.empty() ? nullptr : &r->figures[0]) +
-           "<td" + span + ">" + link_to(r->check, "details") + "</td></tr>\n";
+      o += "<tr class=\"first " + cls + "\" data-check=\"" + h(r->check) + "\"" + data_attrs(*r) +
+           "><td class=\"mono\"" + span + ">" + h(r->check) + "</td><td" + span + ">" + h(display_title(*r)) +
+           "</td><td" + span + ">" + level_tag(r->level) + "</td><td" + span + ">" + badge(r->verdict) + "</td>" +
+           figure_cells(r->figures.empty() ? nullptr : &r->figures[0]) + "<td" + span + ">" +
+           link_to(r->check, "details") + "</td></tr>\n";
       for (size_t i = 1; i < r->figures.size(); ++i) {
         o += "<tr class=\"cont " + cls + "\"" + data_attrs(*r) + ">" + figure_cells(&r->figures[i]) + "</tr>\n";
       }
@@ -378,13 +412,14 @@ class Renderer {
     constexpr size_t kMaxBars = 40;
     if (compared.size() > kMaxBars) compared.resize(kMaxBars);
     if (!compared.empty()) {
-      o += "<h4>Target beside the Signal baseline</h4>" + bar_chart(compared, g + ": target beside the Signal baseline");
+      o +=
+          "<h4>Target beside the Signal baseline</h4>" + bar_chart(compared, g + ": target beside the Signal baseline");
     }
     if (!series.empty()) {
       o += "<h4>Over time</h4><div class=\"charts\">";
       for (const auto& [r, s] : series) {
-        o += "<figure style=\"margin:0\">" + line_chart(*s) + "<figcaption class=\"muted\">" + link_to(r->check, h(r->check)) +
-             "</figcaption></figure>";
+        o += "<figure style=\"margin:0\">" + line_chart(*s) + "<figcaption class=\"muted\">" +
+             link_to(r->check, h(r->check)) + "</figcaption></figure>";
       }
       o += "</div>\n";
     }
@@ -405,15 +440,17 @@ class Renderer {
       // The runner's gate names the capability in quotes: "needs capability 'inject', ...".
       const size_t q = r.summary.find('\'');
       const size_t e = q == std::string::npos ? q : r.summary.find('\'', q + 1);
-      if (e != std::string::npos && r.summary.find("capability") != std::string::npos) out.push_back(r.summary.substr(q + 1, e - q - 1));
+      if (e != std::string::npos && r.summary.find("capability") != std::string::npos)
+        out.push_back(r.summary.substr(q + 1, e - q - 1));
     }
     return out;
   }
 
   std::string figures_table(const ResultRecord& r) const {
     if (r.figures.empty()) return "";
-    std::string o = "<h4>Figures</h4><table><thead><tr><th>measure</th><th class=\"num\">target</th><th class=\"num\">Signal "
-                    "baseline</th><th>unit</th></tr></thead><tbody>";
+    std::string o =
+        "<h4>Figures</h4><table><thead><tr><th>measure</th><th class=\"num\">target</th><th class=\"num\">Signal "
+        "baseline</th><th>unit</th></tr></thead><tbody>";
     for (const harness::Figure& f : r.figures) {
       o += "<tr><td>" + h(f.name) + "</td><td class=\"num\">" + (f.target ? h(format_number(*f.target)) : "n/a") +
            "</td><td class=\"num\">" + (f.baseline ? h(format_number(*f.baseline)) : "n/a") + "</td><td>" + h(f.unit) +
@@ -437,8 +474,9 @@ class Renderer {
     const size_t tail = lines.size() > max ? max - head : 0;
     auto file = transcripts_.resolved.find(r.transcript_file);
     std::string o = "<details class=\"transcript-box\"><summary>PTP transcript: " + std::to_string(lines.size()) +
-                    " lines <span class=\"muted\">(" + h(file != transcripts_.resolved.end() ? file->second : r.transcript_file) +
-                    ", line " + std::to_string(*r.transcript_index + 1) + "; → request, ← response, · note)</span></summary>";
+                    " lines <span class=\"muted\">(" +
+                    h(file != transcripts_.resolved.end() ? file->second : r.transcript_file) + ", line " +
+                    std::to_string(*r.transcript_index + 1) + "; → request, ← response, · note)</span></summary>";
     o += "<pre class=\"transcript\">";
     const auto entry = [&](const TranscriptLine& e) {
       char time[32];
@@ -448,8 +486,8 @@ class Renderer {
       std::string who = e.target;
       who.resize(std::max<size_t>(who.size(), 8), ' ');
       const std::string_view cut = truncate_utf8(e.line, opt_.transcript_line_bytes);
-      std::string line = "<span class=\"" + std::string(cls) + (e.target == "baseline" ? " tr-base" : "") + "\">" + time +
-                         h(who) + " " + arrow + " " + h(cut) + "</span>";
+      std::string line = "<span class=\"" + std::string(cls) + (e.target == "baseline" ? " tr-base" : "") + "\">" +
+                         time + h(who) + " " + arrow + " " + h(cut) + "</span>";
       if (cut.size() < e.line.size()) {
         line += "<span class=\"trunc\">… [" + std::to_string(e.line.size() - cut.size()) + " more bytes cut]</span>";
       }
@@ -474,26 +512,33 @@ class Renderer {
       o += "<h4>Waiver</h4><p><strong>Waived by the provider</strong> (the check's verdict was " +
            h(r.waived_verdict ? vname(*r.waived_verdict) : std::string("fail")) + "): " + h(*r.waiver) + "</p>";
     }
-    o += "<h4>What was observed</h4><p>" + (r.summary.empty() ? std::string("<span class=\"muted\">no summary</span>") : h(r.summary)) + "</p>";
+    o += "<h4>What was observed</h4><p>" +
+         (r.summary.empty() ? std::string("<span class=\"muted\">no summary</span>") : h(r.summary)) + "</p>";
     if (!r.observations.empty()) {
       o += "<ul class=\"observations\">";
       for (const std::string& ob : r.observations) {
         const std::string_view cut = truncate_utf8(ob, 2000);
-        o += "<li>" + h(cut) + (cut.size() < ob.size() ? "<span class=\"trunc\">… [" + std::to_string(ob.size() - cut.size()) + " more bytes cut]</span>" : "") + "</li>";
+        o += "<li>" + h(cut) +
+             (cut.size() < ob.size()
+                  ? "<span class=\"trunc\">… [" + std::to_string(ob.size() - cut.size()) + " more bytes cut]</span>"
+                  : "") +
+             "</li>";
       }
       o += "</ul>";
     }
     if (r.verdict == Verdict::not_tested) {
       const std::vector<std::string> caps = needed_capabilities(r);
-      o += "<p class=\"needs\"><strong>Needs capability " + h(caps.empty() ? std::string("(unknown)") : join(caps, ", ")) +
-           "</strong>, which profile " + h(std::string(harness::to_string(in_.run.profile))) +
-           " requires; the target declares " + h(in_.run.capabilities.empty() ? std::string("none") : join(in_.run.capabilities, ", ")) +
+      o += "<p class=\"needs\"><strong>Needs capability " +
+           h(caps.empty() ? std::string("(unknown)") : join(caps, ", ")) + "</strong>, which profile " +
+           h(std::string(harness::to_string(in_.run.profile))) + " requires; the target declares " +
+           h(in_.run.capabilities.empty() ? std::string("none") : join(in_.run.capabilities, ", ")) +
            ". Declaring and implementing it lets this check run.</p>";
     }
     o += figures_table(r);
     for (const harness::Series& s : r.series) o += line_chart(s);
     if (!r.counterexample.empty()) {
-      o += "<h4>Minimal counterexample</h4><pre class=\"scenario\">" + h(truncate_utf8(r.counterexample, 8000)) + "</pre>";
+      o += "<h4>Minimal counterexample</h4><pre class=\"scenario\">" + h(truncate_utf8(r.counterexample, 8000)) +
+           "</pre>";
     } else if (is_finding(r.verdict) && r.verdict != Verdict::not_tested) {
       o += "<h4>Minimal counterexample</h4><p class=\"muted\">The check recorded no scenario; the observations and the "
            "transcript are the evidence.</p>";
@@ -503,16 +548,18 @@ class Renderer {
       o += "<h4>Reproduce</h4><pre class=\"cmd\"><code>" + h(r.replay) + "</code></pre>";
     }
     o += "<p class=\"muted\">check seed <code>" + h(r.seed) + "</code> · " + std::to_string(r.duration_ms) + " ms" +
-         (r.transcript_index ? " · transcript " + h(r.transcript_file) + " line " + std::to_string(*r.transcript_index + 1)
-                             : std::string()) +
+         (r.transcript_index
+              ? " · transcript " + h(r.transcript_file) + " line " + std::to_string(*r.transcript_index + 1)
+              : std::string()) +
          "</p>";
     return o;
   }
 
   std::string article(const ResultRecord& r) const {
-    return "<article class=\"finding v-" + vname(r.verdict) + "-b\" id=\"" + h(anchor_id(r.check)) + "\"" + data_attrs(r) +
-           "><h3><span class=\"mono\">" + h(r.check) + "</span> " + badge(r.verdict) + " " + level_tag(r.level) +
-           " <span style=\"font-weight:400\">" + h(display_title(r)) + "</span></h3>" + check_body(r, true) + "</article>\n";
+    return "<article class=\"finding v-" + vname(r.verdict) + "-b\" id=\"" + h(anchor_id(r.check)) + "\"" +
+           data_attrs(r) + "><h3><span class=\"mono\">" + h(r.check) + "</span> " + badge(r.verdict) + " " +
+           level_tag(r.level) + " <span style=\"font-weight:400\">" + h(display_title(r)) + "</span></h3>" +
+           check_body(r, true) + "</article>\n";
   }
 
   std::string findings_section() const {
@@ -526,10 +573,12 @@ class Renderer {
       if (harness::counts_against(r->level, r->verdict, in_.run.strictness)) return 0;
       return r->level == harness::Level::should ? 1 : 2;
     };
-    std::stable_sort(list.begin(), list.end(), [&](const ResultRecord* x, const ResultRecord* y) { return rank(x) < rank(y); });
-    std::string o = "<section id=\"findings\"><h2>Findings</h2><p class=\"muted\">Every check that failed, erred or could "
-                    "not be tested, with what it means, what was seen, the smallest scenario that shows it, the PTP "
-                    "exchange and the command that replays it.</p>\n";
+    std::stable_sort(list.begin(), list.end(),
+                     [&](const ResultRecord* x, const ResultRecord* y) { return rank(x) < rank(y); });
+    std::string o =
+        "<section id=\"findings\"><h2>Findings</h2><p class=\"muted\">Every check that failed, erred or could "
+        "not be tested, with what it means, what was seen, the smallest scenario that shows it, the PTP "
+        "exchange and the command that replays it.</p>\n";
     for (const ResultRecord* r : list) o += article(*r);
     return o + "</section>\n";
   }
@@ -540,13 +589,14 @@ class Renderer {
       if (r.verdict == Verdict::waived) list.push_back(&r);
     }
     if (list.empty()) return "";
-    std::string o = "<section id=\"waived\"><h2>Waived</h2><p>Failures the provider's waiver file names, with its reasons. "
-                    "They do not fail the run; they are shown in full.</p><table><thead><tr><th>Check</th><th>Level</th>"
-                    "<th>Was</th><th>Reason</th></tr></thead><tbody>";
+    std::string o =
+        "<section id=\"waived\"><h2>Waived</h2><p>Failures the provider's waiver file names, with its reasons. "
+        "They do not fail the run; they are shown in full.</p><table><thead><tr><th>Check</th><th>Level</th>"
+        "<th>Was</th><th>Reason</th></tr></thead><tbody>";
     for (const ResultRecord* r : list) {
-      o += "<tr" + data_attrs(*r) + "><td class=\"mono\">" + link_to(r->check, h(r->check)) + "</td><td>" + level_tag(r->level) +
-           "</td><td>" + (r->waived_verdict ? badge(*r->waived_verdict) : std::string()) + "</td><td>" + h(r->waiver.value_or("")) +
-           "</td></tr>";
+      o += "<tr" + data_attrs(*r) + "><td class=\"mono\">" + link_to(r->check, h(r->check)) + "</td><td>" +
+           level_tag(r->level) + "</td><td>" + (r->waived_verdict ? badge(*r->waived_verdict) : std::string()) +
+           "</td><td>" + h(r->waiver.value_or("")) + "</td></tr>";
     }
     o += "</tbody></table>\n";
     for (const ResultRecord* r : list) o += article(*r);
@@ -564,8 +614,8 @@ class Renderer {
            " requires and the target does not declare; each counts as a failure of its level.</p>";
       o += "<table><thead><tr><th>Check</th><th>Level</th><th>Needs</th></tr></thead><tbody>";
       for (const ResultRecord* r : nt) {
-        o += "<tr><td class=\"mono\">" + link_to(r->check, h(r->check)) + "</td><td>" + level_tag(r->level) + "</td><td>" +
-             h(join(needed_capabilities(*r), ", ")) + "</td></tr>";
+        o += "<tr><td class=\"mono\">" + link_to(r->check, h(r->check)) + "</td><td>" + level_tag(r->level) +
+             "</td><td>" + h(join(needed_capabilities(*r), ", ")) + "</td></tr>";
       }
       o += "</tbody></table>\n";
     }
@@ -576,30 +626,35 @@ class Renderer {
       for (const harness::Untested& u : in_.summary.untested) {
         std::vector<std::string> links;
         for (const std::string& c : u.checks) links.push_back(link_to(c, h(c)));
-        o += "<tr><td><strong>" + h(u.capability) + "</strong></td><td class=\"mono\">" + join(links, ", ") + "</td></tr>";
+        o += "<tr><td><strong>" + h(u.capability) + "</strong></td><td class=\"mono\">" + join(links, ", ") +
+             "</td></tr>";
       }
       o += "</tbody></table>\n";
     }
     std::vector<std::string> profile_na;
     for (const ResultRecord& r : in_.results) {
-      if (r.verdict == Verdict::not_applicable && r.summary.starts_with("profile ")) profile_na.push_back(r.requirement);
+      if (r.verdict == Verdict::not_applicable && r.summary.starts_with("profile "))
+        profile_na.push_back(r.requirement);
     }
     profile_na.erase(std::unique(profile_na.begin(), profile_na.end()), profile_na.end());
     if (!profile_na.empty()) {
-      o += "<p>Not part of profile " + h(std::string(harness::to_string(in_.run.profile))) + ": " + h(join(profile_na, ", ")) + ".</p>";
+      o += "<p>Not part of profile " + h(std::string(harness::to_string(in_.run.profile))) + ": " +
+           h(join(profile_na, ", ")) + ".</p>";
     }
-    if (nt.empty() && in_.summary.untested.empty() && profile_na.empty()) o += "<p>Nothing: every selected check ran.</p>";
+    if (nt.empty() && in_.summary.untested.empty() && profile_na.empty())
+      o += "<p>Nothing: every selected check ran.</p>";
     return o + "</section>\n";
   }
 
   std::string details_section() const {
-    std::string o = "<section id=\"details\"><h2>All checks</h2><p class=\"muted\">Every other check, collapsed; "
-                    "findings and waived checks are shown in full above.</p>\n";
+    std::string o =
+        "<section id=\"details\"><h2>All checks</h2><p class=\"muted\">Every other check, collapsed; "
+        "findings and waived checks are shown in full above.</p>\n";
     for (const ResultRecord& r : in_.results) {
       if (is_finding(r.verdict) || r.verdict == Verdict::waived) continue;
-      o += "<details class=\"check\" id=\"" + h(anchor_id(r.check)) + "\"" + data_attrs(r) + "><summary><span class=\"mono\">" +
-           h(r.check) + "</span> " + badge(r.verdict) + " " + h(r.summary.empty() ? display_title(r) : r.summary) +
-           "</summary>" + check_body(r, false) + "</details>\n";
+      o += "<details class=\"check\" id=\"" + h(anchor_id(r.check)) + "\"" + data_attrs(r) +
+           "><summary><span class=\"mono\">" + h(r.check) + "</span> " + badge(r.verdict) + " " +
+           h(r.summary.empty() ? display_title(r) : r.summary) + "</summary>" + check_body(r, false) + "</details>\n";
     }
     return o + "</section>\n";
   }
@@ -618,15 +673,8 @@ std::string render_html(const ReportInput& input, const ReportOptions& options) 
 }
 
 HarnessStatus write_text_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return harness_error(HarnessErrc::io, path + ": cannot write");
-    out << text;
-    out.flush();
-    if (!out) return harness_error(HarnessErrc::io, path + ": write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return harness_error(HarnessErrc::io, path + ": rename failed");
+  auto written = write_file_atomic(path, text);
+  if (!written.ok()) return harness_error(HarnessErrc::io, written.error().detail);
   return {};
 }
 

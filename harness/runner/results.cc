@@ -4,15 +4,21 @@
 #include <cstdio>
 #include <ctime>
 
+#include "base/file_io.h"
+
 namespace parity::harness {
 
 using nlohmann::json;
 
 namespace {
 
-json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json optional_number(const std::optional<double>& v) {
+  return v ? json(*v) : json(nullptr);
+}
 
-json string_or_null(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+json string_or_null(const std::string& s) {
+  return s.empty() ? json(nullptr) : json(s);
+}
 
 constexpr Verdict kAllVerdicts[] = {Verdict::pass,           Verdict::fail,       Verdict::error,
                                     Verdict::not_applicable, Verdict::not_tested, Verdict::waived};
@@ -78,11 +84,8 @@ json ResultRecord::to_json() const {
   if (!series.empty()) {
     json list = json::array();
     for (const Series& s : series) {
-      list.push_back(json{{"name", s.name},
-                          {"unit", s.unit},
-                          {"x_label", s.x_label},
-                          {"target", s.target},
-                          {"baseline", s.baseline}});
+      list.push_back(json{
+          {"name", s.name}, {"unit", s.unit}, {"x_label", s.x_label}, {"target", s.target}, {"baseline", s.baseline}});
     }
     out["series"] = std::move(list);
   }
@@ -97,9 +100,8 @@ json Summary::to_json() const {
   }
   json un = json::array();
   for (const Untested& u : untested) un.push_back(json{{"capability", u.capability}, {"checks", u.checks}});
-  return json{{"counts", c},           {"total", total},       {"exit_status", exit_status},
-              {"complete", complete},  {"failing", failing},   {"untested", un},
-              {"finished_at", finished_at}};
+  return json{{"counts", c},        {"total", total}, {"exit_status", exit_status}, {"complete", complete},
+              {"failing", failing}, {"untested", un}, {"finished_at", finished_at}};
 }
 
 bool counts_against(Level level, Verdict verdict, Strictness strictness) {
@@ -187,19 +189,14 @@ json document_json(const RunInfo& info, const std::vector<ResultRecord>& records
 }
 
 HarnessStatus write_json_file(const std::string& path, const json& value) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return harness_error(HarnessErrc::io, path + ": cannot write");
-    out << value.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
-    out.flush();
-    if (!out) return harness_error(HarnessErrc::io, path + ": write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return harness_error(HarnessErrc::io, path + ": rename failed");
+  auto written = write_file_atomic(path, value.dump(2, ' ', false, json::error_handler_t::replace) + '\n');
+  if (!written.ok()) return harness_error(HarnessErrc::io, written.error().detail);
   return {};
 }
 
-std::string dump_line(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump_line(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 std::string now_rfc3339() {
   const std::time_t t = std::time(nullptr);

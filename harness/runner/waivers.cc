@@ -1,7 +1,6 @@
 #include "harness/runner/waivers.h"
 
-#include <fstream>
-#include <sstream>
+#include "base/file_io.h"
 
 namespace parity::harness {
 
@@ -57,11 +56,9 @@ HarnessResult<Waivers> Waivers::parse(std::string_view text, const std::string& 
 }
 
 HarnessResult<Waivers> Waivers::load(const std::string& path, const Registry& registry) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return harness_error(HarnessErrc::io, path + ": cannot read the waiver file");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return parse(buf.str(), path, registry);
+  auto text = read_file(path);
+  if (!text.ok()) return harness_error(HarnessErrc::io, path + ": cannot read the waiver file");
+  return parse(*text, path, registry);
 }
 
 }  // namespace parity::harness

@@ -25,15 +25,11 @@
 #include "harness/runner/check.h"
 #include "suites/common/bounds.h"
 #include "suites/common/evidence_trim.h"
+#include "suites/common/steps.h"
 
 namespace parity::suites {
 
-using harness::BaselineUse;
-using harness::Capability;
-using harness::CheckContext;
-using harness::CheckOutcome;
 using harness::Registry;
-using harness::Target;
 
 // A Side is what a scenario measured on one process. `stop` holds the verdict that cut
 // the scenario short (a violation: error; a refusal the bounds do not permit: fail);
@@ -54,9 +50,6 @@ struct Run {
   const CheckContext& ctx;  // the check's seed, options and vectors folder
 
   const Key32& seed() const { return ctx.seed; }
-  // signal tells whether this process is held to Signal's exact behaviour (the
-  // baseline always is; the target under profile signal).
-  bool signal() const { return is_baseline || profile == harness::Profile::signal; }
 };
 
 // CheckSpec declares a check. Write it with designated initializers:
@@ -107,8 +100,16 @@ CheckOutcome run_sides(const CheckSpec<S>& spec, CheckContext& ctx) {
   if (spec.precondition) {
     if (std::optional<CheckOutcome> decided = spec.precondition(ctx)) return std::move(*decided);
   }
+  if (spec.baseline == BaselineUse::compare && ctx.baseline == nullptr) {
+    // The runner starts the baseline for every check that uses it; a judge of a compare
+    // check reads the baseline's side, so without one there is nothing to judge.
+    CheckOutcome o;
+    o.verdict = harness::Verdict::error;
+    o.summary = "suite defect: " + spec.id + " compares with the baseline, but no baseline process was given";
+    return o;
+  }
   CheckOutcome out;
-  if (spec.baseline == BaselineUse::compare && ctx.baseline != nullptr) {
+  if (spec.baseline == BaselineUse::compare) {
     // Separate processes: playing both at once halves the wall time of the suite.
     std::future<S> theirs = std::async(std::launch::async, [&] { return play(*ctx.baseline, true); });
     S mine = play(ctx.target, false);

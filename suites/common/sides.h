@@ -21,10 +21,7 @@
 
 namespace parity::suites {
 
-// Bounds and bounds_of live in bounds.h (Signal's bounds named once there).
-inline constexpr uint64_t kBaselineMaxSkip = kSignalMaxSkip;
-inline constexpr uint64_t kBaselineMaxSkippedKeys = kSignalMaxSkippedKeys;
-inline constexpr uint64_t kBaselineMaxReceiverChains = kSignalMaxReceiverChains;
+// Bounds, bounds_of and Signal's bounds (kSignal*) live in bounds.h.
 
 // on_both runs `measure(target, is_baseline)` on the target and on the baseline in
 // parallel: they are separate processes, and halving the wall time keeps the suite

@@ -386,7 +386,7 @@ struct RetainSide {
 
 // kEpochs is how many receiving chains the multi-chain stream makes: more than the
 // baseline keeps, so a target that never drops a chain keeps more than it.
-constexpr int kEpochs = static_cast<int>(kBaselineMaxReceiverChains) + 3;
+constexpr int kEpochs = static_cast<int>(kSignalMaxReceiverChains) + 3;
 constexpr int kSkipPerEpoch = 10;
 
 RetainSide retention(Target& t, uint64_t step, int jumps, bool signal) {

@@ -36,9 +36,9 @@ struct OrdModel {
   bool two_way = false;     // ORD-4: B sends too, so ratchet steps happen
   bool allow_drop = false;  // ORD-4: messages can be lost
   size_t cap = 30;          // most messages sent per case
-  uint64_t max_skip = kBaselineMaxSkip;
-  uint64_t max_keys = kBaselineMaxSkippedKeys;
-  uint64_t max_chains = kBaselineMaxReceiverChains;
+  uint64_t max_skip = kSignalMaxSkip;
+  uint64_t max_keys = kSignalMaxSkippedKeys;
+  uint64_t max_chains = kSignalMaxReceiverChains;
 
   std::vector<OrdMsg> sent;
   std::vector<int> in_flight;  // sent, neither delivered nor dropped
@@ -396,7 +396,7 @@ CheckOutcome ord1_at_bound(CheckContext& ctx) {
 
 // kMaxEpochProbe is the largest delay probed: beyond the baseline's chains, so that a
 // target keeping more is seen to keep more.
-constexpr int kMaxEpochProbe = static_cast<int>(kBaselineMaxReceiverChains) + 2;
+constexpr int kMaxEpochProbe = static_cast<int>(kSignalMaxReceiverChains) + 2;
 
 struct EpochSide {
   std::optional<CheckOutcome> stop;
