@@ -6,6 +6,7 @@
 
 #include <rapidcheck/state.h>
 
+#include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
 #include "suites/common/property.h"
 #include "suites/common/sides.h"
@@ -278,6 +279,7 @@ CheckOutcome ord4_property(CheckContext& ctx) {
 
 struct AtBound {
   std::optional<CheckOutcome> stop;  // a violation or unexpected refusal
+  Bounds bounds;                     // the bounds of the process it played on
   bool jump_read = false;
   int skipped_read = 0;
   int skipped_promised = 0;
@@ -286,9 +288,9 @@ struct AtBound {
   std::string story;
 };
 
-AtBound at_bound(Target& t, const Bounds& b, const Key32& seed) {
+AtBound at_bound(Target& t, const Bounds& b, Rng& rng) {
   AtBound out;
-  SeededRng rng(seed);
+  out.bounds = b;
   Conversation c(t, "alice", "bob");
   auto stop = [&](CheckOutcome o) {
     out.story = c.story(12);
@@ -297,13 +299,16 @@ AtBound at_bound(Target& t, const Bounds& b, const Key32& seed) {
     return out;
   };
   if (auto e = c.establish(); !e.ok()) {
-    return stop(e.violated() ? CheckOutcome::error(e.violation()) : CheckOutcome::unexpected_refusal("establishing the session", e.refusal()));
+    return stop(e.violated() ? CheckOutcome::error(e.violation())
+                             : CheckOutcome::unexpected_refusal("establishing the session", e.refusal()));
   }
   const uint64_t jump = b.max_skip;
   std::vector<Sent> sent;
   for (uint64_t i = 0; i <= jump; ++i) {
     auto m = c.send(0);
-    if (!m.ok()) return stop(m.violated() ? CheckOutcome::error(m.violation()) : CheckOutcome::unexpected_refusal("encrypting", m.refusal()));
+    if (!m.ok())
+      return stop(m.violated() ? CheckOutcome::error(m.violation())
+                               : CheckOutcome::unexpected_refusal("encrypting", m.refusal()));
     sent.push_back(std::move(*m));
   }
   c.note("(" + std::to_string(jump) + " messages held back)");
@@ -340,30 +345,27 @@ AtBound at_bound(Target& t, const Bounds& b, const Key32& seed) {
     auto p = c.deliver(sent[i]);
     if (p.violated()) return stop(CheckOutcome::error(p.violation()));
     ++out.replays;
-    if (!p.ok()) ++out.replays_refused;
-    else if (out.story.empty()) out.story = c.story(4);
+    if (!p.ok())
+      ++out.replays_refused;
+    else if (out.story.empty())
+      out.story = c.story(4);
   }
   return out;
 }
 
-CheckOutcome ord1_at_bound(CheckContext& ctx) {
-  const Bounds b = bounds_of(ctx.target, ctx.baseline);
-  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool is_base) { return at_bound(t, is_base ? bb : b, ctx.seed); });
-  auto evidence = trimmed_evidence(ctx);
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
-  if (mine.stop) {
-    mine.stop->evidence = std::move(evidence);
-    return std::move(*mine.stop);
-  }
+CheckOutcome judge_at_bound(AtBound& mine, AtBound* theirs) {
+  const AtBound& base = *theirs;
+  const Bounds& b = mine.bounds;
+  const Bounds& bb = base.bounds;
+  if (mine.stop) return std::move(*mine.stop);
   CheckOutcome o;
-  o.evidence = std::move(evidence);
   o.observations.push_back(b.describe());
   o.figures.push_back({"counter jump decrypted (max_skip ahead)", mine.jump_read ? double(b.max_skip) : 0.0,
                        base.jump_read ? double(bb.max_skip) : 0.0, "messages"});
-  o.figures.push_back({"skipped messages read after the jump", double(mine.skipped_read), double(base.skipped_read),
-                       "messages"});
-  o.figures.push_back({"replays of them refused", double(mine.replays_refused), double(base.replays_refused), "messages"});
+  o.figures.push_back(
+      {"skipped messages read after the jump", double(mine.skipped_read), double(base.skipped_read), "messages"});
+  o.figures.push_back(
+      {"replays of them refused", double(mine.replays_refused), double(base.replays_refused), "messages"});
   if (!mine.jump_read) {
     o.verdict = harness::Verdict::fail;
     o.summary = "the message exactly max_skip (" + std::to_string(b.max_skip) +
@@ -373,8 +375,8 @@ CheckOutcome ord1_at_bound(CheckContext& ctx) {
   }
   if (mine.skipped_read < mine.skipped_promised) {
     o.verdict = harness::Verdict::fail;
-    o.summary = "after a jump of " + std::to_string(b.max_skip) + ", only " + std::to_string(mine.skipped_read) + " of the " +
-                std::to_string(mine.skipped_promised) +
+    o.summary = "after a jump of " + std::to_string(b.max_skip) + ", only " + std::to_string(mine.skipped_read) +
+                " of the " + std::to_string(mine.skipped_promised) +
                 " newest skipped messages (within max_skipped_keys) decrypted, in random order";
     o.counterexample = mine.story;
     return o;
@@ -396,10 +398,11 @@ CheckOutcome ord1_at_bound(CheckContext& ctx) {
 
 // kMaxEpochProbe is the largest delay probed: beyond the baseline's chains, so that a
 // target keeping more is seen to keep more.
-constexpr int kMaxEpochProbe = static_cast<int>(kBaselineMaxReceiverChains) + 2;
+constexpr int kMaxEpochProbe = static_cast<int>(kSignalMaxReceiverChains) + 2;
 
 struct EpochSide {
   std::optional<CheckOutcome> stop;
+  Bounds bounds;            // the bounds of the process it played on
   std::vector<bool> works;  // works[d] for d = 1..kMaxEpochProbe (index 0 unused)
   std::vector<std::string> stories;
   int largest_contiguous() const {
@@ -435,8 +438,9 @@ Op<bool> epoch_probe(Target& t, int delay, std::string& story_) {
   return late.ok() && *late == y->plaintext;
 }
 
-EpochSide epochs(Target& t) {
+EpochSide epochs(Target& t, const Bounds& b) {
   EpochSide side;
+  side.bounds = b;
   side.works.assign(static_cast<size_t>(kMaxEpochProbe + 1), false);
   side.stories.resize(side.works.size());
   for (int d = 1; d <= kMaxEpochProbe; ++d) {
@@ -446,8 +450,8 @@ EpochSide epochs(Target& t) {
       return side;
     }
     if (r.refused()) {
-      side.stop = CheckOutcome::unexpected_refusal("a step of the conversation with " + std::to_string(d) + " round trips",
-                                                   r.refusal());
+      side.stop = CheckOutcome::unexpected_refusal(
+          "a step of the conversation with " + std::to_string(d) + " round trips", r.refusal());
       side.stop->counterexample = side.stories[static_cast<size_t>(d)];
       return side;
     }
@@ -456,11 +460,10 @@ EpochSide epochs(Target& t) {
   return side;
 }
 
-CheckOutcome ord2_epochs(CheckContext& ctx) {
-  const Bounds b = bounds_of(ctx.target, ctx.baseline);
-  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return epochs(t); });
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
+CheckOutcome judge_epochs(EpochSide& mine, EpochSide* theirs) {
+  const EpochSide& base = *theirs;
+  const Bounds& b = mine.bounds;
+  const Bounds& bb = base.bounds;
   if (mine.stop) return std::move(*mine.stop);
   const int base_d = base.largest_contiguous();
   const int mine_d = mine.largest_contiguous();
@@ -470,8 +473,8 @@ CheckOutcome ord2_epochs(CheckContext& ctx) {
   std::string held = "the baseline's";
   if (b.max_receiver_chains < bb.max_receiver_chains) {
     required = std::max(0, base_d - static_cast<int>(bb.max_receiver_chains - b.max_receiver_chains));
-    held = "its own declaration (max_receiver_chains " + std::to_string(b.max_receiver_chains) + " against the baseline's " +
-           std::to_string(bb.max_receiver_chains) + ")";
+    held = "its own declaration (max_receiver_chains " + std::to_string(b.max_receiver_chains) +
+           " against the baseline's " + std::to_string(bb.max_receiver_chains) + ")";
   }
   CheckOutcome o;
   o.observations.push_back(b.describe());
@@ -484,11 +487,13 @@ CheckOutcome ord2_epochs(CheckContext& ctx) {
   const auto shown = [](int d) { return d >= kMaxEpochProbe ? double(kMaxEpochProbe) : double(d); };
   o.figures.push_back({"largest epoch delay that decrypts", shown(mine_d), shown(base_d), "epochs"});
   o.figures.push_back({"epoch delay required", double(required), double(base_d), "epochs"});
-  if (mine_d >= kMaxEpochProbe) o.observations.push_back("the target read every probed delay: it keeps at least as many chains as probed");
+  if (mine_d >= kMaxEpochProbe)
+    o.observations.push_back("the target read every probed delay: it keeps at least as many chains as probed");
   if (mine_d < required) {
     o.verdict = harness::Verdict::fail;
-    o.summary = "a message delayed by " + std::to_string(mine_d + 1) + " ratchet steps was not decrypted; the target is held to " +
-                std::to_string(required) + " (" + held + ")";
+    o.summary = "a message delayed by " + std::to_string(mine_d + 1) +
+                " ratchet steps was not decrypted; the target is held to " + std::to_string(required) + " (" + held +
+                ")";
     o.counterexample = mine.stories[static_cast<size_t>(mine_d + 1)];
     return o;
   }
@@ -501,6 +506,7 @@ CheckOutcome ord2_epochs(CheckContext& ctx) {
 // max_skipped_keys and all chains within max_receiver_chains, then delivered late.
 struct SpreadSide {
   std::optional<CheckOutcome> stop;
+  Bounds bounds;  // the bounds of the process it played on
   int promised = 0;
   int read = 0;
   std::vector<int> per_epoch;
@@ -511,15 +517,18 @@ constexpr int kSpreadEpochs = 3;
 
 SpreadSide spread(Target& t, const Bounds& b) {
   SpreadSide side;
+  side.bounds = b;
   Conversation c(t, "alice", "bob");
   auto stop = [&](auto& op, const std::string& what) {
-    side.stop = op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
+    side.stop =
+        op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
     side.stop->counterexample = c.story(12);
     return side;
   };
   if (auto e = c.establish(); !e.ok()) return stop(e, "establishing the session");
   const uint64_t k = std::min<uint64_t>(25, b.max_skipped_keys);
-  const int epochs = static_cast<int>(std::min<uint64_t>(kSpreadEpochs, b.max_receiver_chains > 1 ? b.max_receiver_chains - 1 : 1));
+  const int epochs =
+      static_cast<int>(std::min<uint64_t>(kSpreadEpochs, b.max_receiver_chains > 1 ? b.max_receiver_chains - 1 : 1));
   std::vector<std::vector<Sent>> held(static_cast<size_t>(epochs));
   for (int e = 0; e < epochs; ++e) {
     for (uint64_t i = 0; i < k; ++i) {
@@ -544,8 +553,10 @@ SpreadSide spread(Target& t, const Bounds& b) {
         side.stop = CheckOutcome::error(p.violation());
         return side;
       }
-      if (p.ok() && *p == m.plaintext) ++read;
-      else if (side.story.empty()) side.story = c.story(10);
+      if (p.ok() && *p == m.plaintext)
+        ++read;
+      else if (side.story.empty())
+        side.story = c.story(10);
     }
     side.per_epoch.push_back(read);
     side.read += read;
@@ -553,19 +564,18 @@ SpreadSide spread(Target& t, const Bounds& b) {
   return side;
 }
 
-CheckOutcome ord2_skipped_chains(CheckContext& ctx) {
-  const Bounds b = bounds_of(ctx.target, ctx.baseline);
-  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool is_base) { return spread(t, is_base ? bb : b); });
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
+CheckOutcome judge_spread(SpreadSide& mine, SpreadSide* theirs) {
+  const SpreadSide& base = *theirs;
   if (mine.stop) return std::move(*mine.stop);
   CheckOutcome o;
-  o.observations.push_back(b.describe());
+  o.observations.push_back(mine.bounds.describe());
   std::string per = "read per chain (oldest first):";
   for (int r : mine.per_epoch) per += " " + std::to_string(r);
-  o.observations.push_back(per + " of " + std::to_string(mine.promised / std::max<int>(1, static_cast<int>(mine.per_epoch.size()))) +
+  o.observations.push_back(per + " of " +
+                           std::to_string(mine.promised / std::max<int>(1, static_cast<int>(mine.per_epoch.size()))) +
                            " each");
-  o.figures.push_back({"skipped messages in several chains read late", double(mine.read), double(base.read), "messages"});
+  o.figures.push_back(
+      {"skipped messages in several chains read late", double(mine.read), double(base.read), "messages"});
   o.figures.push_back({"promised by the declared bounds", double(mine.promised), double(base.promised), "messages"});
   if (mine.read < mine.promised) {
     o.verdict = harness::Verdict::fail;
@@ -576,8 +586,8 @@ CheckOutcome ord2_skipped_chains(CheckContext& ctx) {
     o.counterexample = mine.story;
     return o;
   }
-  o.summary = "all " + std::to_string(mine.read) + " skipped messages spread over " + std::to_string(mine.per_epoch.size()) +
-              " chains decrypted after the ratchet steps";
+  o.summary = "all " + std::to_string(mine.read) + " skipped messages spread over " +
+              std::to_string(mine.per_epoch.size()) + " chains decrypted after the ratchet steps";
   return o;
 }
 
@@ -597,7 +607,8 @@ ReplaySide replays(Target& t) {
   ReplaySide side;
   Conversation c(t, "alice", "bob");
   auto stop = [&](auto& op, const std::string& what) {
-    side.stop = op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
+    side.stop =
+        op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
     side.stop->counterexample = c.story(12);
     return side;
   };
@@ -655,14 +666,12 @@ ReplaySide replays(Target& t) {
   return side;
 }
 
-CheckOutcome ord3_replay(CheckContext& ctx) {
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return replays(t); });
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
+CheckOutcome judge_replays(ReplaySide& mine, ReplaySide* theirs) {
+  const ReplaySide& base = *theirs;
   if (mine.stop) return std::move(*mine.stop);
   CheckOutcome o;
   o.figures.push_back({"replays refused", double(mine.refused), double(base.refused), "messages"});
   o.figures.push_back({"replays decrypted", double(mine.accepted.size()), double(base.accepted.size()), "messages"});
-  if (!base.accepted.empty()) return baseline_trouble(CheckOutcome::fail("the baseline decrypted a replay"));
   if (!mine.accepted.empty()) {
     o.verdict = harness::Verdict::fail;
     o.summary = std::to_string(mine.accepted.size()) + " of " + std::to_string(mine.replays) +
@@ -671,9 +680,10 @@ CheckOutcome ord3_replay(CheckContext& ctx) {
     o.counterexample = mine.story;
     return o;
   }
-  o.summary = "all " + std::to_string(mine.replays) +
-              " replays (prekey and normal messages; immediately, later in the chain, after ratchet steps) were refused "
-              "and the session went on";
+  o.summary =
+      "all " + std::to_string(mine.replays) +
+      " replays (prekey and normal messages; immediately, later in the chain, after ratchet steps) were refused "
+      "and the session went on";
   return o;
 }
 
@@ -688,38 +698,38 @@ void register_ord_checks(harness::Registry& registry) {
                  .run = ord1_property,
                  .file = __FILE__,
                  .line = __LINE__});
-  registry.add({.id = "ORD-1.at-bound",
-                 .requirement = "ORD-1",
-                 .description = "a jump of exactly the declared max_skip decrypts, then every promised skipped message once",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ord1_at_bound,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "ORD-2.epochs",
-                 .requirement = "ORD-2",
-                 .description = "messages delayed across ratchet steps decrypt as far back as the baseline's",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ord2_epochs,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "ORD-2.skipped-chains",
-                 .requirement = "ORD-2",
-                 .description = "skipped messages of several chains, each within max_skipped_keys, decrypt after the ratchet steps",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ord2_skipped_chains,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "ORD-3.replay",
-                 .requirement = "ORD-3",
-                 .description = "replayed prekey and normal messages are refused, now, later and after ratchet steps",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ord3_replay,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  add_check(registry, CheckSpec<AtBound>{
+                          .id = "ORD-1.at-bound",
+                          .requirement = "ORD-1",
+                          .description = "a jump of exactly the declared max_skip decrypts, then every promised "
+                                         "skipped message once",
+                          .scenario = [](Run& r) { return at_bound(r.target, r.bounds, r.rng); },
+                          .judge = judge_at_bound,
+                          .trim = {200, 200, 2048},
+                      });
+  add_check(registry, CheckSpec<EpochSide>{
+                          .id = "ORD-2.epochs",
+                          .requirement = "ORD-2",
+                          .description = "messages delayed across ratchet steps decrypt as far back as the baseline's",
+                          .scenario = [](Run& r) { return epochs(r.target, r.bounds); },
+                          .judge = judge_epochs,
+                      });
+  add_check(registry, CheckSpec<SpreadSide>{
+                          .id = "ORD-2.skipped-chains",
+                          .requirement = "ORD-2",
+                          .description = "skipped messages of several chains, each within max_skipped_keys, decrypt "
+                                         "after the ratchet steps",
+                          .scenario = [](Run& r) { return spread(r.target, r.bounds); },
+                          .judge = judge_spread,
+                      });
+  add_check(registry, CheckSpec<ReplaySide>{
+                          .id = "ORD-3.replay",
+                          .requirement = "ORD-3",
+                          .description = "replayed prekey and normal messages are refused, now, later and after "
+                                         "ratchet steps",
+                          .scenario = [](Run& r) { return replays(r.target); },
+                          .judge = judge_replays,
+                      });
   registry.add({.id = "ORD-4.property",
                  .requirement = "ORD-4",
                  .description = "random loss, delay and reordering both ways (RapidCheck, stateful) never break the session",
