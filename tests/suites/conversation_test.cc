@@ -3,6 +3,7 @@
 // target process, and AKE-5 through run_sides on a target and a baseline process.
 #include "suites/common/conversation.h"
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <variant>
@@ -71,7 +72,7 @@ TEST(ConversationNamed, SnapshotCopiesAPartyAndRefusesAnUnknownOne) {
 
   const size_t lines = c.log().size();
   auto none = c.snapshot("nobody", "nobody~1");
-  EXPECT_TRUE(none.refused());
+  EXPECT_FALSE(none.ok());
   EXPECT_EQ(c.log().size(), lines) << "a failed snapshot is not logged as made";
 }
 
