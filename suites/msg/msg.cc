@@ -6,7 +6,7 @@
 
 #include <rapidcheck/state.h>
 
-#include "suites/common/both.h"
+#include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
 #include "suites/common/property.h"
 #include "suites/common/steps.h"
@@ -20,13 +20,28 @@ using harness::CiphertextResult;
 using harness::Profile;
 using harness::Verdict;
 
+// Tally holds a scenario's measurements by figure name.
+using Tally = decltype(Verdicted::tally);
+
+// MSG-1, 2, 3 and 5 judge themselves as they go; self_judged makes one a CheckSpec scenario.
+std::function<Verdicted(Run&)> self_judged(CheckOutcome (*scenario)(Run&, Tally&)) {
+  return [scenario](Run& run) {
+    Verdicted side;
+    side.outcome = scenario(run, side.tally);
+    return side;
+  };
+}
+
 // ---------------------------------------------------------------------------------
 // MSG-1: every plaintext of 0 bytes to 256 KiB round-trips.
 // ---------------------------------------------------------------------------------
 
 constexpr size_t kMaxPlaintext = 256 * 1024;
 
-CheckOutcome msg1_scenario(Target& t, Rng& rng, int random_lengths, Tally& out_) {
+CheckOutcome msg1_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
+  Rng& rng = run.rng;
+  const int random_lengths = run.ctx.options.cases > 0 ? run.ctx.options.cases : 8;
   // Edge lengths around AES blocks, varint and 16-bit boundaries, then random ones.
   std::vector<size_t> lengths = {0, 1, 15, 16, 17, 255, 256, 1024, 65535, kMaxPlaintext};
   const size_t fixed = lengths.size();
@@ -69,22 +84,14 @@ CheckOutcome msg1_scenario(Target& t, Rng& rng, int random_lengths, Tally& out_)
                             std::to_string(random_lengths) + " random)");
 }
 
-CheckOutcome msg1_round_trip(CheckContext& ctx) {
-  const int random_lengths = ctx.options.cases > 0 ? ctx.options.cases : 8;
-  return on_both(ctx,
-                 [&](Target& t, Profile, Tally& tally) {
-                   SeededRng rng = ctx.rng();
-                   return msg1_scenario(t, rng, random_lengths, tally);
-                 },
-                 {{"plaintexts round-tripped", "messages"}});
-}
-
 // ---------------------------------------------------------------------------------
 // MSG-2: equal plaintexts never give equal ciphertexts.
 // ---------------------------------------------------------------------------------
 
-CheckOutcome msg2_scenario(Target& t, Rng& rng, int repeats, Tally& out_) {
-  Conversation c(t);
+CheckOutcome msg2_scenario(Run& run, Tally& out_) {
+  Rng& rng = run.rng;
+  const int repeats = run.ctx.options.cases > 0 ? run.ctx.options.cases : 10;
+  Conversation c(run.target);
   PARITY_DO(c.start(), "starting a session from bob's bundle");
   const Bytes same = random_bytes(rng, 32);
   std::map<Bytes, int> seen;  // ciphertext -> message number
@@ -149,16 +156,6 @@ CheckOutcome msg2_scenario(Target& t, Rng& rng, int repeats, Tally& out_) {
                             " encryptions of the same plaintext (in one chain, in the other "
                             "party's chain and across " +
                             std::to_string(2 * repeats) + " ratchet steps) were all different");
-}
-
-CheckOutcome msg2_no_repeats(CheckContext& ctx) {
-  const int repeats = ctx.options.cases > 0 ? ctx.options.cases : 10;
-  return on_both(ctx,
-                 [&](Target& t, Profile, Tally& tally) {
-                   SeededRng rng = ctx.rng();
-                   return msg2_scenario(t, rng, repeats, tally);
-                 },
-                 {{"ciphertexts compared", "messages"}, {"repeated ciphertexts", "pairs"}});
 }
 
 // ---------------------------------------------------------------------------------
@@ -384,7 +381,9 @@ std::optional<CheckOutcome> msg3_stage(Target& t, Rng& rng, Stage stage, int k, 
   return sweep(c, rng, m0, m1, all, tally);
 }
 
-CheckOutcome msg3_scenario(Target& t, Rng& rng, Tally& out_) {
+CheckOutcome msg3_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
+  Rng& rng = run.rng;
   SweepTally tally;
   const Stage stages[] = {Stage::first_message, Stage::new_chain_first, Stage::new_chain_second, Stage::later_message};
   for (int k = 0; k < 4; ++k) {
@@ -406,17 +405,6 @@ CheckOutcome msg3_scenario(Target& t, Rng& rng, Tally& out_) {
   }
   o.observations.push_back("slowest refusal: " + std::to_string(tally.slowest_ms) + " ms (" + tally.slowest_what + ")");
   return o;
-}
-
-CheckOutcome msg3_modifications(CheckContext& ctx) {
-  return on_both(ctx,
-                 [&](Target& t, Profile, Tally& tally) {
-                   SeededRng rng = ctx.rng();
-                   return msg3_scenario(t, rng, tally);
-                 },
-                 {{"modifications tried", "messages"},
-                  {"first-message re-encodings accepted", "messages"},
-                  {"slowest refusal", "ms"}});
 }
 
 // ---------------------------------------------------------------------------------
@@ -770,7 +758,8 @@ struct Reflection {
   int earlier_sends = 0;  // messages the sender sends (and delivers) first in the same chain
 };
 
-CheckOutcome msg5_scenario(Target& t, Profile, Tally& out_) {
+CheckOutcome msg5_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
   const std::vector<Reflection> cases = {
       {"first message", 0, 0, 0},
       {"first reply (a new chain)", 0, 1, 0},
@@ -832,37 +821,35 @@ CheckOutcome msg5_scenario(Target& t, Profile, Tally& out_) {
   return o;
 }
 
-CheckOutcome msg5_direction(CheckContext& ctx) {
-  return on_both(ctx, msg5_scenario, {{"reflected messages read", "messages"}});
-}
-
 }  // namespace
 
 void register_msg_checks(harness::Registry& registry) {
-  registry.add({.id = "MSG-1.round-trip",
-                 .requirement = "MSG-1",
-                 .description = "plaintexts of 0 bytes to 256 KiB, random content, decrypt to themselves",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = msg1_round_trip,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MSG-2.no-repeated-ciphertext",
-                 .requirement = "MSG-2",
-                 .description = "the same plaintext, in one chain and across ratchet steps, never gives the same ciphertext",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = msg2_no_repeats,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MSG-3.modifications",
-                 .requirement = "MSG-3",
-                 .description = "each bit flipped, every truncation, extensions and splices of 4 messages are refused",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = msg3_modifications,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "MSG-1.round-trip",
+                          .requirement = "MSG-1",
+                          .description = "plaintexts of 0 bytes to 256 KiB, random content, decrypt to themselves",
+                          .scenario = self_judged(msg1_scenario),
+                          .judge = judge_verdicted({{"plaintexts round-tripped", "messages"}}),
+                      });
+  add_check(registry,
+            CheckSpec<Verdicted>{
+                .id = "MSG-2.no-repeated-ciphertext",
+                .requirement = "MSG-2",
+                .description = "the same plaintext, in one chain and across ratchet steps, never gives the "
+                               "same ciphertext",
+                .scenario = self_judged(msg2_scenario),
+                .judge = judge_verdicted({{"ciphertexts compared", "messages"}, {"repeated ciphertexts", "pairs"}}),
+            });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "MSG-3.modifications",
+                          .requirement = "MSG-3",
+                          .description = "each bit flipped, every truncation, extensions and splices of 4 messages "
+                                         "are refused",
+                          .scenario = self_judged(msg3_scenario),
+                          .judge = judge_verdicted({{"modifications tried", "messages"},
+                                                    {"first-message re-encodings accepted", "messages"},
+                                                    {"slowest refusal", "ms"}}),
+                      });
   registry.add({.id = "MSG-4.atomic-refusals",
                  .requirement = "MSG-4",
                  .description = "refused tampered messages, interleaved with genuine ones, change nothing (property, exports compared)",
@@ -871,14 +858,13 @@ void register_msg_checks(harness::Registry& registry) {
                  .run = msg4_atomic_refusals,
                  .file = __FILE__,
                  .line = __LINE__});
-  registry.add({.id = "MSG-5.reflection",
-                 .requirement = "MSG-5",
-                 .description = "a message given back to its sender as from the peer is refused",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = msg5_direction,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "MSG-5.reflection",
+                          .requirement = "MSG-5",
+                          .description = "a message given back to its sender as from the peer is refused",
+                          .scenario = self_judged(msg5_scenario),
+                          .judge = judge_verdicted({{"reflected messages read", "messages"}}),
+                      });
 }
 
 }  // namespace parity::suites
