@@ -1,6 +1,7 @@
 #include "ptp/ptp.h"
 
 #include <array>
+#include <iterator>
 
 namespace parity::ptp {
 
@@ -54,6 +55,181 @@ ErrorCode from_errc(Errc code) {
     case Errc::internal: return ErrorCode::internal;
   }
   return ErrorCode::internal;
+}
+
+namespace {
+
+using F = FieldType;
+constexpr bool kRequired = true;
+constexpr bool kOptional = false;
+
+// The request fields of every op, as docs/ptp.md lists them (with its extensions:
+// stanza_id, stanza_hex and jid of PTP 1.1).
+constexpr FieldSpec kHello[] = {{"ptp", F::uint, kRequired}};
+constexpr FieldSpec kReset[] = {{"seed", F::key32, kOptional}};
+constexpr FieldSpec kCreate[] = {
+    {"party", F::party, kRequired},
+    {"identity_private", F::key32, kOptional},
+    {"registration_id", F::id32, kOptional},
+};
+constexpr FieldSpec kBundle[] = {
+    {"party", F::party, kRequired},           {"signed_prekey_private", F::key32, kOptional},
+    {"signed_prekey_id", F::id32, kOptional}, {"onetime_prekey_private", F::key32, kOptional},
+    {"prekey_id", F::id32, kOptional},
+};
+constexpr FieldSpec kInitiate[] = {
+    {"party", F::party, kRequired},
+    {"peer", F::party, kRequired},
+    {"bundle", F::hex, kRequired},
+    {"base_private", F::key32, kOptional},
+    {"ratchet_private", F::key32, kOptional},
+};
+constexpr FieldSpec kEncrypt[] = {
+    {"party", F::party, kRequired},
+    {"peer", F::party, kRequired},
+    {"plaintext", F::hex, kRequired},
+    {"ratchet_private", F::key32, kOptional},
+};
+constexpr FieldSpec kDecrypt[] = {
+    {"party", F::party, kRequired},           {"peer", F::party, kRequired},
+    {"ciphertext", F::hex, kRequired},        {"kind", F::kind, kRequired},
+    {"ratchet_private", F::key32, kOptional},
+};
+constexpr FieldSpec kExport[] = {{"party", F::party, kRequired}};
+constexpr FieldSpec kImport[] = {{"party", F::party, kRequired}, {"state", F::hex, kRequired}};
+constexpr FieldSpec kPrimitive[] = {{"name", F::string, kRequired}};
+constexpr FieldSpec kMediaEncrypt[] = {
+    {"media_type", F::string, kRequired},
+    {"plaintext", F::hex, kRequired},
+    {"media_key", F::key32, kOptional},
+};
+constexpr FieldSpec kMediaDecrypt[] = {
+    {"media_type", F::string, kRequired},
+    {"media_key", F::key32, kRequired},
+    {"encrypted", F::hex, kRequired},
+    {"file_enc_sha256", F::key32, kRequired},
+};
+constexpr FieldSpec kMediaEncryptFile[] = {
+    {"media_type", F::string, kRequired},
+    {"path", F::string, kRequired},
+    {"out", F::string, kRequired},
+    {"media_key", F::key32, kOptional},
+};
+constexpr FieldSpec kMediaDecryptFile[] = {
+    {"media_type", F::string, kRequired}, {"media_key", F::key32, kRequired}, {"file_enc_sha256", F::key32, kRequired},
+    {"path", F::string, kRequired},       {"out", F::string, kRequired},
+};
+// stanza_id, not ptp-1.md's `id`: a request's `id` is PTP's own request id (PTP 1.1).
+constexpr FieldSpec kWrap[] = {
+    {"party", F::party, kRequired}, {"peer", F::party, kRequired},       {"ciphertext", F::hex, kRequired},
+    {"kind", F::kind, kRequired},   {"stanza_id", F::string, kRequired}, {"to", F::string, kRequired},
+    {"from", F::string, kRequired},
+};
+// One of stanza and stanza_hex (PTP 1.1: bytes no JSON string can hold); the target
+// requires one.
+constexpr FieldSpec kUnwrap[] = {
+    {"party", F::party, kRequired},
+    {"stanza_hex", F::hex, kOptional},
+    {"stanza", F::string, kOptional},
+    {"jid", F::string, kOptional},
+};
+
+constexpr OpSpec kOps[] = {
+    {OpCode::hello, "hello", "", kHello},
+    {OpCode::reset, "reset", "", kReset},
+    {OpCode::create, "create", "", kCreate},
+    {OpCode::bundle, "bundle", "", kBundle},
+    {OpCode::initiate, "initiate", "", kInitiate},
+    {OpCode::encrypt, "encrypt", "", kEncrypt},
+    {OpCode::decrypt, "decrypt", "", kDecrypt},
+    {OpCode::export_state, "export", "export", kExport},
+    {OpCode::import_state, "import", "import", kImport},
+    {OpCode::primitive, "primitive", "primitives", kPrimitive},
+    {OpCode::media_encrypt, "media_encrypt", "media", kMediaEncrypt},
+    {OpCode::media_decrypt, "media_decrypt", "media", kMediaDecrypt},
+    {OpCode::media_encrypt_file, "media_encrypt_file", "media_file", kMediaEncryptFile},
+    {OpCode::media_decrypt_file, "media_decrypt_file", "media_file", kMediaDecryptFile},
+    {OpCode::wrap, "wrap", "stanza", kWrap},
+    {OpCode::unwrap, "unwrap", "stanza", kUnwrap},
+};
+
+constexpr bool in_opcode_order() {
+  for (size_t i = 0; i < std::size(kOps); ++i) {
+    if (static_cast<size_t>(kOps[i].code) != i) return false;
+  }
+  return std::size(kOps) == static_cast<size_t>(OpCode::unwrap) + 1;
+}
+static_assert(in_opcode_order(), "kOps lists every OpCode once, in order");
+
+// decode_field reads one field by its type.
+Result<FieldValue> decode_field(const Json& request, const FieldSpec& f) {
+  const std::string name(f.name);
+  switch (f.type) {
+    case FieldType::party: {
+      PARITY_ASSIGN(std::string s, get_string(request, name.c_str()));
+      if (!valid_party_name(s)) return bad_request("field \"" + name + "\" is not a valid party name");
+      return FieldValue(std::move(s));
+    }
+    case FieldType::string: {
+      PARITY_ASSIGN(std::string s, get_string(request, name.c_str()));
+      return FieldValue(std::move(s));
+    }
+    case FieldType::hex: {
+      PARITY_ASSIGN(Bytes b, get_hex(request, name.c_str()));
+      return FieldValue(std::move(b));
+    }
+    case FieldType::key32: {
+      PARITY_ASSIGN(Key32 k, get_hex32(request, name.c_str()));
+      return FieldValue(k);
+    }
+    case FieldType::id32: {
+      PARITY_ASSIGN(uint64_t v, get_uint(request, name.c_str()));
+      if (v > 0xffffffffu) return bad_request("field \"" + name + "\" exceeds 32 bits");
+      return FieldValue(v);
+    }
+    case FieldType::uint: {
+      PARITY_ASSIGN(uint64_t v, get_uint(request, name.c_str()));
+      return FieldValue(v);
+    }
+    case FieldType::kind: {
+      PARITY_ASSIGN(std::string s, get_string(request, name.c_str()));
+      if (s != "prekey" && s != "message") return bad_request(name + " must be prekey or message");
+      return FieldValue(std::move(s));
+    }
+  }
+  return bad_request("field \"" + name + "\" has no type");
+}
+
+}  // namespace
+
+std::span<const OpSpec> op_table() {
+  return kOps;
+}
+
+const OpSpec& op_spec(OpCode op) {
+  return kOps[static_cast<size_t>(op)];
+}
+
+std::string_view to_string(OpCode op) {
+  return op_spec(op).name;
+}
+
+std::optional<OpCode> parse_op(std::string_view name) {
+  for (const OpSpec& spec : kOps) {
+    if (spec.name == name) return spec.code;
+  }
+  return std::nullopt;
+}
+
+Result<RequestFields> decode_request(OpCode op, const Json& request) {
+  RequestFields out;
+  for (const FieldSpec& f : op_spec(op).fields) {
+    const std::string name(f.name);
+    if (!f.required && !optional_field(request, name.c_str())) continue;
+    PARITY_ASSIGN(FieldValue v, decode_field(request, f));
+    out.set(f.name, std::move(v));
+  }
+  return out;
 }
 
 std::optional<Json> parse_line(std::string_view line) {

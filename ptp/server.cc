@@ -42,12 +42,76 @@ Json respond(Adapter& adapter, const HelloInfo& info, const Json& request) {
       if (request.contains(f)) return failure_response(id, ErrorCode::unsupported, "field \"" + f + "\" needs inject");
     }
   }
-  Reply reply = adapter.handle(op, request);
+  // An op of a capability the target does not declare is one it does not have.
+  auto code = parse_op(op);
+  if (code && !op_spec(*code).capability.empty() && !has_capability(info, op_spec(*code).capability)) {
+    code.reset();
+  }
+  Reply reply = code ? handle(adapter, request) : unsupported(op);
   if (const Failure* f = std::get_if<Failure>(&reply)) return failure_response(id, f->code, f->detail);
   Json body = std::get<Json>(std::move(reply));
   Json r = {{"id", id}, {"ok", true}};
   for (auto& [k, v] : body.items()) r[k] = v;
   return r;
+}
+
+request::Kind kind_of(RequestFields& f, std::string_view name) {
+  return f.take<std::string>(name).value() == "prekey" ? request::Kind::prekey : request::Kind::message;
+}
+
+// call builds the typed request of `op` from its decoded fields and calls the adapter.
+// Required fields are present (decode_request checked them), so value() cannot throw
+// unless this and the field table disagree, which serve answers `internal`.
+Reply call(Adapter& a, OpCode op, RequestFields& f, const Json& request) {
+  auto text = [&](std::string_view n) { return f.take<std::string>(n).value(); };
+  auto bytes = [&](std::string_view n) { return f.take<Bytes>(n).value(); };
+  auto key = [&](std::string_view n) { return f.take<Key32>(n).value(); };
+  auto id32 = [&](std::string_view n) -> std::optional<uint32_t> {
+    auto v = f.take<uint64_t>(n);  // decode_request checked the 32 bits
+    if (!v) return std::nullopt;
+    return static_cast<uint32_t>(*v);
+  };
+  switch (op) {
+    case OpCode::hello:
+      break;  // serve answers it
+    case OpCode::reset:
+      return a.reset({f.take<Key32>("seed")});
+    case OpCode::create:
+      return a.create({text("party"), f.take<Key32>("identity_private"), id32("registration_id")});
+    case OpCode::bundle:
+      return a.bundle({text("party"), f.take<Key32>("signed_prekey_private"), id32("signed_prekey_id"),
+                       f.take<Key32>("onetime_prekey_private"), id32("prekey_id")});
+    case OpCode::initiate:
+      return a.initiate({text("party"), text("peer"), bytes("bundle"), f.take<Key32>("base_private"),
+                         f.take<Key32>("ratchet_private")});
+    case OpCode::encrypt:
+      return a.encrypt({text("party"), text("peer"), bytes("plaintext"), f.take<Key32>("ratchet_private")});
+    case OpCode::decrypt:
+      return a.decrypt(
+          {text("party"), text("peer"), bytes("ciphertext"), kind_of(f, "kind"), f.take<Key32>("ratchet_private")});
+    case OpCode::export_state:
+      return a.export_state({text("party")});
+    case OpCode::import_state:
+      return a.import_state({text("party"), bytes("state")});
+    case OpCode::primitive:
+      return a.primitive({text("name"), request});
+    case OpCode::media_encrypt:
+      return a.media_encrypt({text("media_type"), bytes("plaintext"), f.take<Key32>("media_key")});
+    case OpCode::media_decrypt:
+      return a.media_decrypt({text("media_type"), key("media_key"), bytes("encrypted"), key("file_enc_sha256")});
+    case OpCode::media_encrypt_file:
+      return a.media_encrypt_file({text("media_type"), text("path"), text("out"), f.take<Key32>("media_key")});
+    case OpCode::media_decrypt_file:
+      return a.media_decrypt_file(
+          {text("media_type"), key("media_key"), key("file_enc_sha256"), text("path"), text("out")});
+    case OpCode::wrap:
+      return a.wrap({text("party"), text("peer"), bytes("ciphertext"), kind_of(f, "kind"), text("stanza_id"),
+                     text("to"), text("from")});
+    case OpCode::unwrap:
+      return a.unwrap(
+          {text("party"), f.take<Bytes>("stanza_hex"), f.take<std::string>("stanza"), f.take<std::string>("jid")});
+  }
+  return unsupported(to_string(op));
 }
 
 }  // namespace
@@ -78,27 +142,66 @@ int serve(Adapter& adapter, std::istream& in, std::ostream& out) {
   return 0;
 }
 
-Result<std::string> get_party(const Json& request, const char* field) {
-  PARITY_ASSIGN(std::string name, get_string(request, field));
-  if (!valid_party_name(name)) {
-    return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" is not a valid party name");
-  }
-  return name;
+Reply unsupported(std::string_view op) {
+  return fail(ErrorCode::unsupported, "unknown op " + std::string(op));
 }
 
-Result<std::optional<Key32>> optional_key(const Json& request, const char* field) {
-  if (!optional_field(request, field)) return std::optional<Key32>{};
-  PARITY_ASSIGN(Key32 k, get_hex32(request, field));
-  return std::optional<Key32>{k};
+Reply handle(Adapter& adapter, const Json& request) {
+  auto op_it = request.find("op");
+  if (op_it == request.end() || !op_it->is_string()) return fail(ErrorCode::bad_request, "missing op");
+  const std::string name = op_it->get<std::string>();
+  auto op = parse_op(name);
+  if (!op || *op == OpCode::hello) return unsupported(name);
+  auto fields = decode_request(*op, request);
+  if (!fields) return bad(fields.error());
+  return call(adapter, *op, *fields, request);
 }
 
-Result<std::optional<uint32_t>> optional_id(const Json& request, const char* field) {
-  if (!optional_field(request, field)) return std::optional<uint32_t>{};
-  PARITY_ASSIGN(uint64_t v, get_uint(request, field));
-  if (v > 0xffffffffu) {
-    return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" exceeds 32 bits");
-  }
-  return std::optional<uint32_t>{static_cast<uint32_t>(v)};
+// The defaults: an op the adapter does not implement.
+Reply Adapter::reset(const request::Reset&) {
+  return unsupported("reset");
+}
+Reply Adapter::create(const request::Create&) {
+  return unsupported("create");
+}
+Reply Adapter::bundle(const request::Bundle&) {
+  return unsupported("bundle");
+}
+Reply Adapter::initiate(const request::Initiate&) {
+  return unsupported("initiate");
+}
+Reply Adapter::encrypt(const request::Encrypt&) {
+  return unsupported("encrypt");
+}
+Reply Adapter::decrypt(const request::Decrypt&) {
+  return unsupported("decrypt");
+}
+Reply Adapter::export_state(const request::Export&) {
+  return unsupported("export");
+}
+Reply Adapter::import_state(const request::Import&) {
+  return unsupported("import");
+}
+Reply Adapter::primitive(const request::Primitive&) {
+  return unsupported("primitive");
+}
+Reply Adapter::media_encrypt(const request::MediaEncrypt&) {
+  return unsupported("media_encrypt");
+}
+Reply Adapter::media_decrypt(const request::MediaDecrypt&) {
+  return unsupported("media_decrypt");
+}
+Reply Adapter::media_encrypt_file(const request::MediaEncryptFile&) {
+  return unsupported("media_encrypt_file");
+}
+Reply Adapter::media_decrypt_file(const request::MediaDecryptFile&) {
+  return unsupported("media_decrypt_file");
+}
+Reply Adapter::wrap(const request::Wrap&) {
+  return unsupported("wrap");
+}
+Reply Adapter::unwrap(const request::Unwrap&) {
+  return unsupported("unwrap");
 }
 
 }  // namespace parity::ptp

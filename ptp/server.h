@@ -38,21 +38,141 @@ inline Reply bad(const Error& e) {
   return fail(ErrorCode::bad_request, e.detail);
 }
 
-// PTP_TRY declares `decl` from a Result of a request field, or answers bad_request.
+// PTP_TRY declares `decl` from a Result, or answers bad_request with its error.
 #define PTP_TRY(decl, expr)                    \
   auto decl##_r = (expr);                      \
   if (!decl##_r) return bad(decl##_r.error()); \
   auto decl = std::move(decl##_r).value()
 
-// Adapter is one target's implementation of the ops.
+// The typed requests, one per op but hello, decoded by the server from the op's row of
+// the field table (ptp/ptp.h, op_table) before the adapter sees them.
+namespace request {
+
+// Kind is a ciphertext's kind.
+enum class Kind { prekey, message };
+
+struct Reset {
+  std::optional<Key32> seed;
+};
+struct Create {
+  std::string party;
+  std::optional<Key32> identity_private;
+  std::optional<uint32_t> registration_id;
+};
+struct Bundle {
+  std::string party;
+  std::optional<Key32> signed_prekey_private;
+  std::optional<uint32_t> signed_prekey_id;
+  std::optional<Key32> onetime_prekey_private;
+  std::optional<uint32_t> prekey_id;
+};
+struct Initiate {
+  std::string party;
+  std::string peer;
+  Bytes bundle;
+  std::optional<Key32> base_private;
+  std::optional<Key32> ratchet_private;
+};
+struct Encrypt {
+  std::string party;
+  std::string peer;
+  Bytes plaintext;
+  std::optional<Key32> ratchet_private;
+};
+struct Decrypt {
+  std::string party;
+  std::string peer;
+  Bytes ciphertext;
+  Kind kind = Kind::message;
+  std::optional<Key32> ratchet_private;
+};
+struct Export {
+  std::string party;
+};
+struct Import {
+  std::string party;
+  Bytes state;
+};
+// Primitive carries the whole request: each primitive reads its own fields.
+struct Primitive {
+  std::string name;
+  Json fields;
+};
+struct MediaEncrypt {
+  std::string media_type;
+  Bytes plaintext;
+  std::optional<Key32> media_key;
+};
+struct MediaDecrypt {
+  std::string media_type;
+  Key32 media_key{};
+  Bytes encrypted;
+  Key32 file_enc_sha256{};
+};
+struct MediaEncryptFile {
+  std::string media_type;
+  std::string path;
+  std::string out;
+  std::optional<Key32> media_key;
+};
+struct MediaDecryptFile {
+  std::string media_type;
+  Key32 media_key{};
+  Key32 file_enc_sha256{};
+  std::string path;
+  std::string out;
+};
+struct Wrap {
+  std::string party;
+  std::string peer;
+  Bytes ciphertext;
+  Kind kind = Kind::message;
+  std::string stanza_id;
+  std::string to;
+  std::string from;
+};
+// Unwrap has the stanza as text or as bytes (stanza_hex); the adapter requires one.
+struct Unwrap {
+  std::string party;
+  std::optional<Bytes> stanza_hex;
+  std::optional<std::string> stanza;
+  std::optional<std::string> jid;
+};
+
+}  // namespace request
+
+// Adapter is one target's implementation of the ops: one virtual per op of PTP/1 but
+// hello. An op the adapter does not override is answered `unsupported`, as an unknown
+// op is. The server has checked the request's fields before the call.
 class Adapter {
  public:
   virtual ~Adapter() = default;
   virtual HelloInfo hello() const = 0;
-  // handle answers every op but hello; unknown ops are answered `unsupported` by
-  // returning fail(ErrorCode::unsupported, ...).
-  virtual Reply handle(const std::string& op, const Json& request) = 0;
+
+  virtual Reply reset(const request::Reset& r);
+  virtual Reply create(const request::Create& r);
+  virtual Reply bundle(const request::Bundle& r);
+  virtual Reply initiate(const request::Initiate& r);
+  virtual Reply encrypt(const request::Encrypt& r);
+  virtual Reply decrypt(const request::Decrypt& r);
+  virtual Reply export_state(const request::Export& r);
+  virtual Reply import_state(const request::Import& r);
+  virtual Reply primitive(const request::Primitive& r);
+  virtual Reply media_encrypt(const request::MediaEncrypt& r);
+  virtual Reply media_decrypt(const request::MediaDecrypt& r);
+  virtual Reply media_encrypt_file(const request::MediaEncryptFile& r);
+  virtual Reply media_decrypt_file(const request::MediaDecryptFile& r);
+  virtual Reply wrap(const request::Wrap& r);
+  virtual Reply unwrap(const request::Unwrap& r);
 };
+
+// unsupported answers an op a target does not implement.
+Reply unsupported(std::string_view op);
+
+// handle decodes a request (any op but hello) by its op's field table and calls the
+// adapter's op: what serve does after its checks of hello, inject fields and
+// capabilities. An unknown op is `unsupported`, a bad field `bad_request`.
+Reply handle(Adapter& adapter, const Json& request);
 
 // kMaxRequestLineBytes bounds a request line a built-in target reads (64 MiB).
 inline constexpr size_t kMaxRequestLineBytes = 64u << 20;
@@ -63,18 +183,9 @@ extern const std::vector<std::string> kInjectFields;
 // serve runs the request loop until end of input; returns the process exit status.
 int serve(Adapter& adapter, std::istream& in, std::ostream& out);
 
-// get_party reads and validates a party name field (`party` or `peer`).
-Result<std::string> get_party(const Json& request, const char* field);
-
-// optional_key reads an optional 32-byte hex field (an injected private key, a seed).
-Result<std::optional<Key32>> optional_key(const Json& request, const char* field);
-// optional_id reads an optional 32-bit id field.
-Result<std::optional<uint32_t>> optional_id(const Json& request, const char* field);
-
-// find_party looks up the party a name field names among an adapter's parties.
+// find_party looks up a party by name among an adapter's parties.
 template <class Device>
-Result<Device*> find_party(std::map<std::string, Device>& parties, const Json& request, const char* field) {
-  PARITY_ASSIGN(std::string name, get_party(request, field));
+Result<Device*> find_party(std::map<std::string, Device>& parties, const std::string& name) {
   auto it = parties.find(name);
   if (it == parties.end()) return make_error(Errc::invalid_argument, "unknown party " + name);
   return &it->second;

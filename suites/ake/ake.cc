@@ -6,9 +6,8 @@
 #include <set>
 
 #include "reference/wire/bundle.h"
-#include "suites/common/both.h"
+#include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
-#include "suites/common/script.h"
 #include "suites/common/steps.h"
 #include "suites/common/tamper.h"
 
@@ -20,13 +19,25 @@ using harness::CiphertextResult;
 using harness::Profile;
 using harness::Verdict;
 
+// Tally holds a scenario's measurements by figure name.
+using Tally = decltype(Verdicted::tally);
+
+// Every AKE scenario judges itself as it goes; self_judged makes it a CheckSpec scenario.
+std::function<Verdicted(Run&)> self_judged(CheckOutcome (*scenario)(Run&, Tally&)) {
+  return [scenario](Run& run) {
+    Verdicted side;
+    side.outcome = scenario(run, side.tally);
+    return side;
+  };
+}
+
 Bytes text(const std::string& s) {
   return to_bytes(s);
 }
 
 // establish starts a session initiator -> responder from a fresh bundle and sends one
 // message each way, so both hold a two-way session. nullopt when all went well.
-std::optional<CheckOutcome> establish(Script& s, const std::string& initiator, const std::string& responder) {
+std::optional<CheckOutcome> establish(Conversation& s, const std::string& initiator, const std::string& responder) {
   Target& t = s.target();
   PARITY_STEP(harness::BundleResult b, t.bundle(responder), "the bundle of " + responder);
   PARITY_DO(t.initiate(initiator, responder, b.bundle),
@@ -35,13 +46,13 @@ std::optional<CheckOutcome> establish(Script& s, const std::string& initiator, c
   // Step numbers keep every plaintext unique (a repeated one could meet a cache).
   const Bytes hello = text("hello " + responder + ", " + initiator + " here (" + std::to_string(s.log().size()) + ")");
   const Bytes reply = text("hello " + initiator + ", " + responder + " here (" + std::to_string(s.log().size()) + ")");
-  PARITY_STEP(CiphertextResult c1, s.send(initiator, responder, hello, "a first message"),
+  PARITY_STEP(CiphertextResult c1, s.encrypt(initiator, responder, hello, "a first message"),
               initiator + " encrypting to " + responder);
-  PARITY_STEP(Bytes p1, s.receive(responder, initiator, c1, initiator + "'s first message"),
+  PARITY_STEP(Bytes p1, s.decrypt(responder, initiator, c1, initiator + "'s first message"),
               responder + " decrypting " + initiator + "'s first message");
-  PARITY_STEP(CiphertextResult c2, s.send(responder, initiator, reply, "a reply"),
+  PARITY_STEP(CiphertextResult c2, s.encrypt(responder, initiator, reply, "a reply"),
               responder + " encrypting to " + initiator);
-  PARITY_STEP(Bytes p2, s.receive(initiator, responder, c2, responder + "'s reply"),
+  PARITY_STEP(Bytes p2, s.decrypt(initiator, responder, c2, responder + "'s reply"),
               initiator + " decrypting " + responder + "'s reply");
   if (p1 != hello || p2 != reply) {
     CheckOutcome o =
@@ -58,8 +69,9 @@ std::optional<CheckOutcome> establish(Script& s, const std::string& initiator, c
 
 constexpr int kFirstMessages = 5;
 
-CheckOutcome ake1_scenario(Target& t, Rng& rng, Tally& out_) {
-  Conversation c(t);
+CheckOutcome ake1_scenario(Run& run, Tally& out_) {
+  Rng& rng = run.rng;
+  Conversation c(run.target);
   PARITY_DO(c.start(), "starting a session from bob's bundle");
   std::vector<Sent> firsts;
   for (int i = 0; i < kFirstMessages; ++i) {
@@ -106,15 +118,6 @@ CheckOutcome ake1_scenario(Target& t, Rng& rng, Tally& out_) {
   return CheckOutcome::pass(std::to_string(decrypted) +
                             " first messages, delivered out of order, decrypted at a responder "
                             "that had sent nothing; the session then worked both ways");
-}
-
-CheckOutcome ake1_first_messages(CheckContext& ctx) {
-  return on_both(ctx,
-                 [&](Target& t, Profile, Tally& tally) {
-                   SeededRng rng = ctx.rng();
-                   return ake1_scenario(t, rng, tally);
-                 },
-                 {{"first messages decrypted", "messages"}});
 }
 
 // ---------------------------------------------------------------------------------
@@ -216,7 +219,8 @@ void layout_tampers(const Bytes& bob, const std::vector<NamedRange>& ranges, con
              "bob's bundle carrying carol's signed prekey and carol's valid signature of it");
 }
 
-CheckOutcome ake2_scenario(Target& t, Profile profile, Tally& out_) {
+CheckOutcome ake2_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
   PARITY_STEP([[maybe_unused]] Bytes ia, t.create("alice"), "create alice");
   PARITY_STEP([[maybe_unused]] Bytes ib, t.create("bob"), "create bob");
   PARITY_STEP([[maybe_unused]] Bytes ic, t.create("carol"), "create carol");
@@ -225,7 +229,7 @@ CheckOutcome ake2_scenario(Target& t, Profile profile, Tally& out_) {
 
   std::vector<BundleTamper> tampers;
   std::vector<std::string> notes;
-  if (profile == Profile::signal) {
+  if (run.profile == Profile::signal) {
     if (auto problem = signal_tampers(bob.bundle, carol.bundle, tampers, notes)) {
       CheckOutcome o = CheckOutcome::fail(*problem);
       o.observations.push_back("bundle " + short_hex(bob.bundle, 64));
@@ -347,10 +351,6 @@ CheckOutcome ake2_scenario(Target& t, Profile profile, Tally& out_) {
   return o;
 }
 
-CheckOutcome ake2_tampered_bundles(CheckContext& ctx) {
-  return on_both(ctx, ake2_scenario, {{"tampered bundles tried", "bundles"}, {"tampered bundles accepted", "bundles"}});
-}
-
 // ---------------------------------------------------------------------------------
 // AKE-3: unknown-key-share: a message is bound to both identities.
 // ---------------------------------------------------------------------------------
@@ -365,10 +365,10 @@ struct Misreads {
 };
 
 // expect_refused delivers `c` (meant for someone else) to `at` as from `from`.
-std::optional<CheckOutcome> expect_refused(Script& s, const std::string& at, const std::string& from,
+std::optional<CheckOutcome> expect_refused(Conversation& s, const std::string& at, const std::string& from,
                                            const CiphertextResult& c, const Bytes& sent, const std::string& label,
                                            const std::string& why, Misreads& out_) {
-  auto p = s.receive(at, from, c, label);
+  auto p = s.decrypt(at, from, c, label);
   if (p.violated()) return CheckOutcome::error(p.violation());
   if (p.ok() && *p == sent) {
     ++out_.read;
@@ -387,8 +387,9 @@ std::optional<std::string> garbage_note(int garbage) {
          "MSG-3's matter, not counted here)";
 }
 
-CheckOutcome ake3_scenario(Target& t, Profile, Tally& out_) {
-  Script s(t);
+CheckOutcome ake3_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
+  Conversation s(t);
   std::vector<Bytes> identities;
   for (const char* n : {"alice", "bob", "carol"}) {
     PARITY_STEP(Bytes id, t.create(n), std::string("create ") + n);
@@ -404,7 +405,7 @@ CheckOutcome ake3_scenario(Target& t, Profile, Tally& out_) {
   Misreads mis;
   // A later message of the session alice -> bob.
   const Bytes later = text("for bob only: a later message");
-  PARITY_STEP(CiphertextResult m, s.send("alice", "bob", later, "a later message"), "alice encrypting to bob");
+  PARITY_STEP(CiphertextResult m, s.encrypt("alice", "bob", later, "a later message"), "alice encrypting to bob");
   if (auto o = expect_refused(s, "carol", "alice", m, later, "alice's message for bob",
                               "carol, who has her own session with alice, read alice's message for bob", mis))
     return *o;
@@ -430,7 +431,7 @@ CheckOutcome ake3_scenario(Target& t, Profile, Tally& out_) {
     return o;
   };
   if (auto o = unknown_key_share()) return *o;
-  PARITY_STEP(Bytes got, s.receive("bob", "alice", m, "alice's message"),
+  PARITY_STEP(Bytes got, s.decrypt("bob", "alice", m, "alice's message"),
               "bob decrypting alice's message after the misdeliveries");
   if (got != later) return CheckOutcome::fail("alice's message decrypted to other bytes at bob");
 
@@ -439,7 +440,7 @@ CheckOutcome ake3_scenario(Target& t, Profile, Tally& out_) {
   PARITY_DO(t.initiate("alice", "bob", b2.bundle), "alice starting a second session with bob");
   s.note("alice starts a new session from a new bundle of bob");
   const Bytes opening = text("for bob only: a first message");
-  PARITY_STEP(CiphertextResult p, s.send("alice", "bob", opening, "a first message"),
+  PARITY_STEP(CiphertextResult p, s.encrypt("alice", "bob", opening, "a first message"),
               "alice encrypting a first message");
   if (auto o = expect_refused(s, "carol", "alice", p, opening, "alice's first message for bob",
                               "carol read alice's first message for bob", mis))
@@ -448,7 +449,7 @@ CheckOutcome ake3_scenario(Target& t, Profile, Tally& out_) {
                               "bob read alice's first message as coming from carol", mis))
     return *o;
   if (auto o = unknown_key_share()) return *o;
-  PARITY_STEP(Bytes got2, s.receive("bob", "alice", p, "alice's first message"),
+  PARITY_STEP(Bytes got2, s.decrypt("bob", "alice", p, "alice's first message"),
               "bob decrypting alice's new first message");
   if (got2 != opening) return CheckOutcome::fail("alice's new first message decrypted to other bytes at bob");
   CheckOutcome o = CheckOutcome::pass(
@@ -458,16 +459,12 @@ CheckOutcome ake3_scenario(Target& t, Profile, Tally& out_) {
   return o;
 }
 
-CheckOutcome ake3_unknown_key_share(CheckContext& ctx) {
-  return on_both(ctx, ake3_scenario, {{"misdirected messages read", "messages"}});
-}
-
 // ---------------------------------------------------------------------------------
 // AKE-4: a replayed first message yields no second plaintext and no second session.
 // ---------------------------------------------------------------------------------
 
-CheckOutcome ake4_scenario(Target& t, Profile, Tally& out_) {
-  Conversation c(t);
+CheckOutcome ake4_scenario(Run& run, Tally& out_) {
+  Conversation c(run.target);
   PARITY_DO(c.start(), "starting a session from bob's bundle");
   PARITY_STEP(Sent p0, c.send(0), "alice encrypting a first message");
   PARITY_STEP(Sent p1, c.send(0), "alice encrypting a second first message");
@@ -509,10 +506,6 @@ CheckOutcome ake4_scenario(Target& t, Profile, Tally& out_) {
       "session went on both ways");
 }
 
-CheckOutcome ake4_replayed_first(CheckContext& ctx) {
-  return on_both(ctx, ake4_scenario, {{"replayed first messages accepted", "messages"}});
-}
-
 // ---------------------------------------------------------------------------------
 // AKE-5: two sessions between the same two parties are independent.
 //
@@ -535,34 +528,37 @@ struct Holder {
   std::string bob_side;
 };
 
-CheckOutcome ake5_scenario(Target& t, Profile, Tally& out_) {
-  Script s(t);
+CheckOutcome ake5_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
+  Conversation s(t);
   PARITY_STEP([[maybe_unused]] Bytes ia, t.create("alice"), "create alice");
   PARITY_STEP([[maybe_unused]] Bytes ib, t.create("bob"), "create bob");
-  PARITY_DO(s.clone("alice", "alice~0"), "a snapshot of alice before any session");
-  PARITY_DO(s.clone("bob", "bob~0"), "a snapshot of bob before any session");
+  PARITY_DO(s.snapshot("alice", "alice~0"), "a snapshot of alice before any session");
+  PARITY_DO(s.snapshot("bob", "bob~0"), "a snapshot of bob before any session");
 
   // S1, then its snapshot.
   if (auto o = establish(s, "alice", "bob")) return *o;
-  PARITY_STEP(CiphertextResult a, s.send("alice", "bob", text("S1 again"), "an S1 message"), "alice encrypting in S1");
-  PARITY_DO(s.receive("bob", "alice", a, "the S1 message"), "bob decrypting in S1");
-  PARITY_DO(s.clone("alice", "alice~1"), "a snapshot of alice holding S1");
-  PARITY_DO(s.clone("bob", "bob~1"), "a snapshot of bob holding S1");
+  PARITY_STEP(CiphertextResult a, s.encrypt("alice", "bob", text("S1 again"), "an S1 message"),
+              "alice encrypting in S1");
+  PARITY_DO(s.decrypt("bob", "alice", a, "the S1 message"), "bob decrypting in S1");
+  PARITY_DO(s.snapshot("alice", "alice~1"), "a snapshot of alice holding S1");
+  PARITY_DO(s.snapshot("bob", "bob~1"), "a snapshot of bob holding S1");
   // S2: alice starts again from a new bundle of the same bob.
   s.note("S2: alice starts a new session with bob");
   if (auto o = establish(s, "alice", "bob")) return *o;
-  PARITY_STEP(CiphertextResult a2, s.send("alice", "bob", text("S2 again"), "an S2 message"), "alice encrypting in S2");
-  PARITY_DO(s.receive("bob", "alice", a2, "the S2 message"), "bob decrypting in S2");
+  PARITY_STEP(CiphertextResult a2, s.encrypt("alice", "bob", text("S2 again"), "an S2 message"),
+              "alice encrypting in S2");
+  PARITY_DO(s.decrypt("bob", "alice", a2, "the S2 message"), "bob decrypting in S2");
   // S3: the snapshots taken before any session start their own, under the same names.
   s.note("S3: alice~0 (alice's identity) starts a session with bob~0 (bob's identity)");
   {
     PARITY_STEP(harness::BundleResult b, t.bundle("bob~0"), "the bundle of bob~0");
     PARITY_DO(t.initiate("alice~0", "bob", b.bundle), "alice~0 starting a session from bob~0's bundle");
-    PARITY_STEP(CiphertextResult c1, s.send("alice~0", "bob", text("S3 first"), "an S3 first message"),
+    PARITY_STEP(CiphertextResult c1, s.encrypt("alice~0", "bob", text("S3 first"), "an S3 first message"),
                 "alice~0 encrypting");
-    PARITY_DO(s.receive("bob~0", "alice", c1, "the S3 first message"), "bob~0 decrypting alice~0's first message");
-    PARITY_STEP(CiphertextResult c2, s.send("bob~0", "alice", text("S3 reply"), "an S3 reply"), "bob~0 encrypting");
-    PARITY_DO(s.receive("alice~0", "bob", c2, "the S3 reply"), "alice~0 decrypting bob~0's reply");
+    PARITY_DO(s.decrypt("bob~0", "alice", c1, "the S3 first message"), "bob~0 decrypting alice~0's first message");
+    PARITY_STEP(CiphertextResult c2, s.encrypt("bob~0", "alice", text("S3 reply"), "an S3 reply"), "bob~0 encrypting");
+    PARITY_DO(s.decrypt("alice~0", "bob", c2, "the S3 reply"), "alice~0 decrypting bob~0's reply");
   }
 
   const std::vector<std::pair<std::string, Holder>> sessions = {
@@ -579,7 +575,7 @@ CheckOutcome ake5_scenario(Target& t, Profile, Tally& out_) {
       const std::string from = from_alice ? h.alice_side : h.bob_side;
       const std::string to = from_alice ? "bob" : "alice";
       Bytes pt = text(name + " message from " + from);
-      PARITY_STEP(CiphertextResult c, s.send(from, to, pt, "a fresh " + name + " message"),
+      PARITY_STEP(CiphertextResult c, s.encrypt(from, to, pt, "a fresh " + name + " message"),
                   from + " encrypting in " + name);
       fresh.push_back({name, from_alice, std::move(pt), std::move(c)});
     }
@@ -591,7 +587,7 @@ CheckOutcome ake5_scenario(Target& t, Profile, Tally& out_) {
     const Holder& h =
         std::find_if(sessions.begin(), sessions.end(), [&](const auto& x) { return x.first == f.session; })->second;
     const std::string at = f.from_alice ? h.bob_side : h.alice_side;
-    PARITY_STEP(Bytes got, s.receive(at, f.from_alice ? "alice" : "bob", f.c, "the fresh " + f.session + " message"),
+    PARITY_STEP(Bytes got, s.decrypt(at, f.from_alice ? "alice" : "bob", f.c, "the fresh " + f.session + " message"),
                 at + " decrypting a message of its own session " + f.session);
     if (got != f.plaintext)
       return CheckOutcome::fail("a message of " + f.session + " decrypted to other bytes at " + at);
@@ -627,10 +623,6 @@ CheckOutcome ake5_scenario(Target& t, Profile, Tally& out_) {
   return pass;
 }
 
-CheckOutcome ake5_independent_sessions(CheckContext& ctx) {
-  return on_both(ctx, ake5_scenario, {{"cross-session decryptions", "messages"}});
-}
-
 // ---------------------------------------------------------------------------------
 // AKE-6: a one-time prekey serves one session.
 //
@@ -642,13 +634,14 @@ CheckOutcome ake5_independent_sessions(CheckContext& ctx) {
 // has nothing to consume: the check passes and says so.
 // ---------------------------------------------------------------------------------
 
-CheckOutcome ake6_scenario(Target& t, Profile profile, Tally& out_) {
-  Script s(t);
+CheckOutcome ake6_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
+  Conversation s(t);
   for (const char* n : {"alice", "bob", "carol"}) {
     PARITY_STEP([[maybe_unused]] Bytes id, t.create(n), std::string("create ") + n);
   }
   PARITY_STEP(harness::BundleResult b, t.bundle("bob"), "the bundle of bob");
-  if (profile == Profile::signal) {
+  if (run.profile == Profile::signal) {
     auto d = wire::decode_bundle(b.bundle);
     if (d && !d->prekey_id) {
       out_["second sessions accepted"] = 0;
@@ -659,19 +652,19 @@ CheckOutcome ake6_scenario(Target& t, Profile profile, Tally& out_) {
   PARITY_DO(t.initiate("carol", "bob", b.bundle), "carol starting a session from the same bundle");
   s.note("bob publishes one bundle; alice and carol both start a session from it");
   const Bytes from_alice = text("alice's first message");
-  PARITY_STEP(CiphertextResult pa, s.send("alice", "bob", from_alice, "a first message"), "alice encrypting");
-  PARITY_STEP(Bytes got, s.receive("bob", "alice", pa, "alice's first message"),
+  PARITY_STEP(CiphertextResult pa, s.encrypt("alice", "bob", from_alice, "a first message"), "alice encrypting");
+  PARITY_STEP(Bytes got, s.decrypt("bob", "alice", pa, "alice's first message"),
               "bob decrypting alice's first message");
   if (got != from_alice) return CheckOutcome::fail("alice's first message decrypted to other bytes");
-  PARITY_STEP(CiphertextResult pc, s.send("carol", "bob", text("carol's first message"), "a first message"),
+  PARITY_STEP(CiphertextResult pc, s.encrypt("carol", "bob", text("carol's first message"), "a first message"),
               "carol encrypting");
-  auto second = s.receive("bob", "carol", pc, "carol's first message");
+  auto second = s.decrypt("bob", "carol", pc, "carol's first message");
   if (second.violated()) return CheckOutcome::error(second.violation());
   out_["second sessions accepted"] = second.ok() ? 1 : 0;
   // alice's session is unaffected either way.
   const Bytes more = text("alice again");
-  PARITY_STEP(CiphertextResult pa2, s.send("alice", "bob", more, "another message"), "alice encrypting again");
-  PARITY_STEP(Bytes got2, s.receive("bob", "alice", pa2, "alice's next message"),
+  PARITY_STEP(CiphertextResult pa2, s.encrypt("alice", "bob", more, "another message"), "alice encrypting again");
+  PARITY_STEP(Bytes got2, s.decrypt("bob", "alice", pa2, "alice's next message"),
               "bob decrypting alice's next message");
   if (got2 != more) return CheckOutcome::fail("alice's next message decrypted to other bytes");
   if (second.ok()) {
@@ -687,61 +680,59 @@ CheckOutcome ake6_scenario(Target& t, Profile profile, Tally& out_) {
                             "): its one-time prekey served alice's session only");
 }
 
-CheckOutcome ake6_onetime_prekey(CheckContext& ctx) {
-  return on_both(ctx, ake6_scenario, {{"second sessions accepted", "sessions"}});
-}
-
 }  // namespace
 
 void register_ake_checks(harness::Registry& registry) {
-  registry.add({.id = "AKE-1.first-messages",
-                 .requirement = "AKE-1",
-                 .description = "several first messages, delivered out of order, decrypt before the responder sends",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ake1_first_messages,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "AKE-2.tampered-bundle",
-                 .requirement = "AKE-2",
-                 .description = "bundles with a flipped identity, signed prekey or signature bit, or another party's keys, are refused",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ake2_tampered_bundles,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "AKE-3.unknown-key-share",
-                 .requirement = "AKE-3",
-                 .description = "a message of alice -> bob is refused by carol and by bob told it comes from carol",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ake3_unknown_key_share,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "AKE-4.replayed-first-message",
-                 .requirement = "AKE-4",
-                 .description = "a replayed first message gives no second plaintext, at once and after round trips",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ake4_replayed_first,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "AKE-5.independent-sessions",
-                 .requirement = "AKE-5",
-                 .description = "no state of one session between alice and bob decrypts another session's messages",
-                 .needs = {Capability::export_state, Capability::import_state},
-                 .baseline = BaselineUse::compare,
-                 .run = ake5_independent_sessions,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "AKE-6.onetime-prekey",
-                 .requirement = "AKE-6",
-                 .description = "a second session from the same bundle is refused by the responder",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ake6_onetime_prekey,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "AKE-1.first-messages",
+                          .requirement = "AKE-1",
+                          .description = "several first messages, delivered out of order, decrypt before the "
+                                         "responder sends",
+                          .scenario = self_judged(ake1_scenario),
+                          .judge = judge_verdicted({{"first messages decrypted", "messages"}}),
+                      });
+  add_check(
+      registry,
+      CheckSpec<Verdicted>{
+          .id = "AKE-2.tampered-bundle",
+          .requirement = "AKE-2",
+          .description = "bundles with a flipped identity, signed prekey or signature bit, or another "
+                         "party's keys, are refused",
+          .scenario = self_judged(ake2_scenario),
+          .judge = judge_verdicted({{"tampered bundles tried", "bundles"}, {"tampered bundles accepted", "bundles"}}),
+      });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "AKE-3.unknown-key-share",
+                          .requirement = "AKE-3",
+                          .description = "a message of alice -> bob is refused by carol and by bob told it comes "
+                                         "from carol",
+                          .scenario = self_judged(ake3_scenario),
+                          .judge = judge_verdicted({{"misdirected messages read", "messages"}}),
+                      });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "AKE-4.replayed-first-message",
+                          .requirement = "AKE-4",
+                          .description = "a replayed first message gives no second plaintext, at once and after "
+                                         "round trips",
+                          .scenario = self_judged(ake4_scenario),
+                          .judge = judge_verdicted({{"replayed first messages accepted", "messages"}}),
+                      });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "AKE-5.independent-sessions",
+                          .requirement = "AKE-5",
+                          .description = "no state of one session between alice and bob decrypts another session's "
+                                         "messages",
+                          .needs = {Capability::export_state, Capability::import_state},
+                          .scenario = self_judged(ake5_scenario),
+                          .judge = judge_verdicted({{"cross-session decryptions", "messages"}}),
+                      });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "AKE-6.onetime-prekey",
+                          .requirement = "AKE-6",
+                          .description = "a second session from the same bundle is refused by the responder",
+                          .scenario = self_judged(ake6_scenario),
+                          .judge = judge_verdicted({{"second sessions accepted", "sessions"}}),
+                      });
 }
 
 }  // namespace parity::suites

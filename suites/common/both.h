@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "suites/common/check_spec.h"
 #include "suites/common/steps.h"
 
 namespace parity::suites {
@@ -20,11 +21,7 @@ using Tally = std::map<std::string, double>;
 // (the target's as chosen for the run; signal for the baseline).
 using Scenario = std::function<CheckOutcome(Target& target, harness::Profile profile, Tally& out_)>;
 
-// FigureSpec names a figure a scenario's Tally may hold.
-struct FigureSpec {
-  std::string name;
-  std::string unit;
-};
+// FigureSpec (a figure a scenario's Tally may hold) is check_spec.h's.
 
 // on_both runs `scenario` on ctx.target, then on ctx.baseline when the check has one,
 // and returns the target's outcome with the figures of both.

@@ -44,9 +44,9 @@ Op<Bytes> Conversation::deliver(const Sent& m, const std::string& to, const std:
   const std::string& recipient = to.empty() ? peer_of(m.from) : to;
   const std::string& sender = from.empty() ? name(m.from) : from;
   auto p = target_.decrypt(recipient, sender, m.c.ciphertext, m.c.kind);
-  std::string outcome = p.ok() ? (p.value() == m.plaintext ? "reads it" : "reads other bytes")
-                               : (p.refused() ? "refuses it (" + std::string(ptp::to_string(p.refusal().code)) + ")"
-                                              : "violates PTP");
+  std::string outcome =
+      p.ok() ? (p.value() == m.plaintext ? "reads it" : "reads other bytes")
+             : (p.refused() ? "refuses it (" + std::string(ptp::to_string(p.refusal().code)) + ")" : "violates PTP");
   log_.push_back("#" + std::to_string(m.number) + " delivered to " + recipient + " as from " + sender + ": " + outcome);
   return p;
 }
@@ -66,6 +66,33 @@ Op<harness::Unit> Conversation::clone(int party, const std::string& clone_name) 
   if (!state.ok()) return state.violated() ? Op<harness::Unit>(state.violation()) : Op<harness::Unit>(state.refusal());
   log_.push_back("the attacker steals " + name(party) + "'s state and loads it as " + clone_name);
   return target_.import_state(clone_name, *state);
+}
+
+Op<harness::CiphertextResult> Conversation::encrypt(const std::string& from, const std::string& to,
+                                                    const Bytes& plaintext, const std::string& label) {
+  auto c = target_.encrypt(from, to, plaintext);
+  log_.push_back(from + " sends " + label + " to " + to +
+                 (c.ok()        ? " (" + c->kind + ")"
+                  : c.refused() ? ": refused"
+                                : ": violates PTP"));
+  return c;
+}
+
+Op<Bytes> Conversation::decrypt(const std::string& at, const std::string& from, const harness::CiphertextResult& c,
+                                const std::string& label) {
+  auto p = target_.decrypt(at, from, c.ciphertext, c.kind);
+  std::string outcome = p.ok()        ? "reads it"
+                        : p.refused() ? "refuses it (" + std::string(ptp::to_string(p.refusal().code)) + ")"
+                                      : "violates PTP";
+  log_.push_back(label + " delivered to " + at + " as from " + from + ": " + outcome);
+  return p;
+}
+
+Op<harness::Unit> Conversation::snapshot(const std::string& party, const std::string& copy_name) {
+  auto state = target_.export_state(party);
+  if (!state.ok()) return state.violated() ? Op<harness::Unit>(state.violation()) : Op<harness::Unit>(state.refusal());
+  log_.push_back("snapshot of " + party + " exported and imported as " + copy_name);
+  return target_.import_state(copy_name, *state);
 }
 
 std::string Conversation::story(size_t max_lines) const {

@@ -1,6 +1,6 @@
-// conversation.h: two parties hosted by one target process, talking, with a log in
-// words for counterexamples. Every FS, PCS, ORD and MSG check builds on it, and runs it
-// once on the target and once on the baseline to compare the two.
+// conversation.h: parties hosted by one target process, talking, with a log in words for
+// counterexamples. Two parties are numbered (the initiator 0, the responder 1); scenarios
+// with third parties and clones (AKE-3, AKE-5, AKE-6) name any party of the process.
 #pragma once
 
 #include <string>
@@ -41,6 +41,16 @@ class Conversation {
 
   // clone exports `party` and imports it as `clone_name` (the attacker's copy).
   Op<harness::Unit> clone(int party, const std::string& clone_name);
+
+  // Any named party of the process (third parties, clones); `label` names the message in
+  // the log. encrypt: `from` encrypts `plaintext` to its peer `to`.
+  Op<harness::CiphertextResult> encrypt(const std::string& from, const std::string& to, const Bytes& plaintext,
+                                        const std::string& label);
+  // decrypt: `at` decrypts `c`, told that it comes from `from`.
+  Op<Bytes> decrypt(const std::string& at, const std::string& from, const harness::CiphertextResult& c,
+                    const std::string& label);
+  // snapshot exports `party` and imports it as `copy_name` (a snapshot copy).
+  Op<harness::Unit> snapshot(const std::string& party, const std::string& copy_name);
 
   const std::vector<std::string>& log() const { return log_; }
   // story joins the log for a counterexample (the last `max_lines` lines).

@@ -1,5 +1,7 @@
 #include "suites/common/property.h"
 
+#include <mutex>
+
 #include <rapidcheck/detail/TestMetadata.h>
 #include <rapidcheck/detail/TestParams.h>
 
@@ -26,7 +28,7 @@ void check_that(PropertyRun& run, bool ok, const std::string& what) {
   fail_case(what);
 }
 
-CheckOutcome run_property(CheckContext& ctx, PropertyRun& run, const std::string& what,
+CheckOutcome run_property(const CheckContext& ctx, PropertyRun& run, const std::string& what,
                           const std::function<void()>& property, PropertyOptions options) {
   rc::detail::TestParams params;
   uint64_t seed = 0;
@@ -35,6 +37,10 @@ CheckOutcome run_property(CheckContext& ctx, PropertyRun& run, const std::string
   params.maxSuccess = ctx.options.cases > 0 ? ctx.options.cases : options.default_cases;
   params.maxSize = options.max_size;
   params.maxDiscardRatio = 20;
+  // RapidCheck binds its implicit parameters in process-wide statics: properties played
+  // on the target and on the baseline at once (run_sides) take turns.
+  static std::mutex one_at_a_time;
+  std::lock_guard<std::mutex> lock(one_at_a_time);
   auto wrapped = [&] {
     // Once a violation happened, every further case fails at once: the target is dead.
     if (run.violation) fail_case("stopped after a protocol violation");

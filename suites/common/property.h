@@ -63,7 +63,7 @@ struct PropertyOptions {
 // run_property runs `property` (a callable using RC_ macros and rc::state) with the
 // check's seed and case count and turns the result into an outcome: pass, fail with a
 // minimal counterexample, or error on a violation.
-CheckOutcome run_property(CheckContext& ctx, PropertyRun& run, const std::string& what,
+CheckOutcome run_property(const CheckContext& ctx, PropertyRun& run, const std::string& what,
                           const std::function<void()>& property, PropertyOptions options = {});
 
 }  // namespace parity::suites

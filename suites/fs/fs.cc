@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "suites/common/attacker.h"
+#include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
 #include "suites/common/property.h"
 #include "suites/common/schedule.h"
@@ -16,13 +17,8 @@ namespace parity::suites {
 
 namespace {
 
-using harness::CheckDef;
 using harness::Unit;
 using harness::Verdict;
-
-// Baseline bounds of requirements.md (libsignal-protocol-c 2.3.3).
-constexpr uint64_t kBaselineSkippedPerChain = 2000;
-constexpr int kBaselineChains = 5;
 
 // Probe is what one clone could read of the messages it was tried on.
 struct Probe {
@@ -47,15 +43,19 @@ Op<Unit> probe_clone(Conversation& c, const std::vector<Sent>& messages, const s
   return Unit{};
 }
 
-// run_world plays `scenario` (a function of a fresh Conversation) on the target (world
-// 0) or the baseline (world 1). A failing step ends the check with the story so far.
+// side_label names the process a Run plays on ("target", "baseline").
+std::string side_label(const Run& r) {
+  return label_of(r.is_baseline ? 1 : 0);
+}
+
+// play_probe plays `scenario` (a function of a fresh Conversation) on the process of
+// `r`. A failing step is the outcome, with the story so far.
 template <class F>
-std::variant<Probe, CheckOutcome> run_world(CheckContext& ctx, int world, int scenario, F&& play) {
-  Target& t = world == 0 ? ctx.target : *ctx.baseline;
-  auto r = fresh_world(t, ctx.seed, scenario);
-  if (r.violated()) return CheckOutcome::error(r.violation());
-  if (r.refused()) return CheckOutcome::unexpected_refusal("reset of the " + label_of(world), r.refusal());
-  Conversation c(t);
+std::variant<Probe, CheckOutcome> play_probe(Run& r, int scenario, F&& play) {
+  auto reset = fresh_world(r.target, r.seed(), scenario);
+  if (reset.violated()) return CheckOutcome::error(reset.violation());
+  if (reset.refused()) return CheckOutcome::unexpected_refusal("reset of the " + side_label(r), reset.refusal());
+  Conversation c(r.target);
   Probe p;
   auto done = play(c, p);
   if (done.ok()) {
@@ -63,24 +63,34 @@ std::variant<Probe, CheckOutcome> run_world(CheckContext& ctx, int world, int sc
     return p;
   }
   CheckOutcome o = done.violated() ? CheckOutcome::error(done.violation())
-                                   : CheckOutcome::unexpected_refusal(
-                                         "a step of the " + label_of(world) + "'s scenario", done.refusal());
+                                   : CheckOutcome::unexpected_refusal("a step of the " + side_label(r) + "'s scenario",
+                                                                      done.refusal());
   o.counterexample = c.story();
   return o;
 }
 
-// both runs a scenario on target and baseline; on failure `out_` holds the outcome.
+// ProbeSide is FS-1 or FS-2 on one process: what its clones read.
+struct ProbeSide {
+  std::optional<CheckOutcome> stop;
+  Probe probe;
+};
+
 template <class F>
-bool both(CheckContext& ctx, int scenario, F&& play, Probe (&probes_)[2], std::optional<CheckOutcome>& out_) {
-  for (int w : {0, 1}) {
-    auto got = run_world(ctx, w, scenario, play);
-    if (auto* o = std::get_if<CheckOutcome>(&got)) {
-      out_ = *o;
-      return false;
-    }
-    probes_[w] = std::get<Probe>(got);
+ProbeSide probe_side(Run& r, int scenario, F&& play) {
+  ProbeSide side;
+  auto got = play_probe(r, scenario, std::forward<F>(play));
+  if (auto* o = std::get_if<CheckOutcome>(&got)) {
+    side.stop = std::move(*o);
+  } else {
+    side.probe = std::move(std::get<Probe>(got));
   }
-  return true;
+  return side;
+}
+
+// read_count is a side's count for a figure (none without a baseline).
+std::optional<double> read_count(const ProbeSide* side) {
+  if (side == nullptr) return std::nullopt;
+  return static_cast<double>(side->probe.read.size());
 }
 
 // --- FS-1 --------------------------------------------------------------------------
@@ -123,26 +133,25 @@ Op<Unit> fs1_scenario(Conversation& c, Probe& out_) {
   return Unit{};
 }
 
-CheckOutcome fs1_delivered(CheckContext& ctx) {
-  Probe p[2];
-  std::optional<CheckOutcome> early;
-  if (!both(ctx, 1, fs1_scenario, p, early)) return *early;
+CheckOutcome judge_fs1(ProbeSide& mine, ProbeSide* base) {
+  if (mine.stop) return *mine.stop;
+  const Probe& p = mine.probe;
   CheckOutcome o = CheckOutcome::pass("");
-  o.figures.push_back({"delivered messages a later clone reads", static_cast<double>(p[0].read.size()),
-                       static_cast<double>(p[1].read.size()), "messages"});
+  o.figures.push_back(
+      {"delivered messages a later clone reads", static_cast<double>(p.read.size()), read_count(base), "messages"});
   o.observations.push_back(
-      "each clone tried the " + std::to_string(p[0].tried) +
+      "each clone tried the " + std::to_string(p.tried) +
       " messages its original had decrypted (in order, out of order, and late across a ratchet step)");
-  o.observations.push_back("target's clones read: " + p[0].read_list() +
-                           "; baseline's clones read: " + p[1].read_list());
-  if (!p[0].read.empty()) {
+  o.observations.push_back("target's clones read: " + p.read_list() +
+                           (base ? "; baseline's clones read: " + base->probe.read_list() : ""));
+  if (!p.read.empty()) {
     o.verdict = Verdict::fail;
-    o.summary = "a clone made after delivery reads " + std::to_string(p[0].read.size()) + " of " +
-                std::to_string(p[0].tried) + " messages its original had already decrypted (" + p[0].read_list() + ")";
-    o.counterexample = p[0].story;
+    o.summary = "a clone made after delivery reads " + std::to_string(p.read.size()) + " of " +
+                std::to_string(p.tried) + " messages its original had already decrypted (" + p.read_list() + ")";
+    o.counterexample = p.story;
     return o;
   }
-  o.summary = "no clone made after delivery reads any of the " + std::to_string(p[0].tried) + " delivered messages";
+  o.summary = "no clone made after delivery reads any of the " + std::to_string(p.tried) + " delivered messages";
   return o;
 }
 
@@ -172,140 +181,131 @@ Op<Unit> fs2_scenario(Conversation& c, Probe& out_) {
   return Unit{};
 }
 
-CheckOutcome fs2_sender(CheckContext& ctx) {
-  Probe p[2];
-  std::optional<CheckOutcome> early;
-  if (!both(ctx, 2, fs2_scenario, p, early)) return *early;
+CheckOutcome judge_fs2(ProbeSide& mine, ProbeSide* base) {
+  if (mine.stop) return *mine.stop;
+  const Probe& p = mine.probe;
   CheckOutcome o = CheckOutcome::pass("");
-  o.figures.push_back({"own sent messages a later clone of the sender reads", static_cast<double>(p[0].read.size()),
-                       static_cast<double>(p[1].read.size()), "messages"});
+  o.figures.push_back({"own sent messages a later clone of the sender reads", static_cast<double>(p.read.size()),
+                       read_count(base), "messages"});
   o.observations.push_back(
       "limited check: black-box, a clone of the sender is handed its own sent messages as if "
       "they came from the peer; the export scan for message, chain and root keys (profile "
       "signal with inject) is not implemented");
-  if (!p[0].read.empty()) {
+  if (!p.read.empty()) {
     o.verdict = Verdict::fail;
-    o.summary = "(limited) a later clone of the sender reads its own sent messages " + p[0].read_list();
-    o.counterexample = p[0].story;
+    o.summary = "(limited) a later clone of the sender reads its own sent messages " + p.read_list();
+    o.counterexample = p.story;
     return o;
   }
-  o.summary = "(limited) no later clone of a sender reads any of its " + std::to_string(p[0].tried) +
+  o.summary = "(limited) no later clone of a sender reads any of its " + std::to_string(p.tried) +
               " sent messages handed to it as if from the peer";
   return o;
 }
 
 // --- FS-3 (rc::state) --------------------------------------------------------------
 
-// Fs3World is one process playing a schedule; clones are probed when made.
-struct Fs3World {
-  Target* t = nullptr;
-  int index = 0;
+// Fs3Stats add up every case on one process, for the figures.
+struct Fs3Stats {
+  int cases = 0;
+  int tried = 0;
+  int read_delivered = 0;
+  int read_undelivered = 0;
+  int clones_with_skipped = 0;  // clones that could read an undelivered message
+};
+
+// Fs3Sut plays each command on one process; clones are probed when made.
+struct Fs3Sut {
+  PropertyRun* run = nullptr;
+  Fs3Stats* stats = nullptr;
+  std::string label;  // "target" or "baseline"
   std::unique_ptr<Conversation> c;
   std::vector<Sent> sent;
   std::vector<bool> delivered;
   int clones = 0;
-};
 
-// Fs3Stats add up every case, for the figures.
-struct Fs3Stats {
-  int cases = 0;
-  int tried[2] = {0, 0};
-  int read_delivered[2] = {0, 0};
-  int read_undelivered[2] = {0, 0};
-  int clones_with_skipped[2] = {0, 0};  // clones that could read an undelivered message
-};
-
-// Fs3Sut plays each command on the target and the baseline.
-struct Fs3Sut {
-  PropertyRun* run = nullptr;
-  Fs3Stats* stats = nullptr;
-  Fs3World worlds[2];
-
-  int send(int party) {
-    int n = -1;
-    for (Fs3World& w : worlds) {
-      Sent m = require(*run, w.c->send(party),
-                       label_of(w.index) + ": " + std::string(schedule::party_name(party)) + " encrypting");
-      n = static_cast<int>(w.sent.size());
-      w.sent.push_back(std::move(m));
-      w.delivered.push_back(false);
-    }
-    return n;
+  void send(const schedule::Model&, int n, int party) {
+    Sent m = require(*run, c->send(party), label + ": " + std::string(schedule::party_name(party)) + " encrypting");
+    check_that(*run, static_cast<int>(sent.size()) == n, "schedule and conversation disagree on message numbers");
+    sent.push_back(std::move(m));
+    delivered.push_back(false);
   }
-  void send(int n, int party) { check_that(*run, send(party) == n, "schedule and worlds disagree on message numbers"); }
-  void deliver(int n) {
-    for (Fs3World& w : worlds) {
-      const Sent& m = w.sent[static_cast<size_t>(n)];
-      auto p = w.c->deliver(m);
-      if (p.violated()) (void)require(*run, std::move(p), "delivery");
-      // A refused delivery is not a delivery (ORD judges it).
-      w.delivered[static_cast<size_t>(n)] = p.ok() && *p == m.plaintext;
-    }
+  void deliver(const schedule::Model&, int n) {
+    const Sent& m = sent[static_cast<size_t>(n)];
+    auto p = c->deliver(m);
+    if (p.violated()) (void)require(*run, std::move(p), "delivery");
+    // A refused delivery is not a delivery (ORD judges it).
+    delivered[static_cast<size_t>(n)] = p.ok() && *p == m.plaintext;
   }
-  void delay(int n) {
-    for (Fs3World& w : worlds) w.c->note("#" + std::to_string(n) + " is delayed");
-  }
-  void drop(int n) {
-    for (Fs3World& w : worlds) w.c->note("#" + std::to_string(n) + " is dropped");
-  }
-  void feed(int) {}
+  void delay(const schedule::Model&, int n) { c->note("#" + std::to_string(n) + " is delayed"); }
+  void drop(const schedule::Model&, int n) { c->note("#" + std::to_string(n) + " is dropped"); }
+  void feed(const schedule::Model&, int) {}  // FS-3's schedules have no Feed
   // compromise clones the victim and tries every message ever addressed to it: the
   // delivered ones must stay unreadable; undelivered ones are retention (FS-4).
-  void compromise(int victim) {
-    for (Fs3World& w : worlds) {
-      const std::string clone = w.c->name(victim) + "~" + std::to_string(++w.clones);
-      (void)require(*run, w.c->clone(victim, clone), label_of(w.index) + ": export and import of " + w.c->name(victim));
-      bool skipped = false;
-      for (size_t n = 0; n < w.sent.size(); ++n) {
-        if (w.sent[n].from == victim) continue;
-        const bool read = require(*run, read_by(*w.c, w.sent[n], clone), "probing the clone");
-        stats->tried[w.index]++;
-        if (!w.delivered[n]) {
-          if (read) {
-            stats->read_undelivered[w.index]++;
-            skipped = true;
-          }
-          continue;
+  void compromise(const schedule::Model&, int victim) {
+    const std::string clone = c->name(victim) + "~" + std::to_string(++clones);
+    (void)require(*run, c->clone(victim, clone), label + ": export and import of " + c->name(victim));
+    bool skipped = false;
+    for (size_t n = 0; n < sent.size(); ++n) {
+      if (sent[n].from == victim) continue;
+      const bool read = require(*run, read_by(*c, sent[n], clone), "probing the clone");
+      stats->tried++;
+      if (!delivered[n]) {
+        if (read) {
+          stats->read_undelivered++;
+          skipped = true;
         }
-        if (!read) continue;
-        stats->read_delivered[w.index]++;
-        const std::string who = w.index == 0 ? "the target's" : "the baseline's";
-        check_that(*run, false,
-                   who + " clone " + clone + " reads #" + std::to_string(n) + ", which " + w.c->name(victim) +
-                       " had already decrypted\n" + w.c->story(45));
+        continue;
       }
-      if (skipped) stats->clones_with_skipped[w.index]++;
+      if (!read) continue;
+      stats->read_delivered++;
+      check_that(*run, false,
+                 "the " + label + "'s clone " + clone + " reads #" + std::to_string(n) + ", which " + c->name(victim) +
+                     " had already decrypted\n" + c->story(45));
     }
+    if (skipped) stats->clones_with_skipped++;
   }
 };
 
-CheckOutcome fs3_schedules(CheckContext& ctx) {
+using Fs3Side = schedule::PropertySide<Fs3Stats>;
+
+// fs3_schedules plays the property on one process with the check's seed. FS-3 used to
+// drive target and baseline in lockstep; RapidCheck's generation depends only on the
+// seed and the model (never on what a process answers), so each process now gets the
+// same schedules on its own, and BaselineUse::compare's policy applies: a baseline whose
+// clone reads a delivered message makes the check error, as any baseline fault does.
+Fs3Side fs3_schedules(Run& r) {
+  Fs3Side side;
   PropertyRun run;
-  run.targets = {&ctx.target, ctx.baseline};
-  Fs3Stats stats;
+  run.targets = {&r.target};
   int scenario = 1000;
   auto property = [&] {
     Fs3Sut sut;
-    sut.stats = &stats;
+    sut.run = &run;
+    sut.stats = &side.stats;
+    sut.label = side_label(r);
     ++scenario;
-    const schedule::Model m0 = schedule::start_both(run, ctx, sut, scenario, 3);
-    rc::state::check(m0, sut, schedule::commands<Fs3Sut>(false));
+    const schedule::Model m0 = schedule::start(run, r.target, r.seed(), scenario, sut.label, sut, 3);
+    const schedule::Model m = schedule::play(m0, sut, schedule::attacker_commands<Fs3Sut>(false));
     // Whatever happened, both parties are compromised at the end.
-    sut.compromise(1);
-    sut.compromise(0);
-    stats.cases++;
+    sut.compromise(m, 1);
+    sut.compromise(m, 0);
+    side.stats.cases++;
   };
-  CheckOutcome o = run_property(ctx, run, "no later clone reads a delivered message of any epoch", property,
-                                PropertyOptions{50, 40});
+  side.outcome = run_property(r.ctx, run, "no later clone reads a delivered message of any epoch", property,
+                              PropertyOptions{50, 40});
+  return side;
+}
+
+CheckOutcome judge_fs3(Fs3Side& mine, Fs3Side* base) {
+  if (mine.stop) return *mine.stop;
+  CheckOutcome o = mine.outcome;
+  o.figures.push_back(schedule::stat_figure("random schedules played", mine, base, &Fs3Stats::cases, "cases"));
   o.figures.push_back(
-      {"random schedules played", static_cast<double>(stats.cases), static_cast<double>(stats.cases), "cases"});
-  o.figures.push_back({"messages tried on later clones", static_cast<double>(stats.tried[0]),
-                       static_cast<double>(stats.tried[1]), "messages"});
-  o.figures.push_back({"delivered messages a later clone reads", static_cast<double>(stats.read_delivered[0]),
-                       static_cast<double>(stats.read_delivered[1]), "messages"});
-  o.figures.push_back({"clones holding skipped keys (read an undelivered message)",
-                       static_cast<double>(stats.clones_with_skipped[0]),
-                       static_cast<double>(stats.clones_with_skipped[1]), "clones"});
+      schedule::stat_figure("messages tried on later clones", mine, base, &Fs3Stats::tried, "messages"));
+  o.figures.push_back(schedule::stat_figure("delivered messages a later clone reads", mine, base,
+                                            &Fs3Stats::read_delivered, "messages"));
+  o.figures.push_back(schedule::stat_figure("clones holding skipped keys (read an undelivered message)", mine, base,
+                                            &Fs3Stats::clones_with_skipped, "clones"));
   o.observations.push_back(
       "random schedules of sends, deliveries, delays and drops across ratchet epochs; clones are "
       "made during the schedule and of both parties at its end; undelivered messages a clone reads "
@@ -315,15 +315,8 @@ CheckOutcome fs3_schedules(CheckContext& ctx) {
 
 // --- FS-4 ----------------------------------------------------------------------------
 
-// chain_jump is how many messages of one chain the FS-4 scenario skips at once: the
-// baseline's bound, or the target's declared max_skip when it is smaller.
-uint64_t chain_jump(const CheckContext& ctx) {
-  uint64_t jump = kBaselineSkippedPerChain;
-  if (auto s = ctx.target.hello().limit("max_skip")) jump = std::min(jump, *s);
-  return std::max<uint64_t>(jump, 1);
-}
-
 constexpr int kExtra = 48;  // messages sent past the first jump: more than the baseline keeps per chain
+constexpr int kEpochs = 8;
 
 // fs4_chain: alice sends jump+kExtra+1 messages in one chain; bob receives message
 // #jump (within the declared skip) and the last one; a clone of bob then tries every
@@ -347,69 +340,109 @@ Op<Unit> fs4_chain(Conversation& c, Probe& out_, uint64_t jump) {
   return probe_clone(c, undelivered, "bob~1", out_);
 }
 
-constexpr int kEpochs = 8;
-// kPerEpoch undelivered messages per epoch: 8 of them exceed the 2000 one chain may keep,
-// so a target whose turns share one chain is held to the per-chain bound and one with a
-// chain per turn to the 5 chains; reading more than either allows breaks both.
-constexpr int kPerEpoch = static_cast<int>(kBaselineSkippedPerChain) / kEpochs + 10;
-constexpr size_t kEpochBound = std::max<size_t>(kBaselineSkippedPerChain, size_t{kBaselineChains} * kPerEpoch);
-
-// fs4_epochs: in each of 8 epochs alice sends kPerEpoch messages that are never
+// fs4_epochs: in each of 8 epochs alice sends `per_epoch` messages that are never
 // delivered and one that is, and bob answers (a ratchet step each way); a clone of bob
 // then tries all the undelivered ones.
-Op<Unit> fs4_epochs(Conversation& c, Probe& out_) {
+Op<Unit> fs4_epochs(Conversation& c, Probe& out_, int per_epoch) {
   PARITY_PASS([[maybe_unused]] Unit e, c.establish());
   std::vector<Sent> undelivered;
   for (int i = 0; i < kEpochs; ++i) {
-    for (int k = 0; k < kPerEpoch; ++k) {
+    for (int k = 0; k < per_epoch; ++k) {
       PARITY_PASS(Sent u, c.send(0));
       undelivered.push_back(std::move(u));
     }
-    c.note("(" + std::to_string(kPerEpoch) + " messages of this epoch stay undelivered)");
+    c.note("(" + std::to_string(per_epoch) + " messages of this epoch stay undelivered)");
     PARITY_PASS([[maybe_unused]] Unit rt, c.round_trip(0));
   }
   PARITY_PASS([[maybe_unused]] Unit cl, c.clone(1, "bob~1"));
   return probe_clone(c, undelivered, "bob~1", out_);
 }
 
-CheckOutcome fs4_retention(CheckContext& ctx) {
-  const uint64_t jump = chain_jump(ctx);
-  Probe chain[2];
-  Probe epochs[2];
-  std::optional<CheckOutcome> early;
-  if (!both(
-          ctx, 1, [jump](Conversation& c, Probe& p) { return fs4_chain(c, p, jump); }, chain, early))
-    return *early;
-  if (!both(ctx, 2, fs4_epochs, epochs, early)) return *early;
+// RetentionSide is FS-4 on one process: the stream it played (the same on both) and
+// what a clone read of it.
+struct RetentionSide {
+  std::optional<CheckOutcome> stop;
+  Bounds baseline;  // the baseline's bounds, which retention is compared with
+  uint64_t jump = 0;
+  int per_epoch = 0;
+  size_t epoch_bound = 0;
+  std::string target_limits;  // what the target declared, for the observations
+  Probe chain;
+  Probe epochs;
+};
+
+// fs4_retention plays both streams. The jump in one chain is the baseline's per-chain
+// key bound, or the target's max_skip when that is smaller; in the epochs stream each
+// epoch leaves max_skipped_keys/8 + 10 undelivered: 8 of them exceed what one chain may
+// keep, so a target whose turns share one chain is held to the per-chain bound and one
+// with a chain per turn to max_receiver_chains; reading more than either allows breaks
+// both.
+RetentionSide fs4_retention(Run& r) {
+  RetentionSide side;
+  side.baseline = bounds_of(*r.ctx.baseline, nullptr);
+  const Bounds tb = bounds_of(r.ctx.target, r.ctx.baseline);
+  const Bounds& bb = side.baseline;
+  side.jump = std::max<uint64_t>(std::min({bb.max_skipped_keys, bb.max_skip, tb.max_skip}), 1);
+  side.per_epoch = static_cast<int>(bb.max_skipped_keys / kEpochs) + 10;
+  side.epoch_bound = std::max<size_t>(bb.max_skipped_keys, bb.max_receiver_chains * side.per_epoch);
+  const auto& limits = r.ctx.target.hello().limits;
+  side.target_limits = limits.empty() ? std::string("none") : limits.dump();
+  const uint64_t jump = side.jump;
+  auto chain = play_probe(r, 1, [jump](Conversation& c, Probe& p) { return fs4_chain(c, p, jump); });
+  if (auto* o = std::get_if<CheckOutcome>(&chain)) {
+    side.stop = std::move(*o);
+    return side;
+  }
+  side.chain = std::move(std::get<Probe>(chain));
+  const int per_epoch = side.per_epoch;
+  auto epochs = play_probe(r, 2, [per_epoch](Conversation& c, Probe& p) { return fs4_epochs(c, p, per_epoch); });
+  if (auto* o = std::get_if<CheckOutcome>(&epochs)) {
+    side.stop = std::move(*o);
+    return side;
+  }
+  side.epochs = std::move(std::get<Probe>(epochs));
+  return side;
+}
+
+CheckOutcome judge_fs4(RetentionSide& mine, RetentionSide* base) {
+  if (mine.stop) return *mine.stop;
+  const Bounds& bb = mine.baseline;
+  const Probe& chain = mine.chain;
+  const Probe& epochs = mine.epochs;
   CheckOutcome o = CheckOutcome::pass("");
   const auto n = [](const Probe& p) { return static_cast<double>(p.read.size()); };
-  o.figures.push_back({"undelivered messages of one chain a clone reads (of " + std::to_string(chain[0].tried) + ")",
-                       n(chain[0]), n(chain[1]), "messages"});
+  const auto theirs = [&](const Probe RetentionSide::*probe) -> std::optional<double> {
+    if (base == nullptr) return std::nullopt;
+    return n(base->*probe);
+  };
+  o.figures.push_back({"undelivered messages of one chain a clone reads (of " + std::to_string(chain.tried) + ")",
+                       n(chain), theirs(&RetentionSide::chain), "messages"});
   o.figures.push_back({"undelivered messages of " + std::to_string(kEpochs) + " epochs a clone reads (of " +
-                           std::to_string(epochs[0].tried) + ")",
-                       n(epochs[0]), n(epochs[1]), "messages"});
-  const auto& limits = ctx.target.hello().limits;
-  o.observations.push_back("target's declared limits: " + (limits.empty() ? std::string("none") : limits.dump()));
-  o.observations.push_back("baseline bounds: " + std::to_string(kBaselineSkippedPerChain) +
-                           " skipped keys per chain, " + std::to_string(kBaselineChains) + " receiver chains");
-  o.observations.push_back("epochs: " + std::to_string(kPerEpoch) + " undelivered per epoch; allowed " +
-                           std::to_string(kEpochBound) + " = the larger of one chain's " +
-                           std::to_string(kBaselineSkippedPerChain) + " and " + std::to_string(kBaselineChains) +
+                           std::to_string(epochs.tried) + ")",
+                       n(epochs), theirs(&RetentionSide::epochs), "messages"});
+  o.observations.push_back("target's declared limits: " + mine.target_limits);
+  o.observations.push_back("baseline bounds: " + std::to_string(bb.max_skipped_keys) + " skipped keys per chain, " +
+                           std::to_string(bb.max_receiver_chains) + " receiver chains");
+  o.observations.push_back("epochs: " + std::to_string(mine.per_epoch) + " undelivered per epoch; allowed " +
+                           std::to_string(mine.epoch_bound) + " = the larger of one chain's " +
+                           std::to_string(bb.max_skipped_keys) + " and " + std::to_string(bb.max_receiver_chains) +
                            " epochs' worth, so a target is not presumed to ratchet");
   std::vector<std::string> over;
-  if (chain[0].read.size() > kBaselineSkippedPerChain) {
-    over.push_back("one chain: " + std::to_string(chain[0].read.size()) + " > " +
-                   std::to_string(kBaselineSkippedPerChain));
-    o.counterexample = chain[0].story;
+  if (chain.read.size() > bb.max_skipped_keys) {
+    over.push_back("one chain: " + std::to_string(chain.read.size()) + " > " + std::to_string(bb.max_skipped_keys));
+    o.counterexample = chain.story;
   }
-  if (epochs[0].read.size() > kEpochBound) {
-    over.push_back(std::to_string(kEpochs) + " epochs: " + std::to_string(epochs[0].read.size()) + " > " +
-                   std::to_string(kEpochBound));
-    if (o.counterexample.empty()) o.counterexample = epochs[0].story;
+  if (epochs.read.size() > mine.epoch_bound) {
+    over.push_back(std::to_string(kEpochs) + " epochs: " + std::to_string(epochs.read.size()) + " > " +
+                   std::to_string(mine.epoch_bound));
+    if (o.counterexample.empty()) o.counterexample = epochs.story;
   }
-  const std::string counts = "one chain " + std::to_string(chain[0].read.size()) + " vs " +
-                             std::to_string(chain[1].read.size()) + ", " + std::to_string(kEpochs) + " epochs " +
-                             std::to_string(epochs[0].read.size()) + " vs " + std::to_string(epochs[1].read.size());
+  const auto count = [](const RetentionSide* s, const Probe RetentionSide::*probe) {
+    return s == nullptr ? std::string("-") : std::to_string((s->*probe).read.size());
+  };
+  const std::string counts = "one chain " + std::to_string(chain.read.size()) + " vs " +
+                             count(base, &RetentionSide::chain) + ", " + std::to_string(kEpochs) + " epochs " +
+                             std::to_string(epochs.read.size()) + " vs " + count(base, &RetentionSide::epochs);
   if (!over.empty()) {
     o.verdict = Verdict::fail;
     std::string list;
@@ -427,38 +460,42 @@ CheckOutcome fs4_retention(CheckContext& ctx) {
 
 void register_fs_checks(harness::Registry& registry) {
   const std::vector<Capability> needs = {Capability::export_state, Capability::import_state};
-  registry.add({.id = "FS-1.delivered",
-                 .requirement = "FS-1",
-                 .description = "a clone made after delivery reads none of the delivered messages, skipped and late ones included",
-                 .needs = needs,
-                 .baseline = BaselineUse::compare,
-                 .run = fs1_delivered,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "FS-2.sender-clone",
-                 .requirement = "FS-2",
-                 .description = "(limited) a later clone of the sender cannot read its own sent messages handed to it as the peer's",
-                 .needs = needs,
-                 .baseline = BaselineUse::compare,
-                 .run = fs2_sender,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "FS-3.schedules",
-                 .requirement = "FS-3",
-                 .description = "under random schedules no later clone reads a delivered message of any epoch",
-                 .needs = needs,
-                 .baseline = BaselineUse::compare,
-                 .run = fs3_schedules,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "FS-4.retention",
-                 .requirement = "FS-4",
-                 .description = "a clone reads no more never-delivered messages than the baseline's bounds allow",
-                 .needs = needs,
-                 .baseline = BaselineUse::compare,
-                 .run = fs4_retention,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  add_check(registry,
+            CheckSpec<ProbeSide>{
+                .id = "FS-1.delivered",
+                .requirement = "FS-1",
+                .description =
+                    "a clone made after delivery reads none of the delivered messages, skipped and late ones included",
+                .needs = needs,
+                .scenario = [](Run& r) { return probe_side(r, 1, fs1_scenario); },
+                .judge = judge_fs1,
+            });
+  add_check(registry, CheckSpec<ProbeSide>{
+                          .id = "FS-2.sender-clone",
+                          .requirement = "FS-2",
+                          .description = "(limited) a later clone of the sender cannot read its own sent messages "
+                                         "handed to it as the peer's",
+                          .needs = needs,
+                          .scenario = [](Run& r) { return probe_side(r, 2, fs2_scenario); },
+                          .judge = judge_fs2,
+                      });
+  add_check(registry, CheckSpec<Fs3Side>{
+                          .id = "FS-3.schedules",
+                          .requirement = "FS-3",
+                          .description = "under random schedules no later clone reads a delivered message of any epoch",
+                          .needs = needs,
+                          .scenario = fs3_schedules,
+                          .judge = judge_fs3,
+                      });
+  add_check(registry,
+            CheckSpec<RetentionSide>{
+                .id = "FS-4.retention",
+                .requirement = "FS-4",
+                .description = "a clone reads no more never-delivered messages than the baseline's bounds allow",
+                .needs = needs,
+                .scenario = fs4_retention,
+                .judge = judge_fs4,
+            });
 }
 
 }  // namespace parity::suites

@@ -1,13 +1,11 @@
 #include "suites/kat/kat.h"
 
 #include <algorithm>
-
-#include <filesystem>
 #include <functional>
-#include <sstream>
 
+#include "suites/common/check_spec.h"
 #include "suites/common/steps.h"
-#include "vectors/loader.h"
+#include "suites/common/vector_check.h"
 
 namespace parity::suites {
 
@@ -15,10 +13,6 @@ namespace {
 
 using harness::Json;
 using vectors::Expect;
-using vectors::Vector;
-
-// Probe is one vector's verdict: nullopt when it behaved as its result says, or what went wrong.
-using Probe = std::optional<std::string>;
 
 // Call sends one primitive request; a violation ends the whole check.
 struct Call {
@@ -58,20 +52,15 @@ std::string want_got(const Bytes& want, const std::optional<Bytes>& got) {
   return "want " + short_hex(want, 40) + ", got " + (got ? short_hex(*got, 40) : std::string("no field"));
 }
 
-// compare judges a comparison against the vector's result: valid and acceptable must
-// match, invalid must not.
-Probe compare(const Vector& t, bool matched, const std::string& detail) {
-  if (t.result == Expect::invalid) return matched ? Probe("an invalid vector was accepted: " + detail) : std::nullopt;
-  return matched ? std::nullopt : Probe(detail);
+Json hex(const Bytes& b) {
+  return to_hex(b);
 }
 
-Json hex(const Bytes& b) { return to_hex(b); }
-
 // The per-kind translators: one vector to PTP requests and a judgement.
-Probe x25519(Call& c, const vectors::TestGroup&, const Vector& t) {
-  Bytes k = t.fields.hex("private");
-  Bytes u = t.fields.hex("public");
-  int64_t n = t.fields.has("iterations") ? t.fields.integer("iterations") : 1;
+CaseVerdict x25519(Call& c, const VectorCase& t) {
+  Bytes k = t.hex("private");
+  Bytes u = t.hex("public");
+  int64_t n = t.has("iterations") ? t.integer("iterations") : 1;
   for (int64_t i = 0; i < n; ++i) {
     auto r = c.run({{"private", hex(k)}, {"public", hex(u)}});
     if (!r) return "refused";
@@ -80,82 +69,81 @@ Probe x25519(Call& c, const vectors::TestGroup&, const Vector& t) {
     u = k;  // RFC 7748 section 5.2: k, u <- X25519(k, u), k
     k = *shared;
   }
-  const Bytes& want = t.fields.hex("shared");
-  return compare(t, k == want, want_got(want, k));
+  const Bytes& want = t.hex("shared");
+  return t.judge_match(k == want, want_got(want, k));
 }
 
-Probe x25519_public(Call& c, const vectors::TestGroup&, const Vector& t) {
-  auto r = c.run({{"private", hex(t.fields.hex("private"))}});
+CaseVerdict x25519_public(Call& c, const VectorCase& t) {
+  auto r = c.run({{"private", hex(t.hex("private"))}});
   if (!r) return "refused";
   auto got = hex_field(*r, "public");
   if (got && got->size() == 33 && (*got)[0] == 0x05) got->erase(got->begin());
-  const Bytes& want = t.fields.hex("public");
-  return compare(t, got == want, want_got(want, got));
+  const Bytes& want = t.hex("public");
+  return t.judge_match(got == want, want_got(want, got));
 }
 
-Probe xeddsa_verify(Call& c, const vectors::TestGroup&, const Vector& t) {
+CaseVerdict xeddsa_verify(Call& c, const VectorCase& t) {
   harness::Refusal refusal;
-  auto r = c.run({{"public", hex(t.fields.hex("public"))},
-                  {"message", hex(t.fields.hex("message"))},
-                  {"signature", hex(t.fields.hex("signature"))}},
-                 &refusal);
+  auto r = c.run(
+      {{"public", hex(t.hex("public"))}, {"message", hex(t.hex("message"))}, {"signature", hex(t.hex("signature"))}},
+      &refusal);
   if (!r) {
     // Refusing a malformed signature (wrong length) is as good as answering false.
-    if (t.result == Expect::invalid && refusal.code == ptp::ErrorCode::bad_request) return std::nullopt;
+    if (t.result() == Expect::invalid && refusal.code == ptp::ErrorCode::bad_request) return std::nullopt;
     return "refused: " + std::string(ptp::to_string(refusal.code));
   }
   auto v = r->find("valid");
   if (v == r->end() || !v->is_boolean()) return "response lacks a boolean \"valid\"";
-  return compare(t, v->get<bool>(), std::string("valid = ") + (v->get<bool>() ? "true" : "false"));
+  return t.judge_match(v->get<bool>(), std::string("valid = ") + (v->get<bool>() ? "true" : "false"));
 }
 
-Probe hkdf(Call& c, const vectors::TestGroup&, const Vector& t) {
-  const Bytes& want = t.fields.hex("okm");
-  auto r = c.run({{"ikm", hex(t.fields.hex("ikm"))},
-                  {"salt", hex(t.fields.hex("salt"))},
-                  {"info", hex(t.fields.hex("info"))},
-                  {"length", t.fields.integer("length")}});
-  if (t.has_flag("SizeTooLarge")) return r ? Probe("a length above 8160 was not refused") : std::nullopt;
+CaseVerdict hkdf(Call& c, const VectorCase& t) {
+  const Bytes& want = t.hex("okm");
+  auto r = c.run({{"ikm", hex(t.hex("ikm"))},
+                  {"salt", hex(t.hex("salt"))},
+                  {"info", hex(t.hex("info"))},
+                  {"length", t.integer("length")}});
+  if (t.has_flag("SizeTooLarge")) return r ? CaseVerdict("a length above 8160 was not refused") : std::nullopt;
   if (!r) return "refused";
   auto got = hex_field(*r, "okm");
-  return compare(t, got == want, want_got(want, got));
+  return t.judge_match(got == want, want_got(want, got));
 }
 
-Probe hmac(Call& c, const vectors::TestGroup& g, const Vector& t) {
-  auto tag_bytes = static_cast<size_t>(g.params.integer("tagSize") / 8);
-  auto r = c.run({{"key", hex(t.fields.hex("key"))}, {"data", hex(t.fields.hex("data"))}});
+CaseVerdict hmac(Call& c, const VectorCase& t) {
+  auto tag_bytes = static_cast<size_t>(t.params().integer("tagSize") / 8);
+  auto r = c.run({{"key", hex(t.hex("key"))}, {"data", hex(t.hex("data"))}});
   if (!r) return "refused";
   auto got = hex_field(*r, "mac");
   if (got && got->size() > tag_bytes) got->resize(tag_bytes);  // truncated-tag vectors compare a prefix
-  const Bytes& want = t.fields.hex("mac");
-  return compare(t, got == want, want_got(want, got));
+  const Bytes& want = t.hex("mac");
+  return t.judge_match(got == want, want_got(want, got));
 }
 
-Probe hash(Call& c, const vectors::TestGroup&, const Vector& t) {
-  Bytes data = t.fields.hex("data");
-  if (t.fields.has("repeat")) {
+CaseVerdict hash(Call& c, const VectorCase& t) {
+  Bytes data = t.hex("data");
+  if (t.has("repeat")) {
     Bytes unit = data;
     data.clear();
-    for (int64_t i = 0; i < t.fields.integer("repeat"); ++i) data.insert(data.end(), unit.begin(), unit.end());
+    for (int64_t i = 0; i < t.integer("repeat"); ++i) data.insert(data.end(), unit.begin(), unit.end());
   }
   auto r = c.run({{"data", hex(data)}});
   if (!r) return "refused";
   auto got = hex_field(*r, "digest");
-  const Bytes& want = t.fields.hex("digest");
-  return compare(t, got == want, want_got(want, got));
+  const Bytes& want = t.hex("digest");
+  return t.judge_match(got == want, want_got(want, got));
 }
 
 // aes runs both directions: encryption must give the vector's ciphertext (valid) and
 // decryption of an invalid ciphertext must be refused.
-Probe aes(Call& c, const Vector& t, const std::string& mode, bool gcm) {
-  const Bytes& key = t.fields.hex("key");
-  const Bytes& iv = t.fields.hex("iv");
-  const Bytes& pt = t.fields.hex("plaintext");
-  Bytes ct = t.fields.hex("ciphertext");
+CaseVerdict aes(Call& c, const VectorCase& t, const std::string& mode, bool gcm) {
+  const Bytes& key = t.hex("key");
+  const Bytes& iv = t.hex("iv");
+  const Bytes& pt = t.hex("plaintext");
+  Bytes ct = t.hex("ciphertext");
   Json base = {{"key", hex(key)}, {"iv", hex(iv)}};
   if (gcm) {
-    base["aad"] = hex(t.fields.hex("aad"));
-    const Bytes& tag = t.fields.hex("tag");
+    base["aad"] = hex(t.hex("aad"));
+    const Bytes& tag = t.hex("tag");
     ct.insert(ct.end(), tag.begin(), tag.end());
   }
   Call dec{c.target, "aes256_" + mode + "_decrypt", std::nullopt, false, {}};
@@ -167,8 +155,8 @@ Probe aes(Call& c, const Vector& t, const std::string& mode, bool gcm) {
     return "violation";
   }
   if (dec.unsupported) c.unsupported = true;
-  if (t.result == Expect::invalid) {
-    return decrypted ? Probe("decryption accepted an invalid ciphertext") : std::nullopt;
+  if (t.result() == Expect::invalid) {
+    return decrypted ? CaseVerdict("decryption accepted an invalid ciphertext") : std::nullopt;
   }
   Json e = base;
   e["data"] = hex(pt);
@@ -182,19 +170,19 @@ Probe aes(Call& c, const Vector& t, const std::string& mode, bool gcm) {
   return std::nullopt;
 }
 
-Probe kdf_ck(Call& c, const vectors::TestGroup&, const Vector& t) {
-  auto r = c.run({{"chain", hex(t.fields.hex("chain"))}});
+CaseVerdict kdf_ck(Call& c, const VectorCase& t) {
+  auto r = c.run({{"chain", hex(t.hex("chain"))}});
   if (!r) return "refused";
   auto next = hex_field(*r, "chain");
   auto seed = hex_field(*r, "seed");
-  const Bytes& want_next = t.fields.hex("next_chain");
-  const Bytes& want_seed = t.fields.hex("seed");
-  return compare(t, next == want_next && seed == want_seed,
-                 "next chain " + want_got(want_next, next) + "; seed " + want_got(want_seed, seed));
+  const Bytes& want_next = t.hex("next_chain");
+  const Bytes& want_seed = t.hex("seed");
+  return t.judge_match(next == want_next && seed == want_seed,
+                       "next chain " + want_got(want_next, next) + "; seed " + want_got(want_seed, seed));
 }
 
-Probe message_keys(Call& c, const vectors::TestGroup&, const Vector& t) {
-  auto r = c.run({{"seed", hex(t.fields.hex("seed"))}});
+CaseVerdict message_keys(Call& c, const VectorCase& t) {
+  auto r = c.run({{"seed", hex(t.hex("seed"))}});
   if (!r) return "refused";
   Bytes got;
   for (const char* f : {"cipher_key", "mac_key", "iv"}) {
@@ -202,29 +190,29 @@ Probe message_keys(Call& c, const vectors::TestGroup&, const Vector& t) {
     if (!v) return std::string("response lacks \"") + f + "\"";
     got.insert(got.end(), v->begin(), v->end());
   }
-  Bytes want = concat({t.fields.hex("cipher_key"), t.fields.hex("mac_key"), t.fields.hex("iv")});
-  return compare(t, got == want, "cipher_key||mac_key||iv " + want_got(want, got));
+  Bytes want = concat({t.hex("cipher_key"), t.hex("mac_key"), t.hex("iv")});
+  return t.judge_match(got == want, "cipher_key||mac_key||iv " + want_got(want, got));
 }
 
-Probe kdf_rk(Call& c, const vectors::TestGroup&, const Vector& t) {
-  auto r = c.run({{"root", hex(t.fields.hex("root"))}, {"dh", hex(t.fields.hex("dh"))}});
+CaseVerdict kdf_rk(Call& c, const VectorCase& t) {
+  auto r = c.run({{"root", hex(t.hex("root"))}, {"dh", hex(t.hex("dh"))}});
   if (!r) return "refused";
   auto root = hex_field(*r, "root");
   auto chain = hex_field(*r, "chain");
-  const Bytes& want_root = t.fields.hex("next_root");
-  const Bytes& want_chain = t.fields.hex("chain");
-  return compare(t, root == want_root && chain == want_chain,
-                 "root " + want_got(want_root, root) + "; chain " + want_got(want_chain, chain));
+  const Bytes& want_root = t.hex("next_root");
+  const Bytes& want_chain = t.hex("chain");
+  return t.judge_match(root == want_root && chain == want_chain,
+                       "root " + want_got(want_root, root) + "; chain " + want_got(want_chain, chain));
 }
 
-using Translator = std::function<Probe(Call&, const vectors::TestGroup&, const Vector&)>;
+using Translator = std::function<CaseVerdict(Call&, const VectorCase&)>;
 
 struct KatFile {
   const char* requirement;
   const char* primitive;  // the PTP name (the check id's suffix)
   const char* path;
   Translator translate;
-  bool v3_only = false;   // skip groups of other libsignal versions (PTP speaks v3)
+  bool v3_only = false;  // skip groups of other libsignal versions (PTP speaks v3)
 };
 
 const std::vector<KatFile>& kat_files() {
@@ -237,9 +225,9 @@ const std::vector<KatFile>& kat_files() {
       {"KAT-1", "sha256", "vectors/primitives/sha256.json", hash},
       {"KAT-1", "sha512", "vectors/primitives/sha512.json", hash},
       {"KAT-1", "aes256_cbc", "vectors/primitives/aes256_cbc.json",
-       [](Call& c, const vectors::TestGroup&, const Vector& t) { return aes(c, t, "cbc", false); }},
+       [](Call& c, const VectorCase& t) { return aes(c, t, "cbc", false); }},
       {"KAT-1", "aes256_gcm", "vectors/primitives/aes256_gcm.json",
-       [](Call& c, const vectors::TestGroup&, const Vector& t) { return aes(c, t, "gcm", true); }},
+       [](Call& c, const VectorCase& t) { return aes(c, t, "gcm", true); }},
       {"KAT-2", "kdf_ck", "vectors/signal/kdf_ck.json", kdf_ck, true},
       {"KAT-2", "kdf_rk", "vectors/signal/kdf_rk.json", kdf_rk, true},
       {"KAT-2", "message_keys", "vectors/signal/message_keys.json", message_keys, true},
@@ -247,62 +235,40 @@ const std::vector<KatFile>& kat_files() {
   return files;
 }
 
-CheckOutcome run_file(CheckContext& ctx, const KatFile& file) {
-  std::filesystem::path path = std::filesystem::path(ctx.vectors_dir) / std::filesystem::path(file.path).lexically_relative("vectors");
-  auto loaded = vectors::load_vector_file(path, file.path);
-  if (!loaded) {
-    CheckOutcome o;
-    o.verdict = harness::Verdict::error;
-    o.summary = "the vector file cannot be read: " + loaded.error().detail;
-    return o;
-  }
+// play_file sends every vector of a file to the target's `primitive`.
+VectorWalk play_file(Run& run, const KatFile& file) {
   // AES checks call encrypt and decrypt; the others call the primitive itself.
   std::string name = file.primitive;
   if (name == "aes256_cbc" || name == "aes256_gcm") name += "_encrypt";
-  Call call{ctx.target, name, std::nullopt, false, {}};
-  size_t run = 0;
-  size_t unsupported = 0;
-  std::vector<std::string> failures;
-  for (const vectors::TestGroup& g : loaded->groups) {
-    if (file.v3_only && g.params.has("version") && g.params.integer("version") != 3) continue;
-    for (const Vector& t : g.tests) {
-      call.unsupported = false;
-      Probe p = file.translate(call, g, t);
-      if (call.violation) return CheckOutcome::error(*call.violation);
-      ++run;
-      if (call.unsupported) {
-        // Refusing one input as unsupported is a failure of that vector; refusing
-        // every input means the primitive is missing (judged below).
-        ++unsupported;
-        p = "refused as unsupported" + (call.unsupported_detail.empty() ? "" : ": " + call.unsupported_detail);
-      }
-      if (p) {
-        std::string flags;
-        for (const std::string& f : t.flags) flags += (flags.empty() ? "" : ",") + f;
-        failures.push_back(std::string(file.path) + " tcId " + std::to_string(t.tc_id) + " (" + t.comment + "; result " +
-                           std::string(vectors::to_string(t.result)) + (flags.empty() ? "" : "; flags " + flags) + "): " + *p);
-      }
+  Call call{run.target, name, std::nullopt, false, {}};
+  VectorCheck check{.what = file.primitive, .run_case = [&](VectorCase& c) {
+                      call.unsupported = false;
+                      CaseVerdict p = file.translate(call, c);
+                      if (call.violation) c.stop(CheckOutcome::error(*call.violation));
+                      if (call.unsupported) c.refused_as_unsupported(call.unsupported_detail);
+                      return p;
+                    }};
+  if (file.v3_only) {
+    check.take_group = [](const vectors::TestGroup& g) {
+      return !g.params.has("version") || g.params.integer("version") == 3;
+    };
+  }
+  VectorWalk walk = walk_vector_file(run.ctx.vectors_dir, file.path, check);
+  // Refusing one input as unsupported fails that vector; refusing every input means the
+  // primitive is missing, which only profile signal fails.
+  if (!walk.stop && walk.run > 0 && walk.unsupported == walk.run) {
+    if (run.profile == harness::Profile::signal) {
+      walk.stop = CheckOutcome::fail("the target answers `unsupported` for primitive " + std::string(file.primitive) +
+                                     ", which profile signal requires");
+    } else {
+      CheckOutcome o;
+      o.verdict = harness::Verdict::not_applicable;
+      o.summary = "the target does not implement primitive " + std::string(file.primitive) +
+                  " (listed, not failed, in profile equivalent)";
+      walk.stop = std::move(o);
     }
   }
-  if (run > 0 && unsupported == run) {
-    if (ctx.profile == harness::Profile::signal) {
-      return CheckOutcome::fail("the target answers `unsupported` for primitive " + std::string(file.primitive) +
-                                ", which profile signal requires");
-    }
-    CheckOutcome o;
-    o.verdict = harness::Verdict::not_applicable;
-    o.summary = "the target does not implement primitive " + std::string(file.primitive) +
-                " (listed, not failed, in profile equivalent)";
-    return o;
-  }
-  if (!failures.empty()) {
-    CheckOutcome o = CheckOutcome::fail(std::to_string(failures.size()) + " of " + std::to_string(run) + " " + file.primitive +
-                                        " vectors do not behave as published");
-    for (size_t i = 0; i < failures.size() && i < 20; ++i) o.observations.push_back(failures[i]);
-    if (failures.size() > 20) o.observations.push_back("… and " + std::to_string(failures.size() - 20) + " more");
-    return o;
-  }
-  return CheckOutcome::pass(std::to_string(run) + " " + file.primitive + " vectors of " + file.path + " behave as published");
+  return walk;
 }
 
 }  // namespace
@@ -314,15 +280,16 @@ void register_kat_checks(harness::Registry& registry) {
     std::replace(name.begin(), name.end(), '_', '-');
     std::vector<std::string> aliases;
     if (name != f.primitive) aliases.push_back(std::string(f.requirement) + "." + f.primitive);
-    registry.add({.id = std::string(f.requirement) + "." + name,
-                 .requirement = f.requirement,
-                 .description = std::string("vectors of ") + f.path + " through PTP primitive",
-                 .needs = {Capability::primitives},
-                 .baseline = BaselineUse::none,
-                 .run = [&f](CheckContext& ctx) { return run_file(ctx, f); },
-                 .aliases = std::move(aliases),
-                 .file = __FILE__,
-                 .line = __LINE__});
+    add_check(registry, CheckSpec<VectorWalk>{
+                            .id = std::string(f.requirement) + "." + name,
+                            .requirement = f.requirement,
+                            .description = std::string("vectors of ") + f.path + " through PTP primitive",
+                            .needs = {Capability::primitives},
+                            .baseline = BaselineUse::none,
+                            .scenario = [&f](Run& r) { return play_file(r, f); },
+                            .judge = [](VectorWalk& w, VectorWalk*) { return vector_outcome(w); },
+                            .aliases = std::move(aliases),
+                        });
   }
 }
 

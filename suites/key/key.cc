@@ -8,12 +8,13 @@
 #include "reference/crypto/aes.h"
 #include "reference/crypto/xeddsa.h"
 #include "reference/keys/root_key.h"
-#include "reference/x3dh.h"
 #include "reference/wire/bundle.h"
 #include "reference/wire/public_key.h"
 #include "reference/wire/signal_message.h"
+#include "reference/x3dh.h"
+#include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
-#include "suites/common/sides.h"
+#include "suites/common/steps.h"
 
 namespace parity::suites {
 
@@ -56,19 +57,22 @@ class Seen {
 
 struct FreshSide {
   std::optional<CheckOutcome> stop;
-  size_t keys = 0;           // public keys (or whole artefacts) compared
+  bool parsed = false;          // keys read from the signal-v3 formats, one by one
+  int per_unit = kKeysPerUnit;  // key generations a unit surely shows
+  size_t keys = 0;              // public keys (or whole artefacts) compared
   size_t units = 0;
   std::optional<std::string> repeat;  // what repeated, where
-  std::string method;
 };
 
 FreshSide freshness(Target& t, bool signal, int units) {
   FreshSide side;
+  side.parsed = signal;
   Seen seen;
-  std::vector<Bytes> messages;   // equivalent profile: first messages, for the window scan
+  std::vector<Bytes> messages;                // equivalent profile: first messages, for the window scan
   std::unordered_set<std::string> published;  // equivalent profile: 32-byte windows of identities and bundles
   auto windows_of = [](ByteView b, auto&& each) {
-    for (size_t i = 0; i + 32 <= b.size(); ++i) each(std::string(b.begin() + static_cast<std::ptrdiff_t>(i), b.begin() + static_cast<std::ptrdiff_t>(i + 32)));
+    for (size_t i = 0; i + 32 <= b.size(); ++i)
+      each(std::string(b.begin() + static_cast<std::ptrdiff_t>(i), b.begin() + static_cast<std::ptrdiff_t>(i + 32)));
   };
   auto repeat = [&](const std::string& what, const std::string& first, const std::string& second, ByteView key) {
     side.repeat = what + " " + short_hex(key, 33) + " came from " + first + " and again from " + second;
@@ -82,12 +86,14 @@ FreshSide freshness(Target& t, bool signal, int units) {
     if (!ib.ok()) return side.stop = outcome_of(ib, "create " + res), side;
     auto bundle = t.bundle(res);
     if (!bundle.ok()) return side.stop = outcome_of(bundle, "bundle of " + res), side;
-    if (auto s = t.initiate(ini, res, bundle->bundle); !s.ok()) return side.stop = outcome_of(s, "initiate " + ini + " → " + res), side;
+    if (auto s = t.initiate(ini, res, bundle->bundle); !s.ok())
+      return side.stop = outcome_of(s, "initiate " + ini + " → " + res), side;
     auto first = t.encrypt(ini, res, to_bytes("KEY-1"));
     if (!first.ok()) return side.stop = outcome_of(first, "encrypt " + ini + " → " + res), side;
     side.units = static_cast<size_t>(u + 1);
     for (const auto& [name, id] : {std::pair{ini, *ia}, std::pair{res, *ib}}) {
-      if (auto w = seen.add("identity", id, "create " + name)) return repeat("identity", *w, "create " + name, id), side;
+      if (auto w = seen.add("identity", id, "create " + name))
+        return repeat("identity", *w, "create " + name, id), side;
     }
     if (auto w = seen.add("bundle", bundle->bundle, "bundle of " + res)) {
       return repeat("a whole bundle", *w, "bundle of " + res, bundle->bundle), side;
@@ -97,7 +103,8 @@ FreshSide freshness(Target& t, bool signal, int units) {
     }
     if (signal) {
       auto b = wire::decode_bundle(bundle->bundle);
-      if (!b) return side.stop = CheckOutcome::fail("a bundle is not the PTP signal-v3 bundle: " + b.error().detail), side;
+      if (!b)
+        return side.stop = CheckOutcome::fail("a bundle is not the PTP signal-v3 bundle: " + b.error().detail), side;
       auto pk = wire::decode_prekey_message(first->ciphertext);
       if (first->kind != harness::MessageKind::prekey || !pk) {
         return side.stop = CheckOutcome::fail("a first message is not a PreKeySignalMessage"), side;
@@ -110,15 +117,19 @@ FreshSide freshness(Target& t, bool signal, int units) {
                                                     {"ratchet key", pk->message.ratchet_key}};
       for (const auto& [kind, key] : keys) {
         if (std::string(kind) == "one-time prekey" && !b->prekey_public) continue;
-        const std::string where = std::string(kind) + " of " + (std::string(kind).find("prekey") != std::string::npos ? res : ini);
+        const std::string where =
+            std::string(kind) + " of " + (std::string(kind).find("prekey") != std::string::npos ? res : ini);
         if (auto w = seen.add("x25519", key, where)) return repeat("public key", *w, where, key), side;
       }
       // The identity in the bundle and the message are those create returned: the
       // X25519 namespace holds them too.
-      if (auto w = seen.add("x25519", b->identity_key, "identity of " + res)) return repeat("public key", *w, "identity of " + res, b->identity_key), side;
-      if (auto w = seen.add("x25519", pk->identity_key, "identity of " + ini)) return repeat("public key", *w, "identity of " + ini, pk->identity_key), side;
+      if (auto w = seen.add("x25519", b->identity_key, "identity of " + res))
+        return repeat("public key", *w, "identity of " + res, b->identity_key), side;
+      if (auto w = seen.add("x25519", pk->identity_key, "identity of " + ini))
+        return repeat("public key", *w, "identity of " + ini, pk->identity_key), side;
     } else {
-      for (const Bytes* p : {&*ia, &*ib, &bundle->bundle}) windows_of(*p, [&](std::string w) { published.insert(std::move(w)); });
+      for (const Bytes* p : {&*ia, &*ib, &bundle->bundle})
+        windows_of(*p, [&](std::string w) { published.insert(std::move(w)); });
       messages.push_back(first->ciphertext);
     }
   }
@@ -142,33 +153,37 @@ FreshSide freshness(Target& t, bool signal, int units) {
   return side;
 }
 
-CheckOutcome key1_fresh(CheckContext& ctx) {
-  const bool signal = ctx.profile == harness::Profile::signal;
+FreshSide play_fresh(Run& r) {
   // Without the signal formats a unit shows fewer keys for sure (2 identities and a
-  // bundle): more units make the same 10,000 generations.
-  const int per_unit = signal ? kKeysPerUnit : 3;
-  const int units = ctx.options.cases > 0 ? ctx.options.cases : (10000 + per_unit - 1) / per_unit;
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool is_base) { return freshness(t, is_base || signal, units); });
+  // bundle): more units make the same 10,000 generations. The run's profile sets the
+  // count on both sides, so the baseline plays as many units as the target.
+  const int per_unit = r.ctx.profile == harness::Profile::signal ? kKeysPerUnit : 3;
+  const int units = r.ctx.options.cases > 0 ? r.ctx.options.cases : (10000 + per_unit - 1) / per_unit;
+  FreshSide side = freshness(r.target, r.signal(), units);
+  side.per_unit = per_unit;
+  return side;
+}
+
+CheckOutcome judge_fresh(FreshSide& mine, FreshSide* theirs) {
+  FreshSide& base = *theirs;
   CheckOutcome o;
-  o.evidence = trimmed_evidence(ctx, 60, 60, 1024);
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
-  if (base.repeat) return baseline_trouble(CheckOutcome::fail("the baseline repeated a key: " + *base.repeat));
-  const size_t generations = mine.units * static_cast<size_t>(per_unit);
+  const size_t generations = mine.units * static_cast<size_t>(mine.per_unit);
   o.figures.push_back({"sessions started (fresh parties)", double(mine.units), double(base.units), "sessions"});
   o.figures.push_back({"keys and artefacts compared", double(mine.keys), double(base.keys), "items"});
-  o.figures.push_back({"repeats", mine.repeat ? 1.0 : 0.0, 0.0, "repeats"});
-  if (signal) {
-    o.observations.push_back("profile signal: identities from create, signed and one-time prekeys from the signal-v3 bundles, "
-                             "base and first ratchet keys from the PreKeySignalMessages, all in one X25519 namespace");
+  o.figures.push_back({"repeats", mine.repeat ? 1.0 : 0.0, base.repeat ? 1.0 : 0.0, "repeats"});
+  if (mine.parsed) {
+    o.observations.push_back(
+        "profile signal: identities from create, signed and one-time prekeys from the signal-v3 bundles, "
+        "base and first ratchet keys from the PreKeySignalMessages, all in one X25519 namespace");
   } else {
-    o.observations.push_back("profile equivalent: identities and whole bundles compared; base and ratchet keys are not "
-                             "parsed (unknown format), so first messages are scanned for any 32-byte run two sessions of "
-                             "fresh parties share that no identity or bundle contains");
+    o.observations.push_back(
+        "profile equivalent: identities and whole bundles compared; base and ratchet keys are not "
+        "parsed (unknown format), so first messages are scanned for any 32-byte run two sessions of "
+        "fresh parties share that no identity or bundle contains");
   }
   if (mine.stop) {
     CheckOutcome s = std::move(*mine.stop);
     s.figures = o.figures;
-    s.evidence = std::move(o.evidence);
     return s;
   }
   if (mine.repeat) {
@@ -181,7 +196,7 @@ CheckOutcome key1_fresh(CheckContext& ctx) {
               std::to_string(mine.units) + " sessions of fresh parties)";
   if (generations < 10000) {
     o.summary += "; fewer than the 10,000 the requirement names: run with --cases " +
-                 std::to_string((10000 + per_unit - 1) / per_unit) + " or more for the full count";
+                 std::to_string((10000 + mine.per_unit - 1) / mine.per_unit) + " or more for the full count";
   }
   return o;
 }
@@ -190,7 +205,9 @@ CheckOutcome key1_fresh(CheckContext& ctx) {
 // KEY-2: small-order and non-canonical public keys.
 // ---------------------------------------------------------------------------------
 
-Key32 key_hex(const char* hex) { return *from_hex32(hex); }
+Key32 key_hex(const char* hex) {
+  return *from_hex32(hex);
+}
 
 // small_order_points are the X25519 u-coordinates of small order, canonical and not
 // (libsodium's blocklist): X25519 of any clamped scalar with them is all zero.
@@ -217,8 +234,12 @@ struct SmallSide {
   std::optional<CheckOutcome> stop;
   std::vector<Probe> probes;
   std::string note;
-  int accepted() const { return static_cast<int>(std::count_if(probes.begin(), probes.end(), [](const Probe& p) { return p.accepted; })); }
-  int predictable() const { return static_cast<int>(std::count_if(probes.begin(), probes.end(), [](const Probe& p) { return p.predictable; })); }
+  int accepted() const {
+    return static_cast<int>(std::count_if(probes.begin(), probes.end(), [](const Probe& p) { return p.accepted; }));
+  }
+  int predictable() const {
+    return static_cast<int>(std::count_if(probes.begin(), probes.end(), [](const Probe& p) { return p.predictable; }));
+  }
 };
 
 // zero_dh_decrypts tells whether `first` (a PreKeySignalMessage) decrypts under the
@@ -238,9 +259,8 @@ bool zero_dh_decrypts(const harness::CiphertextResult& first, bool with_onetime,
   return pt.ok() && *pt == plaintext;
 }
 
-SmallSide small_order(Target& t, const Key32& seed) {
+SmallSide small_order(Target& t, Rng& rng) {
   SmallSide side;
-  SeededRng rng(seed);
   auto id = t.create("alice");
   if (!id.ok()) return side.stop = outcome_of(id, "create alice"), side;
   const auto points = small_order_points();
@@ -259,8 +279,10 @@ SmallSide small_order(Target& t, const Key32& seed) {
       p.accepted = true;
       auto c = t.encrypt("alice", peer, probe_text);
       if (c.violated()) return side.stop = CheckOutcome::error(c.violation()), false;
-      if (c.ok()) p.predictable = zero_dh_decrypts(*c, b.prekey_public.has_value(), probe_text);
-      else p.code = "encrypt " + std::string(ptp::to_string(c.refusal().code));
+      if (c.ok())
+        p.predictable = zero_dh_decrypts(*c, b.prekey_public.has_value(), probe_text);
+      else
+        p.code = "encrypt " + std::string(ptp::to_string(c.refusal().code));
     }
     side.probes.push_back(p);
     return true;
@@ -289,7 +311,8 @@ SmallSide small_order(Target& t, const Key32& seed) {
   //    not judged.
   KeyPair identity = generate_key_pair(rng);
   std::vector<std::pair<std::string, Key32>> signed_points = points;
-  signed_points.push_back({"u=p+9 (non-canonical base point)", key_hex("f6ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")});
+  signed_points.push_back({"u=p+9 (non-canonical base point)",
+                           key_hex("f6ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")});
   for (const auto& [name, point] : signed_points) {
     wire::Bundle b;
     b.registration_id = 4243;
@@ -324,21 +347,24 @@ SmallSide small_order(Target& t, const Key32& seed) {
   // noted, not judged here.
   auto g = c.deliver(*m);
   if (g.violated()) return side.stop = CheckOutcome::error(g.violation()), side;
-  if (!g.ok()) side.note = "the genuine message after the forged headers was refused (" + g.refusal().detail +
-                           "): a refused header changed the session (MSG-4)";
+  if (!g.ok())
+    side.note = "the genuine message after the forged headers was refused (" + g.refusal().detail +
+                "): a refused header changed the session (MSG-4)";
   return side;
 }
 
-CheckOutcome key2_small_order(CheckContext& ctx) {
-  if (ctx.profile != harness::Profile::signal) {
-    CheckOutcome o;
-    o.verdict = Verdict::not_applicable;
-    o.summary = "planting small-order keys needs a bundle the suite can build and sign and a header it can parse: only "
-                "the signal-v3 formats are known (a `layout` names byte ranges, not how to sign them)";
-    return o;
-  }
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return small_order(t, ctx.seed); });
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
+std::optional<CheckOutcome> signal_formats_only(const CheckContext& ctx) {
+  if (ctx.profile == harness::Profile::signal) return std::nullopt;
+  CheckOutcome o;
+  o.verdict = Verdict::not_applicable;
+  o.summary =
+      "planting small-order keys needs a bundle the suite can build and sign and a header it can parse: only "
+      "the signal-v3 formats are known (a `layout` names byte ranges, not how to sign them)";
+  return o;
+}
+
+CheckOutcome judge_small(SmallSide& mine, SmallSide* theirs) {
+  SmallSide& base = *theirs;
   if (mine.stop) return std::move(*mine.stop);
   CheckOutcome o;
   for (size_t i = 0; i < mine.probes.size(); ++i) {
@@ -348,17 +374,20 @@ CheckOutcome key2_small_order(CheckContext& ctx) {
     if (i < base.probes.size()) line += "; baseline " + std::string(base.probes[i].accepted ? "accepted" : "refused");
     o.observations.push_back(line);
   }
-  o.observations.push_back("rule: a probe passes when it is refused, or when the target's first message from the accepted "
-                           "bundle cannot be read with every X3DH and ratchet DH output set to zero; a forged header is "
-                           "refused by its MAC in any case, which shows the MAC is checked, not that small-order keys are");
+  o.observations.push_back(
+      "rule: a probe passes when it is refused, or when the target's first message from the accepted "
+      "bundle cannot be read with every X3DH and ratchet DH output set to zero; a forged header is "
+      "refused by its MAC in any case, which shows the MAC is checked, not that small-order keys are");
   if (!mine.note.empty()) o.observations.push_back(mine.note);
-  o.figures.push_back({"small-order/non-canonical probes accepted", double(mine.accepted()), double(base.accepted()), "probes"});
+  o.figures.push_back(
+      {"small-order/non-canonical probes accepted", double(mine.accepted()), double(base.accepted()), "probes"});
   o.figures.push_back({"predictable sessions", double(mine.predictable()), double(base.predictable()), "sessions"});
   if (mine.predictable() > 0) {
     o.verdict = Verdict::fail;
     for (const Probe& p : mine.probes) {
       if (p.predictable) {
-        o.summary = "accepted " + p.what + ", and its first message decrypts with all-zero DH outputs: anyone can read it";
+        o.summary =
+            "accepted " + p.what + ", and its first message decrypts with all-zero DH outputs: anyone can read it";
         o.counterexample = "build a bundle: identity 05||00..00, signature R=01 00..00, s=0; " + p.what +
                            "; initiate; encrypt: the message key comes from HKDF(0xFF*32 || 0*32*4) and one root step "
                            "with a zero DH";
@@ -410,9 +439,8 @@ struct ScanSide {
   bool identity_visible = false;
 };
 
-ScanSide scan(Target& t, const Key32& seed) {
+ScanSide scan(Target& t, Rng& rng) {
   ScanSide side;
-  SeededRng rng(seed);
   Conversation c(t, "alice", "bob");
   if (auto e = c.establish(); !e.ok()) return side.stop = outcome_of(e, "establishing the session"), side;
   std::vector<Bytes> texts;
@@ -434,7 +462,8 @@ ScanSide scan(Target& t, const Key32& seed) {
   for (size_t i = 0; i < texts.size(); ++i) {
     if (auto how = found_in(both, texts[i])) {
       ++side.found;
-      side.where.push_back("plaintext " + std::to_string(i) + " (" + std::string(texts[i].begin(), texts[i].end()) + ") found " + *how);
+      side.where.push_back("plaintext " + std::to_string(i) + " (" + std::string(texts[i].begin(), texts[i].end()) +
+                           ") found " + *how);
     }
   }
   // A state that shows no session key material in the clear (no identity of the peer
@@ -456,22 +485,22 @@ ScanSide scan(Target& t, const Key32& seed) {
   return side;
 }
 
-CheckOutcome key3_scan(CheckContext& ctx) {
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return scan(t, ctx.seed); });
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
+CheckOutcome judge_scan(ScanSide& mine, ScanSide* theirs) {
+  ScanSide& base = *theirs;
   if (mine.stop) return std::move(*mine.stop);
   CheckOutcome o;
   o.figures.push_back({"delivered plaintexts found in exports", double(mine.found), double(base.found), "plaintexts"});
   o.observations = mine.where;
   if (!mine.identity_visible) {
-    o.observations.push_back("the export does not show the party's own identity key raw, in hex or base64: it looks "
-                             "encrypted or encoded otherwise, so this scan is meaningless for it");
+    o.observations.push_back(
+        "the export does not show the party's own identity key raw, in hex or base64: it looks "
+        "encrypted or encoded otherwise, so this scan is meaningless for it");
   }
-  o.summary = mine.found == 0 ? "no delivered plaintext (of " + std::to_string(mine.plaintexts) +
-                                    ") appears in the exported states (raw, hex or base64); baseline " +
-                                    std::to_string(base.found)
-                              : std::to_string(mine.found) + " of " + std::to_string(mine.plaintexts) +
-                                    " delivered plaintexts appear in the exported states; baseline " + std::to_string(base.found);
+  o.summary = mine.found == 0
+                  ? "no delivered plaintext (of " + std::to_string(mine.plaintexts) +
+                        ") appears in the exported states (raw, hex or base64); baseline " + std::to_string(base.found)
+                  : std::to_string(mine.found) + " of " + std::to_string(mine.plaintexts) +
+                        " delivered plaintexts appear in the exported states; baseline " + std::to_string(base.found);
   if (!mine.identity_visible) o.summary += " (the export looks encrypted: meaningless)";
   return o;  // INFO: a measurement, never a failure
 }
@@ -479,30 +508,32 @@ CheckOutcome key3_scan(CheckContext& ctx) {
 }  // namespace
 
 void register_key_checks(harness::Registry& registry) {
-  registry.add({.id = "KEY-1.fresh",
-                 .requirement = "KEY-1",
-                 .description = "identity, prekey, base and ratchet public keys never repeat over 10,000 generations",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = key1_fresh,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "KEY-2.small-order",
-                 .requirement = "KEY-2",
-                 .description = "small-order and non-canonical keys in bundles and headers are refused or leave the key unpredictable",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = key2_small_order,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "KEY-3.plaintext-scan",
-                 .requirement = "KEY-3",
-                 .description = "whether an exported state holds plaintexts of delivered messages",
-                 .needs = {Capability::export_state},
-                 .baseline = BaselineUse::compare,
-                 .run = key3_scan,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  add_check(registry, CheckSpec<FreshSide>{
+                          .id = "KEY-1.fresh",
+                          .requirement = "KEY-1",
+                          .description = "identity, prekey, base and ratchet public keys never repeat over 10,000 "
+                                         "generations",
+                          .scenario = play_fresh,
+                          .judge = judge_fresh,
+                          .trim = {60, 60, 1024},
+                      });
+  add_check(registry, CheckSpec<SmallSide>{
+                          .id = "KEY-2.small-order",
+                          .requirement = "KEY-2",
+                          .description = "small-order and non-canonical keys in bundles and headers are refused or "
+                                         "leave the key unpredictable",
+                          .precondition = signal_formats_only,
+                          .scenario = [](Run& r) { return small_order(r.target, r.rng); },
+                          .judge = judge_small,
+                      });
+  add_check(registry, CheckSpec<ScanSide>{
+                          .id = "KEY-3.plaintext-scan",
+                          .requirement = "KEY-3",
+                          .description = "whether an exported state holds plaintexts of delivered messages",
+                          .needs = {Capability::export_state},
+                          .scenario = [](Run& r) { return scan(r.target, r.rng); },
+                          .judge = judge_scan,
+                      });
 }
 
 }  // namespace parity::suites

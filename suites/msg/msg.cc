@@ -6,9 +6,9 @@
 
 #include <rapidcheck/state.h>
 
-#include "suites/common/both.h"
+#include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
-#include "suites/common/property.h"
+#include "suites/common/schedule.h"
 #include "suites/common/steps.h"
 #include "suites/common/tamper.h"
 
@@ -20,13 +20,28 @@ using harness::CiphertextResult;
 using harness::Profile;
 using harness::Verdict;
 
+// Tally holds a scenario's measurements by figure name.
+using Tally = decltype(Verdicted::tally);
+
+// MSG-1, 2, 3 and 5 judge themselves as they go; self_judged makes one a CheckSpec scenario.
+std::function<Verdicted(Run&)> self_judged(CheckOutcome (*scenario)(Run&, Tally&)) {
+  return [scenario](Run& run) {
+    Verdicted side;
+    side.outcome = scenario(run, side.tally);
+    return side;
+  };
+}
+
 // ---------------------------------------------------------------------------------
 // MSG-1: every plaintext of 0 bytes to 256 KiB round-trips.
 // ---------------------------------------------------------------------------------
 
 constexpr size_t kMaxPlaintext = 256 * 1024;
 
-CheckOutcome msg1_scenario(Target& t, Rng& rng, int random_lengths, Tally& out_) {
+CheckOutcome msg1_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
+  Rng& rng = run.rng;
+  const int random_lengths = run.ctx.options.cases > 0 ? run.ctx.options.cases : 8;
   // Edge lengths around AES blocks, varint and 16-bit boundaries, then random ones.
   std::vector<size_t> lengths = {0, 1, 15, 16, 17, 255, 256, 1024, 65535, kMaxPlaintext};
   const size_t fixed = lengths.size();
@@ -69,22 +84,14 @@ CheckOutcome msg1_scenario(Target& t, Rng& rng, int random_lengths, Tally& out_)
                             std::to_string(random_lengths) + " random)");
 }
 
-CheckOutcome msg1_round_trip(CheckContext& ctx) {
-  const int random_lengths = ctx.options.cases > 0 ? ctx.options.cases : 8;
-  return on_both(ctx,
-                 [&](Target& t, Profile, Tally& tally) {
-                   SeededRng rng = ctx.rng();
-                   return msg1_scenario(t, rng, random_lengths, tally);
-                 },
-                 {{"plaintexts round-tripped", "messages"}});
-}
-
 // ---------------------------------------------------------------------------------
 // MSG-2: equal plaintexts never give equal ciphertexts.
 // ---------------------------------------------------------------------------------
 
-CheckOutcome msg2_scenario(Target& t, Rng& rng, int repeats, Tally& out_) {
-  Conversation c(t);
+CheckOutcome msg2_scenario(Run& run, Tally& out_) {
+  Rng& rng = run.rng;
+  const int repeats = run.ctx.options.cases > 0 ? run.ctx.options.cases : 10;
+  Conversation c(run.target);
   PARITY_DO(c.start(), "starting a session from bob's bundle");
   const Bytes same = random_bytes(rng, 32);
   std::map<Bytes, int> seen;  // ciphertext -> message number
@@ -149,16 +156,6 @@ CheckOutcome msg2_scenario(Target& t, Rng& rng, int repeats, Tally& out_) {
                             " encryptions of the same plaintext (in one chain, in the other "
                             "party's chain and across " +
                             std::to_string(2 * repeats) + " ratchet steps) were all different");
-}
-
-CheckOutcome msg2_no_repeats(CheckContext& ctx) {
-  const int repeats = ctx.options.cases > 0 ? ctx.options.cases : 10;
-  return on_both(ctx,
-                 [&](Target& t, Profile, Tally& tally) {
-                   SeededRng rng = ctx.rng();
-                   return msg2_scenario(t, rng, repeats, tally);
-                 },
-                 {{"ciphertexts compared", "messages"}, {"repeated ciphertexts", "pairs"}});
 }
 
 // ---------------------------------------------------------------------------------
@@ -384,7 +381,9 @@ std::optional<CheckOutcome> msg3_stage(Target& t, Rng& rng, Stage stage, int k, 
   return sweep(c, rng, m0, m1, all, tally);
 }
 
-CheckOutcome msg3_scenario(Target& t, Rng& rng, Tally& out_) {
+CheckOutcome msg3_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
+  Rng& rng = run.rng;
   SweepTally tally;
   const Stage stages[] = {Stage::first_message, Stage::new_chain_first, Stage::new_chain_second, Stage::later_message};
   for (int k = 0; k < 4; ++k) {
@@ -408,28 +407,18 @@ CheckOutcome msg3_scenario(Target& t, Rng& rng, Tally& out_) {
   return o;
 }
 
-CheckOutcome msg3_modifications(CheckContext& ctx) {
-  return on_both(ctx,
-                 [&](Target& t, Profile, Tally& tally) {
-                   SeededRng rng = ctx.rng();
-                   return msg3_scenario(t, rng, tally);
-                 },
-                 {{"modifications tried", "messages"},
-                  {"first-message re-encodings accepted", "messages"},
-                  {"slowest refusal", "ms"}});
-}
-
 // ---------------------------------------------------------------------------------
 // MSG-4: a refused message leaves the session unchanged (a stateful property).
 //
-// Commands: Send (either party), Deliver (the oldest deliverable message, or any one,
-// out of order) and DeliverTampered (a bit flip, truncation, extension or splice of any
-// message sent so far). Every genuine message must decrypt; at the end every message
-// still deliverable is delivered and must decrypt. With export, the recipient's state
-// is exported before and after each refused tampered message and must be byte-equal
-// (PTP atomicity; the position of the random generator is not part of an export). A
-// target whose export differs between two exports with nothing in between cannot be
-// judged that way: that comparison is skipped and counted, not failed.
+// Commands (schedule.h's delivery model): Send (either party), Deliver (the oldest
+// deliverable message), DeliverAny (any one, out of order) and Tamper (a bit flip,
+// truncation, extension or splice of any message sent so far). Every genuine message
+// must decrypt; at the end every message still deliverable is delivered and must
+// decrypt. With export, the recipient's state is exported before and after each refused
+// tampered message and must be byte-equal (PTP atomicity; the position of the random
+// generator is not part of an export). A target whose export differs between two
+// exports with nothing in between cannot be judged that way: that comparison is
+// skipped and counted, not failed.
 // A tampered message that is accepted (MSG-3's matter) ends the judgement of that case:
 // the session may have moved on, so later genuine messages are no longer expected.
 // The model keeps deliveries within one receiving chain back, inside every known
@@ -439,48 +428,6 @@ CheckOutcome msg3_modifications(CheckContext& ctx) {
 namespace m4 {
 
 const std::string kName[2] = {"alice", "bob"};
-
-struct Model {
-  struct Msg {
-    int from = 0;
-    int chain = 0;
-  };
-  std::vector<Msg> msgs;
-  std::vector<bool> delivered;
-  int chain[2] = {0, -1};           // current sending chain (alice has one from initiate)
-  bool pending[2] = {false, true};  // the next send starts a new chain
-  int newest_seen[2] = {-1, -1};    // newest chain of the peer each party has received
-
-  bool can_send(int p) const { return p == 0 || newest_seen[1] >= 0; }
-  bool deliverable(size_t i) const {
-    if (i >= msgs.size() || delivered[i]) return false;
-    const Msg& m = msgs[i];
-    return m.chain >= newest_seen[1 - m.from] - 1;
-  }
-  std::vector<size_t> deliverables() const {
-    std::vector<size_t> out;
-    for (size_t i = 0; i < msgs.size(); ++i) {
-      if (deliverable(i)) out.push_back(i);
-    }
-    return out;
-  }
-  void send(int p) {
-    if (pending[p]) {
-      ++chain[p];
-      pending[p] = false;
-    }
-    msgs.push_back({p, chain[p]});
-    delivered.push_back(false);
-  }
-  void deliver(size_t i) {
-    delivered[i] = true;
-    const int r = 1 - msgs[i].from;
-    if (msgs[i].chain > newest_seen[r]) {
-      newest_seen[r] = msgs[i].chain;
-      pending[r] = true;
-    }
-  }
-};
 
 struct Stats {
   int cases = 0;
@@ -492,6 +439,17 @@ struct Stats {
   std::string first_accepted;
 };
 
+// start is the model of a fresh case: deliveries stay within one receiving chain back.
+schedule::Model start() {
+  schedule::Model m;
+  Bounds one_chain_back;
+  one_chain_back.max_skip = std::numeric_limits<uint64_t>::max();
+  one_chain_back.max_skipped_keys = std::numeric_limits<uint64_t>::max();
+  one_chain_back.max_receiver_chains = 2;
+  m.reach = one_chain_back;
+  return m;
+}
+
 struct Sut {
   Target& t;
   PropertyRun& run;
@@ -501,190 +459,79 @@ struct Sut {
   std::vector<Bytes> pts;
   std::vector<std::string> last_tamper;  // per message: the last refused tampered copy
   bool tainted = false;                  // a tampered message was accepted: stop judging
-  Model model;                           // the model after the last command
-};
 
-template <class T>
-T take(Sut& s, Op<T> op, const std::string& what) {
-  return require(s.run, std::move(op), what);
-}
-
-using Cmd = rc::state::Command<Model, Sut>;
-
-// uniform draws from `g` at full size: rapidcheck scales ranges by the case's size, which
-// would make early cases pick only the first party, message or byte.
-template <class T>
-T uniform(rc::Gen<T> g) {
-  return *rc::gen::resize(rc::kNominalSize, std::move(g));
-}
-
-struct Send : Cmd {
-  int party = 0;
-  explicit Send(const Model&) : party(uniform(rc::gen::inRange(0, 2))) {}
-  void checkPreconditions(const Model& m) const override { RC_PRE(m.can_send(party)); }
-  void apply(Model& m) const override { m.send(party); }
-  void run(const Model& m, Sut& s) const override {
-    Bytes pt = to_bytes("#" + std::to_string(m.msgs.size()) + " from " + kName[party]);
-    CiphertextResult c = take(s, s.t.encrypt(kName[party], kName[1 - party], pt),
-                              kName[party] + " encrypting #" + std::to_string(m.msgs.size()));
-    s.cts.push_back(std::move(c));
-    s.pts.push_back(std::move(pt));
-    s.last_tamper.emplace_back();
-    s.model = nextState(m);
+  template <class T>
+  T take(Op<T> op, const std::string& what) {
+    return require(run, std::move(op), what);
   }
-  void show(std::ostream& os) const override { os << "Send " << kName[party] << " -> " << kName[1 - party]; }
-};
 
-// deliver_genuine decrypts message i at its recipient and judges the answer.
-void deliver_genuine(const Model& m, Sut& s, size_t i) {
-  const int from = m.msgs[i].from;
-  auto p = s.t.decrypt(kName[1 - from], kName[from], s.cts[i].ciphertext, s.cts[i].kind);
-  if (p.violated()) {
-    (void)take(s, std::move(p), "decrypting #" + std::to_string(i));
+  void send(const schedule::Model&, int n, int party) {
+    Bytes pt = to_bytes("#" + std::to_string(n) + " from " + kName[party]);
+    CiphertextResult c =
+        take(t.encrypt(kName[party], kName[1 - party], pt), kName[party] + " encrypting #" + std::to_string(n));
+    cts.push_back(std::move(c));
+    pts.push_back(std::move(pt));
+    last_tamper.emplace_back();
   }
-  if (s.tainted) return;
-  const std::string after =
-      s.last_tamper[i].empty() ? "" : " after a tampered copy (" + s.last_tamper[i] + ") was refused";
-  if (p.refused()) {
-    check_that(s.run, false,
-               "genuine #" + std::to_string(i) + " was refused by " + kName[1 - from] + after + ": " +
-                   refusal_text(p.refusal()));
-  }
-  check_that(s.run, *p == s.pts[i], "genuine #" + std::to_string(i) + " decrypted to other bytes" + after);
-}
 
-struct Deliver : Cmd {
-  size_t index = 0;
-  bool in_order = true;
-  Deliver(const Model& m, bool oldest) : in_order(oldest) {
-    const auto d = m.deliverables();
-    RC_PRE(!d.empty());
-    index = oldest ? d.front() : uniform(rc::gen::elementOf(d));
-  }
-  void checkPreconditions(const Model& m) const override { RC_PRE(m.deliverable(index)); }
-  void apply(Model& m) const override { m.deliver(index); }
-  void run(const Model& m, Sut& s) const override {
-    s.model = nextState(m);
-    deliver_genuine(m, s, index);
-  }
-  void show(std::ostream& os) const override {
-    os << "Deliver #" << index << (in_order ? " (oldest undelivered)" : " (out of order)");
-  }
-};
-
-struct DeliverNext : Deliver {
-  explicit DeliverNext(const Model& m) : Deliver(m, true) {}
-};
-struct DeliverOutOfOrder : Deliver {
-  explicit DeliverOutOfOrder(const Model& m) : Deliver(m, false) {}
-};
-
-enum class Tamper { flip, truncate, extend, splice };
-
-struct DeliverTampered : Cmd {
-  size_t index = 0;
-  size_t partner = 0;
-  Tamper kind = Tamper::flip;
-  uint32_t pos = 0;
-  explicit DeliverTampered(const Model& m) {
-    RC_PRE(!m.msgs.empty());
-    // Mostly a message not yet delivered: a refusal that moved its chain shows there.
-    std::vector<size_t> waiting;
-    for (size_t i = 0; i < m.msgs.size(); ++i) {
-      if (!m.delivered[i]) waiting.push_back(i);
+  // deliver decrypts message i at its recipient and judges the answer.
+  void deliver(const schedule::Model& m, int n) {
+    const size_t i = static_cast<size_t>(n);
+    const int from = m.msgs[i].from;
+    auto p = t.decrypt(kName[1 - from], kName[from], cts[i].ciphertext, cts[i].kind);
+    if (p.violated()) {
+      (void)take(std::move(p), "decrypting #" + std::to_string(i));
     }
-    const bool pick_waiting = !waiting.empty() && uniform(rc::gen::inRange(0, 5)) != 0;
-    index = pick_waiting ? uniform(rc::gen::elementOf(waiting)) : uniform(rc::gen::inRange<size_t>(0, m.msgs.size()));
-    partner = uniform(rc::gen::inRange<size_t>(0, m.msgs.size()));
-    kind = uniform(rc::gen::element(Tamper::flip, Tamper::flip, Tamper::truncate, Tamper::extend, Tamper::splice));
-    pos = uniform(rc::gen::inRange<uint32_t>(0, 0xffffffffu));
-  }
-  void checkPreconditions(const Model& m) const override { RC_PRE(index < m.msgs.size() && partner < m.msgs.size()); }
-
-  // make returns the tampered bytes and what was done, in words.
-  std::pair<Bytes, std::string> make(const Sut& s) const {
-    const Bytes& g = s.cts[index].ciphertext;
-    const size_t len = std::max<size_t>(g.size(), 1);
-    switch (kind) {
-      case Tamper::flip: {
-        const size_t bit = pos % (8 * len);
-        return {flip_bit(g, bit),
-                "bit " + std::to_string(bit % 8) + " of byte " + std::to_string(bit / 8) + " flipped"};
-      }
-      case Tamper::truncate: {
-        const size_t n = pos % len;
-        return {truncated(g, n), "truncated to " + std::to_string(n) + " bytes"};
-      }
-      case Tamper::extend: {
-        Bytes tail(1 + pos % 16, static_cast<uint8_t>(pos >> 8));
-        return {extended(g, tail), std::to_string(tail.size()) + " bytes appended"};
-      }
-      case Tamper::splice: {
-        const size_t cut = pos % len;
-        return {spliced(g, s.cts[partner].ciphertext, cut),
-                "its first " + std::to_string(cut) + " bytes on #" + std::to_string(partner) + "'s tail"};
-      }
+    if (tainted) return;
+    const std::string after =
+        last_tamper[i].empty() ? "" : " after a tampered copy (" + last_tamper[i] + ") was refused";
+    if (p.refused()) {
+      check_that(run, false,
+                 "genuine #" + std::to_string(i) + " was refused by " + kName[1 - from] + after + ": " +
+                     refusal_text(p.refusal()));
     }
-    return {g, "unchanged"};
+    check_that(run, *p == pts[i], "genuine #" + std::to_string(i) + " decrypted to other bytes" + after);
   }
 
-  void run(const Model& m, Sut& s) const override {
-    s.model = nextState(m);
-    auto [bytes, what] = make(s);
-    for (const CiphertextResult& c : s.cts) {
+  void tamper(const schedule::Model& m, const schedule::Tampering& change) {
+    const size_t index = static_cast<size_t>(change.n);
+    auto [bytes, what] = change.apply(cts[index].ciphertext, cts[static_cast<size_t>(change.partner)].ciphertext);
+    for (const CiphertextResult& c : cts) {
       if (c.ciphertext == bytes) return;  // the change made another genuine message: nothing to test
     }
     const int from = m.msgs[index].from;
     const std::string& at = kName[1 - from];
     std::optional<Bytes> before;
-    if (s.compare_exports) before = take(s, s.t.export_state(at), "export of " + at);
-    auto p = s.t.decrypt(at, kName[from], bytes, s.cts[index].kind);
-    if (p.violated()) (void)take(s, std::move(p), "decrypting a tampered copy of #" + std::to_string(index));
-    ++s.stats.tampered;
+    if (compare_exports) before = take(t.export_state(at), "export of " + at);
+    auto p = t.decrypt(at, kName[from], bytes, cts[index].kind);
+    if (p.violated()) (void)take(std::move(p), "decrypting a tampered copy of #" + std::to_string(index));
+    ++stats.tampered;
     if (p.ok()) {
       // MSG-3's matter; this case stops judging what follows.
-      ++s.stats.accepted_tampers;
-      if (s.stats.first_accepted.empty())
-        s.stats.first_accepted = "a copy of #" + std::to_string(index) + " with " + what;
-      s.tainted = true;
+      ++stats.accepted_tampers;
+      if (stats.first_accepted.empty()) stats.first_accepted = "a copy of #" + std::to_string(index) + " with " + what;
+      tainted = true;
       return;
     }
-    ++s.stats.refused;
-    s.last_tamper[index] = what;
+    ++stats.refused;
+    last_tamper[index] = what;
     if (!before) return;
-    Bytes after = take(s, s.t.export_state(at), "export of " + at);
+    Bytes after = take(t.export_state(at), "export of " + at);
     if (after == *before) {
-      ++s.stats.exports_compared;
+      ++stats.exports_compared;
       return;
     }
-    Bytes again = take(s, s.t.export_state(at), "export of " + at);
+    Bytes again = take(t.export_state(at), "export of " + at);
     if (again != after) {
-      ++s.stats.exports_unstable;  // the export is not canonical: no judgement from it
+      ++stats.exports_unstable;  // the export is not canonical: no judgement from it
       return;
     }
-    ++s.stats.exports_compared;
-    check_that(s.run, false,
+    ++stats.exports_compared;
+    check_that(run, false,
                "a tampered copy of #" + std::to_string(index) + " (" + what + ") was refused (" +
                    refusal_text(p.refusal()) + ") but " + at + "'s exported state changed (first difference at byte " +
                    std::to_string(first_difference(*before, after).value_or(0)) + " of " +
                    std::to_string(before->size()) + ")");
-  }
-  void show(std::ostream& os) const override {
-    os << "DeliverTampered #" << index << ": ";
-    switch (kind) {
-      case Tamper::flip:
-        os << "flip bit (" << pos << " mod 8*length)";
-        break;
-      case Tamper::truncate:
-        os << "truncate to (" << pos << " mod length) bytes";
-        break;
-      case Tamper::extend:
-        os << "append " << (1 + pos % 16) << " bytes";
-        break;
-      case Tamper::splice:
-        os << "splice its head (" << pos << " mod length bytes) on #" << partner << "'s tail";
-        break;
-    }
   }
 };
 
@@ -704,37 +551,39 @@ void property_body(Target& t, PropertyRun& run, Stats& stats, const Key32& seed)
   (void)require(run, t.create("bob"), "create bob");
   harness::BundleResult b = require(run, t.bundle("bob"), "the bundle of bob");
   (void)require(run, t.initiate("alice", "bob", b.bundle), "alice starting a session");
-  Sut sut{t, run, stats, t.hello().has("export"), {}, {}, {}, false, Model{}};
-  rc::state::check(Model{}, sut,
-                   rc::state::gen::execOneOfWithArgs<Send, DeliverNext, DeliverOutOfOrder, DeliverTampered>());
-  const Model m = sut.model;
-  for (size_t i : m.deliverables()) deliver_genuine(m, sut, i);
+  Sut sut{t, run, stats, t.hello().has("export"), {}, {}, {}, false};
+  using Send = schedule::Send<Sut>;
+  using DeliverNext = schedule::Deliver<Sut>;
+  using DeliverOutOfOrder = schedule::DeliverAny<Sut>;
+  using Tamper = schedule::Tamper<Sut>;
+  const schedule::Model m =
+      schedule::play(start(), sut, rc::state::gen::execOneOfWithArgs<Send, DeliverNext, DeliverOutOfOrder, Tamper>());
+  for (int i : m.deliverables()) sut.deliver(m, i);
 }
 
 }  // namespace m4
 
-CheckOutcome msg4_one(CheckContext& ctx, Target& t, m4::Stats& stats) {
+using Msg4Side = schedule::PropertySide<m4::Stats>;
+
+// msg4_atomic_refusals plays the property on one process (each gets the same cases from
+// the check's seed; property.h lets one RapidCheck search run at a time).
+Msg4Side msg4_atomic_refusals(Run& r) {
+  Msg4Side side;
   PropertyRun run;
-  run.targets = {&t};
+  run.targets = {&r.target};
   PropertyOptions options;
   options.default_cases = 60;
   options.max_size = 40;
-  return run_property(
-      ctx, run, "every genuine message decrypting around refused tampered ones",
-      [&] { m4::property_body(t, run, stats, ctx.seed); }, options);
+  side.outcome = run_property(
+      r.ctx, run, "every genuine message decrypting around refused tampered ones",
+      [&] { m4::property_body(r.target, run, side.stats, r.seed()); }, options);
+  return side;
 }
 
-CheckOutcome msg4_atomic_refusals(CheckContext& ctx) {
-  m4::Stats ts;
-  CheckOutcome out = msg4_one(ctx, ctx.target, ts);
-  m4::Stats bs;
-  if (ctx.baseline != nullptr) {
-    CheckOutcome base = msg4_one(ctx, *ctx.baseline, bs);
-    if (base.verdict != Verdict::pass) {
-      out.observations.push_back("the Signal baseline did not pass the same property (" +
-                                 std::string(harness::to_string(base.verdict)) + "): " + base.summary);
-    }
-  }
+CheckOutcome judge_msg4(Msg4Side& mine, Msg4Side* base) {
+  if (mine.stop) return *mine.stop;
+  CheckOutcome out = mine.outcome;
+  const m4::Stats& ts = mine.stats;
   out.observations.push_back(std::to_string(ts.tampered) + " tampered deliveries in " + std::to_string(ts.cases) +
                              " runs of the property (shrinking included), " + std::to_string(ts.refused) +
                              " refused; exported state compared around " + std::to_string(ts.exports_compared) +
@@ -749,10 +598,10 @@ CheckOutcome msg4_atomic_refusals(CheckContext& ctx) {
                                " tampered messages were accepted (MSG-3's matter; " +
                                "those cases stopped judging), the first: " + ts.first_accepted);
   }
-  out.figures.push_back({"tampered deliveries refused", static_cast<double>(ts.refused),
-                         ctx.baseline ? std::optional<double>(bs.refused) : std::nullopt, "messages"});
-  out.figures.push_back({"exports compared around refusals", static_cast<double>(ts.exports_compared),
-                         ctx.baseline ? std::optional<double>(bs.exports_compared) : std::nullopt, "refusals"});
+  out.figures.push_back(
+      schedule::stat_figure("tampered deliveries refused", mine, base, &m4::Stats::refused, "messages"));
+  out.figures.push_back(
+      schedule::stat_figure("exports compared around refusals", mine, base, &m4::Stats::exports_compared, "refusals"));
   return out;
 }
 
@@ -770,7 +619,8 @@ struct Reflection {
   int earlier_sends = 0;  // messages the sender sends (and delivers) first in the same chain
 };
 
-CheckOutcome msg5_scenario(Target& t, Profile, Tally& out_) {
+CheckOutcome msg5_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
   const std::vector<Reflection> cases = {
       {"first message", 0, 0, 0},
       {"first reply (a new chain)", 0, 1, 0},
@@ -832,53 +682,50 @@ CheckOutcome msg5_scenario(Target& t, Profile, Tally& out_) {
   return o;
 }
 
-CheckOutcome msg5_direction(CheckContext& ctx) {
-  return on_both(ctx, msg5_scenario, {{"reflected messages read", "messages"}});
-}
-
 }  // namespace
 
 void register_msg_checks(harness::Registry& registry) {
-  registry.add({.id = "MSG-1.round-trip",
-                 .requirement = "MSG-1",
-                 .description = "plaintexts of 0 bytes to 256 KiB, random content, decrypt to themselves",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = msg1_round_trip,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MSG-2.no-repeated-ciphertext",
-                 .requirement = "MSG-2",
-                 .description = "the same plaintext, in one chain and across ratchet steps, never gives the same ciphertext",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = msg2_no_repeats,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MSG-3.modifications",
-                 .requirement = "MSG-3",
-                 .description = "each bit flipped, every truncation, extensions and splices of 4 messages are refused",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = msg3_modifications,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MSG-4.atomic-refusals",
-                 .requirement = "MSG-4",
-                 .description = "refused tampered messages, interleaved with genuine ones, change nothing (property, exports compared)",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = msg4_atomic_refusals,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MSG-5.reflection",
-                 .requirement = "MSG-5",
-                 .description = "a message given back to its sender as from the peer is refused",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = msg5_direction,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "MSG-1.round-trip",
+                          .requirement = "MSG-1",
+                          .description = "plaintexts of 0 bytes to 256 KiB, random content, decrypt to themselves",
+                          .scenario = self_judged(msg1_scenario),
+                          .judge = judge_verdicted({{"plaintexts round-tripped", "messages"}}),
+                      });
+  add_check(registry,
+            CheckSpec<Verdicted>{
+                .id = "MSG-2.no-repeated-ciphertext",
+                .requirement = "MSG-2",
+                .description = "the same plaintext, in one chain and across ratchet steps, never gives the "
+                               "same ciphertext",
+                .scenario = self_judged(msg2_scenario),
+                .judge = judge_verdicted({{"ciphertexts compared", "messages"}, {"repeated ciphertexts", "pairs"}}),
+            });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "MSG-3.modifications",
+                          .requirement = "MSG-3",
+                          .description = "each bit flipped, every truncation, extensions and splices of 4 messages "
+                                         "are refused",
+                          .scenario = self_judged(msg3_scenario),
+                          .judge = judge_verdicted({{"modifications tried", "messages"},
+                                                    {"first-message re-encodings accepted", "messages"},
+                                                    {"slowest refusal", "ms"}}),
+                      });
+  add_check(registry, CheckSpec<Msg4Side>{
+                          .id = "MSG-4.atomic-refusals",
+                          .requirement = "MSG-4",
+                          .description = "refused tampered messages, interleaved with genuine ones, change nothing "
+                                         "(property, exports compared)",
+                          .scenario = msg4_atomic_refusals,
+                          .judge = judge_msg4,
+                      });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "MSG-5.reflection",
+                          .requirement = "MSG-5",
+                          .description = "a message given back to its sender as from the peer is refused",
+                          .scenario = self_judged(msg5_scenario),
+                          .judge = judge_verdicted({{"reflected messages read", "messages"}}),
+                      });
 }
 
 }  // namespace parity::suites

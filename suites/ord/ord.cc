@@ -6,8 +6,9 @@
 
 #include <rapidcheck/state.h>
 
+#include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
-#include "suites/common/property.h"
+#include "suites/common/schedule.h"
 #include "suites/common/sides.h"
 
 namespace parity::suites {
@@ -18,64 +19,16 @@ using harness::CiphertextResult;
 using harness::Figure;
 
 // ---------------------------------------------------------------------------------
-// The delivery model shared by ORD-1 and ORD-4: what was sent, what is in flight, and
-// which deliveries the target's declared bounds promise to decrypt.
+// ORD-1.property and ORD-4.property: random schedules of the one delivery model
+// (schedule.h), delivering a message only where the process's declared bounds promise
+// that it decrypts.
 // ---------------------------------------------------------------------------------
 
-// OrdMsg is one sent message as the model sees it.
-struct OrdMsg {
-  int from = 0;       // 0: A (the initiator), 1: B
-  int chain = 0;      // label of the sender's sending chain
-  uint32_t counter = 0;  // position in that chain
-};
-
-// OrdModel is the state RapidCheck's commands act on. Chain labels follow the Double
-// Ratchet: a party starts a new sending chain after it receives a chain it had not
-// seen (in Signal at that moment, in Olm at its next encrypt; the same for the model).
-struct OrdModel {
-  bool two_way = false;     // ORD-4: B sends too, so ratchet steps happen
-  bool allow_drop = false;  // ORD-4: messages can be lost
-  size_t cap = 30;          // most messages sent per case
-  uint64_t max_skip = kSignalMaxSkip;
-  uint64_t max_keys = kSignalMaxSkippedKeys;
-  uint64_t max_chains = kSignalMaxReceiverChains;
-
-  std::vector<OrdMsg> sent;
-  std::vector<int> in_flight;  // sent, neither delivered nor dropped
-  std::vector<int> delivered;
-  int send_chain[2] = {0, 1000};
-  uint32_t next_counter[2] = {0, 0};
-  int chains_made[2] = {0, 0};
-  bool can_send[2] = {true, false};  // B needs a session first
-  std::vector<int> seen[2];          // per receiver: the peer's chains, in order of first receipt
-  std::map<int, uint32_t> next_expected[2];
-
-  // promised tells whether the declared bounds promise that message `id`, delivered
-  // now, decrypts: its chain is among the newest max_receiver_chains the receiver has
-  // seen (or new), it is at most max_skip ahead, and a skipped key for it is among the
-  // newest max_skipped_keys of its chain.
-  bool promised(int id) const {
-    const OrdMsg& m = sent[static_cast<size_t>(id)];
-    const int r = 1 - m.from;
-    const auto& s = seen[r];
-    auto it = std::find(s.begin(), s.end(), m.chain);
-    if (it == s.end()) return m.counter <= max_skip;
-    const auto age = static_cast<uint64_t>(s.end() - it - 1);
-    if (age >= max_chains) return false;
-    const uint32_t ne = next_expected[r].at(m.chain);
-    if (m.counter >= ne) return m.counter - ne <= max_skip;
-    uint64_t newer_skipped = 0;
-    for (size_t i = 0; i < sent.size(); ++i) {
-      const OrdMsg& x = sent[i];
-      if (x.from == m.from && x.chain == m.chain && x.counter > m.counter && x.counter < ne &&
-          std::find(delivered.begin(), delivered.end(), static_cast<int>(i)) == delivered.end()) {
-        ++newer_skipped;
-      }
-    }
-    return newer_skipped < max_keys;
-  }
-  bool in_flight_has(int id) const { return std::find(in_flight.begin(), in_flight.end(), id) != in_flight.end(); }
-  bool was_delivered(int id) const { return std::find(delivered.begin(), delivered.end(), id) != delivered.end(); }
+// OrdStats add up what the cases of one process checked.
+struct OrdStats {
+  int cases = 0;
+  int deliveries = 0;
+  int replays = 0;
 };
 
 // OrdSut is the system under test of one case: two fresh parties in one process.
@@ -83,131 +36,55 @@ struct OrdSut {
   Target* target = nullptr;
   PropertyRun* run = nullptr;
   std::string names[2];
-  std::vector<CiphertextResult> ciphertexts;  // by message id
+  std::vector<CiphertextResult> ciphertexts;  // by message number
   int deliveries = 0;
   int replays = 0;
-};
 
-Bytes ord_plaintext(int id) { return to_bytes("ORD message m" + std::to_string(id)); }
+  static Bytes plaintext(int n) { return to_bytes("ORD message m" + std::to_string(n)); }
+  static std::string chain_name(int label) {
+    return schedule::party_name(label >= 1000 ? 1 : 0) + std::string("'s chain ") + std::to_string(label % 1000);
+  }
 
-std::string party_letter(int p) { return p == 0 ? "A" : "B"; }
-
-std::string chain_name(int label) {
-  return (label >= 1000 ? "B" : "A") + std::string("'s chain ") + std::to_string(label % 1000);
-}
-
-using OrdCommand = rc::state::Command<OrdModel, OrdSut>;
-
-// Send encrypts a fresh message from one party.
-struct Send final : OrdCommand {
-  int party = 0;
-  explicit Send(const OrdModel& m) { party = m.two_way ? *rc::gen::inRange(0, 2) : 0; }
-  void checkPreconditions(const OrdModel& m) const override {
-    RC_PRE(m.can_send[party]);
-    RC_PRE(m.sent.size() < m.cap);
+  void send(const schedule::Model&, int n, int party) {
+    auto c = target->encrypt(names[party], names[1 - party], plaintext(n));
+    ciphertexts.push_back(
+        require(*run, std::move(c), std::string(schedule::party_name(party)) + " encrypting #" + std::to_string(n)));
   }
-  void apply(OrdModel& m) const override {
-    m.sent.push_back({party, m.send_chain[party], m.next_counter[party]++});
-    m.in_flight.push_back(static_cast<int>(m.sent.size() - 1));
-  }
-  void run(const OrdModel& m, OrdSut& s) const override {
-    const int id = static_cast<int>(m.sent.size());
-    auto c = s.target->encrypt(s.names[party], s.names[1 - party], ord_plaintext(id));
-    s.ciphertexts.push_back(require(*s.run, std::move(c), party_letter(party) + " encrypting m" + std::to_string(id)));
-  }
-  void show(std::ostream& os) const override { os << party_letter(party) << " sends the next message"; }
-};
-
-// Deliver hands an in-flight message to its recipient; the bounds promise it decrypts.
-struct Deliver final : OrdCommand {
-  int id = 0;
-  explicit Deliver(const OrdModel& m) {
-    std::vector<int> ok;
-    for (int i : m.in_flight) {
-      if (m.promised(i)) ok.push_back(i);
-    }
-    RC_PRE(!ok.empty());
-    id = *rc::gen::elementOf(ok);
-  }
-  void checkPreconditions(const OrdModel& m) const override {
-    RC_PRE(m.in_flight_has(id));
-    RC_PRE(m.promised(id));
-  }
-  void apply(OrdModel& m) const override {
-    const OrdMsg msg = m.sent[static_cast<size_t>(id)];
-    const int r = 1 - msg.from;
-    auto& s = m.seen[r];
-    if (std::find(s.begin(), s.end(), msg.chain) == s.end()) {
-      s.push_back(msg.chain);
-      m.next_expected[r][msg.chain] = msg.counter + 1;
-      m.send_chain[r] = r * 1000 + ++m.chains_made[r];
-      m.next_counter[r] = 0;
-      m.can_send[r] = true;
-    } else if (msg.counter >= m.next_expected[r][msg.chain]) {
-      m.next_expected[r][msg.chain] = msg.counter + 1;
-    }
-    m.in_flight.erase(std::find(m.in_flight.begin(), m.in_flight.end(), id));
-    m.delivered.push_back(id);
-  }
-  void run(const OrdModel& m, OrdSut& s) const override {
-    const OrdMsg& msg = m.sent[static_cast<size_t>(id)];
-    const CiphertextResult& c = s.ciphertexts[static_cast<size_t>(id)];
-    auto p = s.target->decrypt(s.names[1 - msg.from], s.names[msg.from], c.ciphertext, c.kind);
-    Bytes got = require(*s.run, std::move(p),
-                        "delivering m" + std::to_string(id) + " (" + chain_name(msg.chain) + ", counter " +
+  // deliver hands a message to its recipient; the bounds promise it decrypts.
+  void deliver(const schedule::Model& m, int n) {
+    const schedule::Msg& msg = m.msgs[static_cast<size_t>(n)];
+    const CiphertextResult& c = ciphertexts[static_cast<size_t>(n)];
+    auto p = target->decrypt(names[1 - msg.from], names[msg.from], c.ciphertext, c.kind);
+    Bytes got = require(*run, std::move(p),
+                        "delivering #" + std::to_string(n) + " (" + chain_name(msg.chain) + ", counter " +
                             std::to_string(msg.counter) + ", within the declared bounds)");
-    check_that(*s.run, got == ord_plaintext(static_cast<int>(id)), "m" + std::to_string(id) + " decrypted to other bytes");
-    ++s.deliveries;
+    check_that(*run, got == plaintext(n), "#" + std::to_string(n) + " decrypted to other bytes");
+    ++deliveries;
   }
-  void show(std::ostream& os) const override { os << "deliver m" << id; }
+  void drop(const schedule::Model&, int) {}
+  // replay delivers an already delivered message again: it must be refused.
+  void replay(const schedule::Model& m, int n) {
+    const schedule::Msg& msg = m.msgs[static_cast<size_t>(n)];
+    const CiphertextResult& c = ciphertexts[static_cast<size_t>(n)];
+    auto p = target->decrypt(names[1 - msg.from], names[msg.from], c.ciphertext, c.kind);
+    if (p.violated()) (void)require(*run, std::move(p), "replaying #" + std::to_string(n));
+    check_that(*run, !p.ok(), "replayed #" + std::to_string(n) + " decrypted a second time");
+    ++replays;
+  }
 };
 
-// Drop loses an in-flight message for ever.
-struct Drop final : OrdCommand {
-  int id = 0;
-  explicit Drop(const OrdModel& m) {
-    RC_PRE(m.allow_drop && !m.in_flight.empty());
-    id = *rc::gen::elementOf(m.in_flight);
-  }
-  void checkPreconditions(const OrdModel& m) const override { RC_PRE(m.allow_drop && m.in_flight_has(id)); }
-  void apply(OrdModel& m) const override { m.in_flight.erase(std::find(m.in_flight.begin(), m.in_flight.end(), id)); }
-  void show(std::ostream& os) const override { os << "drop m" << id << " (lost)"; }
-};
+using OrdSide = schedule::PropertySide<OrdStats>;
 
-// Replay delivers an already delivered message again: it must be refused.
-struct Replay final : OrdCommand {
-  int id = 0;
-  explicit Replay(const OrdModel& m) {
-    RC_PRE(!m.delivered.empty());
-    id = *rc::gen::elementOf(m.delivered);
-  }
-  void checkPreconditions(const OrdModel& m) const override { RC_PRE(m.was_delivered(id)); }
-  void run(const OrdModel& m, OrdSut& s) const override {
-    const OrdMsg& msg = m.sent[static_cast<size_t>(id)];
-    const CiphertextResult& c = s.ciphertexts[static_cast<size_t>(id)];
-    auto p = s.target->decrypt(s.names[1 - msg.from], s.names[msg.from], c.ciphertext, c.kind);
-    if (p.violated()) (void)require(*s.run, std::move(p), "replaying m" + std::to_string(id));
-    check_that(*s.run, !p.ok(), "replayed m" + std::to_string(id) + " decrypted a second time");
-    ++s.replays;
-  }
-  void show(std::ostream& os) const override { os << "replay m" << id << " (must be refused)"; }
-};
-
-// PropertySide is one process's result of a property check.
-struct PropertySide {
-  CheckOutcome outcome;
-  int cases = 0;
-  int deliveries = 0;
-  int replays = 0;
-};
-
-// run_ord_property runs the ORD-1 (one way) or ORD-4 (both ways, with loss) model on `t`.
-PropertySide run_ord_property(CheckContext& ctx, Target& t, const Bounds& b, bool two_way, const std::string& what) {
-  PropertySide side;
+// ord_property runs the ORD-1 (one way) or ORD-4 (both ways, with loss) schedules on
+// the process of `r`, within the bounds it declared (the baseline's where it did not).
+// Each process plays its own cases; property.h lets one RapidCheck search run at a time.
+OrdSide ord_property(Run& r, bool two_way, const std::string& what) {
+  OrdSide side;
   PropertyRun run;
-  run.targets = {&t};
+  run.targets = {&r.target};
+  Target& t = r.target;
   auto property = [&] {
-    const int n = side.cases++;
+    const int n = side.stats.cases++;
     OrdSut sut;
     sut.target = &t;
     sut.run = &run;
@@ -217,59 +94,39 @@ PropertySide run_ord_property(CheckContext& ctx, Target& t, const Bounds& b, boo
     (void)require(run, t.create(sut.names[1]), "create " + sut.names[1]);
     harness::BundleResult bundle = require(run, t.bundle(sut.names[1]), "bundle of " + sut.names[1]);
     (void)require(run, t.initiate(sut.names[0], sut.names[1], bundle.bundle), "initiate");
-    OrdModel m;
+    schedule::Model m;
     m.two_way = two_way;
-    m.allow_drop = two_way;
-    m.max_skip = b.max_skip;
-    m.max_keys = b.max_skipped_keys;
-    m.max_chains = b.max_receiver_chains;
+    m.reach = r.bounds;
     // Olm shares its 40 skipped keys among all chains of a session: the case stays
     // below every declared key bound, so the model never needs eviction order.
-    m.cap = static_cast<size_t>(std::min<uint64_t>(30, b.max_skipped_keys));
+    m.cap = static_cast<size_t>(std::min<uint64_t>(30, r.bounds.max_skipped_keys));
+    using Send = schedule::Send<OrdSut>;
+    using Deliver = schedule::DeliverAny<OrdSut>;
+    using Drop = schedule::Drop<OrdSut>;
+    using Replay = schedule::Replay<OrdSut>;
     if (two_way) {
-      rc::state::check(m, sut, rc::state::gen::execOneOfWithArgs<Send, Send, Deliver, Deliver, Drop, Replay>());
+      (void)schedule::play(m, sut, rc::state::gen::execOneOfWithArgs<Send, Send, Deliver, Deliver, Drop, Replay>());
     } else {
-      rc::state::check(m, sut, rc::state::gen::execOneOfWithArgs<Send, Deliver, Replay>());
+      (void)schedule::play(m, sut, rc::state::gen::execOneOfWithArgs<Send, Deliver, Replay>());
     }
-    side.deliveries += sut.deliveries;
-    side.replays += sut.replays;
+    side.stats.deliveries += sut.deliveries;
+    side.stats.replays += sut.replays;
   };
-  PropertyOptions opts;
-  opts.default_cases = 50;
-  opts.max_size = 50;
-  side.outcome = run_property(ctx, run, what, property, opts);
+  side.outcome = run_property(r.ctx, run, what, property, PropertyOptions{50, 50});
+  side.outcome.observations.insert(side.outcome.observations.begin(), r.bounds.describe());
+  side.outcome.observations.push_back(
+      "a message is delivered only while the declared bounds promise it decrypts; every "
+      "delivery must give its plaintext, every replay a refusal");
   return side;
 }
 
-// property_check runs the model on the baseline (which must hold it) and the target.
-CheckOutcome property_check(CheckContext& ctx, bool two_way, const std::string& what) {
-  const Bounds b = bounds_of(ctx.target, ctx.baseline);
-  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
-  // RapidCheck keeps global state: the two processes run one after the other.
-  PropertySide base = run_ord_property(ctx, *ctx.baseline, bb, two_way, what);
-  if (base.outcome.verdict != harness::Verdict::pass) {
-    base.outcome.evidence.reset();
-    return baseline_trouble(std::move(base.outcome));
-  }
-  PropertySide mine = run_ord_property(ctx, ctx.target, b, two_way, what);
-  CheckOutcome o = std::move(mine.outcome);
-  o.observations.insert(o.observations.begin(), b.describe());
-  o.observations.push_back("a message is delivered only while the declared bounds promise it decrypts; every "
-                           "delivery must give its plaintext, every replay a refusal");
-  o.figures.push_back({"random cases run", static_cast<double>(mine.cases), static_cast<double>(base.cases), "cases"});
-  o.figures.push_back({"deliveries checked", static_cast<double>(mine.deliveries), static_cast<double>(base.deliveries),
-                       "messages"});
-  o.figures.push_back({"replays refused", static_cast<double>(mine.replays), static_cast<double>(base.replays),
-                       "messages"});
+CheckOutcome judge_ord_property(OrdSide& mine, OrdSide* base) {
+  if (mine.stop) return *mine.stop;
+  CheckOutcome o = mine.outcome;
+  o.figures.push_back(schedule::stat_figure("random cases run", mine, base, &OrdStats::cases, "cases"));
+  o.figures.push_back(schedule::stat_figure("deliveries checked", mine, base, &OrdStats::deliveries, "messages"));
+  o.figures.push_back(schedule::stat_figure("replays refused", mine, base, &OrdStats::replays, "messages"));
   return o;
-}
-
-CheckOutcome ord1_property(CheckContext& ctx) {
-  return property_check(ctx, false, "out-of-order delivery within one chain decrypts every message exactly once");
-}
-
-CheckOutcome ord4_property(CheckContext& ctx) {
-  return property_check(ctx, true, "lost, delayed and reordered messages never break the session for the others");
 }
 
 // ---------------------------------------------------------------------------------
@@ -278,6 +135,7 @@ CheckOutcome ord4_property(CheckContext& ctx) {
 
 struct AtBound {
   std::optional<CheckOutcome> stop;  // a violation or unexpected refusal
+  Bounds bounds;                     // the bounds of the process it played on
   bool jump_read = false;
   int skipped_read = 0;
   int skipped_promised = 0;
@@ -286,9 +144,9 @@ struct AtBound {
   std::string story;
 };
 
-AtBound at_bound(Target& t, const Bounds& b, const Key32& seed) {
+AtBound at_bound(Target& t, const Bounds& b, Rng& rng) {
   AtBound out;
-  SeededRng rng(seed);
+  out.bounds = b;
   Conversation c(t, "alice", "bob");
   auto stop = [&](CheckOutcome o) {
     out.story = c.story(12);
@@ -297,13 +155,16 @@ AtBound at_bound(Target& t, const Bounds& b, const Key32& seed) {
     return out;
   };
   if (auto e = c.establish(); !e.ok()) {
-    return stop(e.violated() ? CheckOutcome::error(e.violation()) : CheckOutcome::unexpected_refusal("establishing the session", e.refusal()));
+    return stop(e.violated() ? CheckOutcome::error(e.violation())
+                             : CheckOutcome::unexpected_refusal("establishing the session", e.refusal()));
   }
   const uint64_t jump = b.max_skip;
   std::vector<Sent> sent;
   for (uint64_t i = 0; i <= jump; ++i) {
     auto m = c.send(0);
-    if (!m.ok()) return stop(m.violated() ? CheckOutcome::error(m.violation()) : CheckOutcome::unexpected_refusal("encrypting", m.refusal()));
+    if (!m.ok())
+      return stop(m.violated() ? CheckOutcome::error(m.violation())
+                               : CheckOutcome::unexpected_refusal("encrypting", m.refusal()));
     sent.push_back(std::move(*m));
   }
   c.note("(" + std::to_string(jump) + " messages held back)");
@@ -340,30 +201,27 @@ AtBound at_bound(Target& t, const Bounds& b, const Key32& seed) {
     auto p = c.deliver(sent[i]);
     if (p.violated()) return stop(CheckOutcome::error(p.violation()));
     ++out.replays;
-    if (!p.ok()) ++out.replays_refused;
-    else if (out.story.empty()) out.story = c.story(4);
+    if (!p.ok())
+      ++out.replays_refused;
+    else if (out.story.empty())
+      out.story = c.story(4);
   }
   return out;
 }
 
-CheckOutcome ord1_at_bound(CheckContext& ctx) {
-  const Bounds b = bounds_of(ctx.target, ctx.baseline);
-  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool is_base) { return at_bound(t, is_base ? bb : b, ctx.seed); });
-  auto evidence = trimmed_evidence(ctx);
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
-  if (mine.stop) {
-    mine.stop->evidence = std::move(evidence);
-    return std::move(*mine.stop);
-  }
+CheckOutcome judge_at_bound(AtBound& mine, AtBound* theirs) {
+  const AtBound& base = *theirs;
+  const Bounds& b = mine.bounds;
+  const Bounds& bb = base.bounds;
+  if (mine.stop) return std::move(*mine.stop);
   CheckOutcome o;
-  o.evidence = std::move(evidence);
   o.observations.push_back(b.describe());
   o.figures.push_back({"counter jump decrypted (max_skip ahead)", mine.jump_read ? double(b.max_skip) : 0.0,
                        base.jump_read ? double(bb.max_skip) : 0.0, "messages"});
-  o.figures.push_back({"skipped messages read after the jump", double(mine.skipped_read), double(base.skipped_read),
-                       "messages"});
-  o.figures.push_back({"replays of them refused", double(mine.replays_refused), double(base.replays_refused), "messages"});
+  o.figures.push_back(
+      {"skipped messages read after the jump", double(mine.skipped_read), double(base.skipped_read), "messages"});
+  o.figures.push_back(
+      {"replays of them refused", double(mine.replays_refused), double(base.replays_refused), "messages"});
   if (!mine.jump_read) {
     o.verdict = harness::Verdict::fail;
     o.summary = "the message exactly max_skip (" + std::to_string(b.max_skip) +
@@ -373,8 +231,8 @@ CheckOutcome ord1_at_bound(CheckContext& ctx) {
   }
   if (mine.skipped_read < mine.skipped_promised) {
     o.verdict = harness::Verdict::fail;
-    o.summary = "after a jump of " + std::to_string(b.max_skip) + ", only " + std::to_string(mine.skipped_read) + " of the " +
-                std::to_string(mine.skipped_promised) +
+    o.summary = "after a jump of " + std::to_string(b.max_skip) + ", only " + std::to_string(mine.skipped_read) +
+                " of the " + std::to_string(mine.skipped_promised) +
                 " newest skipped messages (within max_skipped_keys) decrypted, in random order";
     o.counterexample = mine.story;
     return o;
@@ -400,6 +258,7 @@ constexpr int kMaxEpochProbe = static_cast<int>(kSignalMaxReceiverChains) + 2;
 
 struct EpochSide {
   std::optional<CheckOutcome> stop;
+  Bounds bounds;            // the bounds of the process it played on
   std::vector<bool> works;  // works[d] for d = 1..kMaxEpochProbe (index 0 unused)
   std::vector<std::string> stories;
   int largest_contiguous() const {
@@ -435,8 +294,9 @@ Op<bool> epoch_probe(Target& t, int delay, std::string& story_) {
   return late.ok() && *late == y->plaintext;
 }
 
-EpochSide epochs(Target& t) {
+EpochSide epochs(Target& t, const Bounds& b) {
   EpochSide side;
+  side.bounds = b;
   side.works.assign(static_cast<size_t>(kMaxEpochProbe + 1), false);
   side.stories.resize(side.works.size());
   for (int d = 1; d <= kMaxEpochProbe; ++d) {
@@ -446,8 +306,8 @@ EpochSide epochs(Target& t) {
       return side;
     }
     if (r.refused()) {
-      side.stop = CheckOutcome::unexpected_refusal("a step of the conversation with " + std::to_string(d) + " round trips",
-                                                   r.refusal());
+      side.stop = CheckOutcome::unexpected_refusal(
+          "a step of the conversation with " + std::to_string(d) + " round trips", r.refusal());
       side.stop->counterexample = side.stories[static_cast<size_t>(d)];
       return side;
     }
@@ -456,11 +316,10 @@ EpochSide epochs(Target& t) {
   return side;
 }
 
-CheckOutcome ord2_epochs(CheckContext& ctx) {
-  const Bounds b = bounds_of(ctx.target, ctx.baseline);
-  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return epochs(t); });
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
+CheckOutcome judge_epochs(EpochSide& mine, EpochSide* theirs) {
+  const EpochSide& base = *theirs;
+  const Bounds& b = mine.bounds;
+  const Bounds& bb = base.bounds;
   if (mine.stop) return std::move(*mine.stop);
   const int base_d = base.largest_contiguous();
   const int mine_d = mine.largest_contiguous();
@@ -470,8 +329,8 @@ CheckOutcome ord2_epochs(CheckContext& ctx) {
   std::string held = "the baseline's";
   if (b.max_receiver_chains < bb.max_receiver_chains) {
     required = std::max(0, base_d - static_cast<int>(bb.max_receiver_chains - b.max_receiver_chains));
-    held = "its own declaration (max_receiver_chains " + std::to_string(b.max_receiver_chains) + " against the baseline's " +
-           std::to_string(bb.max_receiver_chains) + ")";
+    held = "its own declaration (max_receiver_chains " + std::to_string(b.max_receiver_chains) +
+           " against the baseline's " + std::to_string(bb.max_receiver_chains) + ")";
   }
   CheckOutcome o;
   o.observations.push_back(b.describe());
@@ -484,11 +343,13 @@ CheckOutcome ord2_epochs(CheckContext& ctx) {
   const auto shown = [](int d) { return d >= kMaxEpochProbe ? double(kMaxEpochProbe) : double(d); };
   o.figures.push_back({"largest epoch delay that decrypts", shown(mine_d), shown(base_d), "epochs"});
   o.figures.push_back({"epoch delay required", double(required), double(base_d), "epochs"});
-  if (mine_d >= kMaxEpochProbe) o.observations.push_back("the target read every probed delay: it keeps at least as many chains as probed");
+  if (mine_d >= kMaxEpochProbe)
+    o.observations.push_back("the target read every probed delay: it keeps at least as many chains as probed");
   if (mine_d < required) {
     o.verdict = harness::Verdict::fail;
-    o.summary = "a message delayed by " + std::to_string(mine_d + 1) + " ratchet steps was not decrypted; the target is held to " +
-                std::to_string(required) + " (" + held + ")";
+    o.summary = "a message delayed by " + std::to_string(mine_d + 1) +
+                " ratchet steps was not decrypted; the target is held to " + std::to_string(required) + " (" + held +
+                ")";
     o.counterexample = mine.stories[static_cast<size_t>(mine_d + 1)];
     return o;
   }
@@ -501,6 +362,7 @@ CheckOutcome ord2_epochs(CheckContext& ctx) {
 // max_skipped_keys and all chains within max_receiver_chains, then delivered late.
 struct SpreadSide {
   std::optional<CheckOutcome> stop;
+  Bounds bounds;  // the bounds of the process it played on
   int promised = 0;
   int read = 0;
   std::vector<int> per_epoch;
@@ -511,15 +373,18 @@ constexpr int kSpreadEpochs = 3;
 
 SpreadSide spread(Target& t, const Bounds& b) {
   SpreadSide side;
+  side.bounds = b;
   Conversation c(t, "alice", "bob");
   auto stop = [&](auto& op, const std::string& what) {
-    side.stop = op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
+    side.stop =
+        op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
     side.stop->counterexample = c.story(12);
     return side;
   };
   if (auto e = c.establish(); !e.ok()) return stop(e, "establishing the session");
   const uint64_t k = std::min<uint64_t>(25, b.max_skipped_keys);
-  const int epochs = static_cast<int>(std::min<uint64_t>(kSpreadEpochs, b.max_receiver_chains > 1 ? b.max_receiver_chains - 1 : 1));
+  const int epochs =
+      static_cast<int>(std::min<uint64_t>(kSpreadEpochs, b.max_receiver_chains > 1 ? b.max_receiver_chains - 1 : 1));
   std::vector<std::vector<Sent>> held(static_cast<size_t>(epochs));
   for (int e = 0; e < epochs; ++e) {
     for (uint64_t i = 0; i < k; ++i) {
@@ -544,8 +409,10 @@ SpreadSide spread(Target& t, const Bounds& b) {
         side.stop = CheckOutcome::error(p.violation());
         return side;
       }
-      if (p.ok() && *p == m.plaintext) ++read;
-      else if (side.story.empty()) side.story = c.story(10);
+      if (p.ok() && *p == m.plaintext)
+        ++read;
+      else if (side.story.empty())
+        side.story = c.story(10);
     }
     side.per_epoch.push_back(read);
     side.read += read;
@@ -553,19 +420,18 @@ SpreadSide spread(Target& t, const Bounds& b) {
   return side;
 }
 
-CheckOutcome ord2_skipped_chains(CheckContext& ctx) {
-  const Bounds b = bounds_of(ctx.target, ctx.baseline);
-  const Bounds bb = bounds_of(*ctx.baseline, nullptr);
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool is_base) { return spread(t, is_base ? bb : b); });
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
+CheckOutcome judge_spread(SpreadSide& mine, SpreadSide* theirs) {
+  const SpreadSide& base = *theirs;
   if (mine.stop) return std::move(*mine.stop);
   CheckOutcome o;
-  o.observations.push_back(b.describe());
+  o.observations.push_back(mine.bounds.describe());
   std::string per = "read per chain (oldest first):";
   for (int r : mine.per_epoch) per += " " + std::to_string(r);
-  o.observations.push_back(per + " of " + std::to_string(mine.promised / std::max<int>(1, static_cast<int>(mine.per_epoch.size()))) +
+  o.observations.push_back(per + " of " +
+                           std::to_string(mine.promised / std::max<int>(1, static_cast<int>(mine.per_epoch.size()))) +
                            " each");
-  o.figures.push_back({"skipped messages in several chains read late", double(mine.read), double(base.read), "messages"});
+  o.figures.push_back(
+      {"skipped messages in several chains read late", double(mine.read), double(base.read), "messages"});
   o.figures.push_back({"promised by the declared bounds", double(mine.promised), double(base.promised), "messages"});
   if (mine.read < mine.promised) {
     o.verdict = harness::Verdict::fail;
@@ -576,8 +442,8 @@ CheckOutcome ord2_skipped_chains(CheckContext& ctx) {
     o.counterexample = mine.story;
     return o;
   }
-  o.summary = "all " + std::to_string(mine.read) + " skipped messages spread over " + std::to_string(mine.per_epoch.size()) +
-              " chains decrypted after the ratchet steps";
+  o.summary = "all " + std::to_string(mine.read) + " skipped messages spread over " +
+              std::to_string(mine.per_epoch.size()) + " chains decrypted after the ratchet steps";
   return o;
 }
 
@@ -597,7 +463,8 @@ ReplaySide replays(Target& t) {
   ReplaySide side;
   Conversation c(t, "alice", "bob");
   auto stop = [&](auto& op, const std::string& what) {
-    side.stop = op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
+    side.stop =
+        op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
     side.stop->counterexample = c.story(12);
     return side;
   };
@@ -655,14 +522,12 @@ ReplaySide replays(Target& t) {
   return side;
 }
 
-CheckOutcome ord3_replay(CheckContext& ctx) {
-  auto [mine, base] = on_both(ctx, [&](Target& t, bool) { return replays(t); });
-  if (base.stop) return baseline_trouble(std::move(*base.stop));
+CheckOutcome judge_replays(ReplaySide& mine, ReplaySide* theirs) {
+  const ReplaySide& base = *theirs;
   if (mine.stop) return std::move(*mine.stop);
   CheckOutcome o;
   o.figures.push_back({"replays refused", double(mine.refused), double(base.refused), "messages"});
   o.figures.push_back({"replays decrypted", double(mine.accepted.size()), double(base.accepted.size()), "messages"});
-  if (!base.accepted.empty()) return baseline_trouble(CheckOutcome::fail("the baseline decrypted a replay"));
   if (!mine.accepted.empty()) {
     o.verdict = harness::Verdict::fail;
     o.summary = std::to_string(mine.accepted.size()) + " of " + std::to_string(mine.replays) +
@@ -671,63 +536,74 @@ CheckOutcome ord3_replay(CheckContext& ctx) {
     o.counterexample = mine.story;
     return o;
   }
-  o.summary = "all " + std::to_string(mine.replays) +
-              " replays (prekey and normal messages; immediately, later in the chain, after ratchet steps) were refused "
-              "and the session went on";
+  o.summary =
+      "all " + std::to_string(mine.replays) +
+      " replays (prekey and normal messages; immediately, later in the chain, after ratchet steps) were refused "
+      "and the session went on";
   return o;
 }
 
 }  // namespace
 
 void register_ord_checks(harness::Registry& registry) {
-  registry.add({.id = "ORD-1.property",
-                 .requirement = "ORD-1",
-                 .description = "random out-of-order delivery within a chain (RapidCheck, stateful) decrypts each message exactly once",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ord1_property,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "ORD-1.at-bound",
-                 .requirement = "ORD-1",
-                 .description = "a jump of exactly the declared max_skip decrypts, then every promised skipped message once",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ord1_at_bound,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "ORD-2.epochs",
-                 .requirement = "ORD-2",
-                 .description = "messages delayed across ratchet steps decrypt as far back as the baseline's",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ord2_epochs,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "ORD-2.skipped-chains",
-                 .requirement = "ORD-2",
-                 .description = "skipped messages of several chains, each within max_skipped_keys, decrypt after the ratchet steps",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ord2_skipped_chains,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "ORD-3.replay",
-                 .requirement = "ORD-3",
-                 .description = "replayed prekey and normal messages are refused, now, later and after ratchet steps",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ord3_replay,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "ORD-4.property",
-                 .requirement = "ORD-4",
-                 .description = "random loss, delay and reordering both ways (RapidCheck, stateful) never break the session",
-                 .needs = {},
-                 .baseline = BaselineUse::compare,
-                 .run = ord4_property,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  add_check(registry, CheckSpec<OrdSide>{
+                          .id = "ORD-1.property",
+                          .requirement = "ORD-1",
+                          .description = "random out-of-order delivery within a chain (RapidCheck, stateful) decrypts "
+                                         "each message exactly once",
+                          .scenario =
+                              [](Run& r) {
+                                return ord_property(
+                                    r, false,
+                                    "out-of-order delivery within one chain decrypts every message exactly once");
+                              },
+                          .judge = judge_ord_property,
+                      });
+  add_check(registry, CheckSpec<AtBound>{
+                          .id = "ORD-1.at-bound",
+                          .requirement = "ORD-1",
+                          .description = "a jump of exactly the declared max_skip decrypts, then every promised "
+                                         "skipped message once",
+                          .scenario = [](Run& r) { return at_bound(r.target, r.bounds, r.rng); },
+                          .judge = judge_at_bound,
+                          .trim = {200, 200, 2048},
+                      });
+  add_check(registry, CheckSpec<EpochSide>{
+                          .id = "ORD-2.epochs",
+                          .requirement = "ORD-2",
+                          .description = "messages delayed across ratchet steps decrypt as far back as the baseline's",
+                          .scenario = [](Run& r) { return epochs(r.target, r.bounds); },
+                          .judge = judge_epochs,
+                      });
+  add_check(registry, CheckSpec<SpreadSide>{
+                          .id = "ORD-2.skipped-chains",
+                          .requirement = "ORD-2",
+                          .description = "skipped messages of several chains, each within max_skipped_keys, decrypt "
+                                         "after the ratchet steps",
+                          .scenario = [](Run& r) { return spread(r.target, r.bounds); },
+                          .judge = judge_spread,
+                      });
+  add_check(registry, CheckSpec<ReplaySide>{
+                          .id = "ORD-3.replay",
+                          .requirement = "ORD-3",
+                          .description = "replayed prekey and normal messages are refused, now, later and after "
+                                         "ratchet steps",
+                          .scenario = [](Run& r) { return replays(r.target); },
+                          .judge = judge_replays,
+                      });
+  add_check(registry, CheckSpec<OrdSide>{
+                          .id = "ORD-4.property",
+                          .requirement = "ORD-4",
+                          .description = "random loss, delay and reordering both ways (RapidCheck, stateful) never "
+                                         "break the session",
+                          .scenario =
+                              [](Run& r) {
+                                return ord_property(
+                                    r, true,
+                                    "lost, delayed and reordered messages never break the session for the others");
+                              },
+                          .judge = judge_ord_property,
+                      });
 }
 
 }  // namespace parity::suites

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "suites/common/attacker.h"
+#include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
 #include "suites/common/property.h"
 #include "suites/common/schedule.h"
@@ -15,7 +16,6 @@ namespace parity::suites {
 
 namespace {
 
-using harness::CheckDef;
 using harness::Unit;
 using harness::Verdict;
 
@@ -168,24 +168,53 @@ struct Measured {
   std::string story;
 };
 
-// run_healing plays measure_healing on a fresh process; a failure ends the check with
+std::string side_label(const Run& r) {
+  return label_of(r.is_baseline ? 1 : 0);
+}
+
+// run_healing plays measure_healing on a fresh process; a failure ends the side with
 // the conversation so far as its counterexample.
-std::variant<Measured, CheckOutcome> run_healing(CheckContext& ctx, int world, int scenario, int victim, Phase phase,
-                                                 int alignment, bool probe_forgery) {
-  Target& t = world == 0 ? ctx.target : *ctx.baseline;
-  auto r = fresh_world(t, ctx.seed, scenario);
-  if (r.violated()) return CheckOutcome::error(r.violation());
-  if (r.refused()) return CheckOutcome::unexpected_refusal("reset of the " + label_of(world), r.refusal());
-  Conversation c(t);
+std::variant<Measured, CheckOutcome> run_healing(Run& r, int scenario, int victim, Phase phase, int alignment,
+                                                 bool probe_forgery) {
+  auto reset = fresh_world(r.target, r.seed(), scenario);
+  if (reset.violated()) return CheckOutcome::error(reset.violation());
+  if (reset.refused()) return CheckOutcome::unexpected_refusal("reset of the " + side_label(r), reset.refusal());
+  Conversation c(r.target);
   auto h = measure_healing(c, victim, phase, alignment, probe_forgery);
   if (h.ok()) return Measured{std::move(h.value()), c.story(60)};
-  CheckOutcome o =
-      h.violated()
-          ? CheckOutcome::error(h.violation())
-          : CheckOutcome::unexpected_refusal(
-                "a step of the " + label_of(world) + "'s conversation (" + phase_short(phase) + ")", h.refusal());
+  CheckOutcome o = h.violated() ? CheckOutcome::error(h.violation())
+                                : CheckOutcome::unexpected_refusal(
+                                      "a step of the " + side_label(r) + "'s conversation (" + phase_short(phase) + ")",
+                                      h.refusal());
   o.counterexample = c.story();
   return o;
+}
+
+// HealingSide is a series of healing measurements on one process, in the order played.
+struct HealingSide {
+  std::optional<CheckOutcome> stop;
+  std::vector<Measured> runs;
+};
+
+// play_healings plays measure_healing for each (victim, phase, alignment) of `plan`,
+// scenario numbers counting up from `first_scenario`.
+struct Planned {
+  int victim;
+  Phase phase;
+  int alignment;
+};
+HealingSide play_healings(Run& r, int first_scenario, const std::vector<Planned>& plan, bool probe_forgery) {
+  HealingSide side;
+  int scenario = first_scenario;
+  for (const Planned& p : plan) {
+    auto m = run_healing(r, ++scenario, p.victim, p.phase, p.alignment, probe_forgery);
+    if (auto* o = std::get_if<CheckOutcome>(&m)) {
+      side.stop = std::move(*o);
+      return side;
+    }
+    side.runs.push_back(std::move(std::get<Measured>(m)));
+  }
+  return side;
 }
 
 std::string show_latency(std::optional<int> l) {
@@ -207,14 +236,29 @@ bool later(std::optional<int> a, std::optional<int> b) {
   return *a > *b;
 }
 
-// healing_check is PCS-1 (victim 1, the responder) and PCS-2 (victim 0, the initiator).
-CheckOutcome healing_check(CheckContext& ctx, int victim) {
+constexpr Phase kPhases[] = {Phase::after_send, Phase::after_receive};
+
+// healing_plan is PCS-1 (victim 1, the responder) or PCS-2 (victim 0, the initiator):
+// each phase in two alignments.
+std::vector<Planned> healing_plan(int victim) {
+  std::vector<Planned> plan;
+  for (Phase phase : kPhases) {
+    for (int alignment : {0, 1}) plan.push_back({victim, phase, alignment});
+  }
+  return plan;
+}
+
+// judge_healing compares the target's healing latency with the baseline's, phase by
+// phase (the slower alignment of each). Judged against itself, a baseline that never
+// heals is an error: the measurement is broken.
+CheckOutcome judge_healing(HealingSide& mine, HealingSide* base, int victim) {
+  if (mine.stop) return *mine.stop;
   CheckOutcome out = CheckOutcome::pass("");
   std::vector<std::string> failed;
   std::string baseline_fault;
-  int scenario = 0;
   std::string per_phase;
-  for (Phase phase : {Phase::after_send, Phase::after_receive}) {
+  const std::vector<Planned> plan = healing_plan(victim);
+  for (Phase phase : kPhases) {
     std::optional<int> worst[2] = {0, 0};
     std::string worst_story;
     // The chart shows the alignment where the target heals latest (the first on a tie).
@@ -224,31 +268,23 @@ CheckOutcome healing_check(CheckContext& ctx, int victim) {
                           {},
                           {}};
     std::optional<int> charted;
-    for (int alignment : {0, 1}) {
-      ++scenario;
-      std::optional<int> lat[2];
-      std::string reads[2];
-      std::vector<double> series[2];
-      std::string story;
-      for (int world : {0, 1}) {
-        auto m = run_healing(ctx, world, scenario, victim, phase, alignment, false);
-        if (auto* o = std::get_if<CheckOutcome>(&m)) return *o;
-        Measured& got = std::get<Measured>(m);
-        lat[world] = got.h.latency();
-        reads[world] = got.h.reads_line();
-        series[world] = got.h.read_series();
-        worst[world] = worse(worst[world], lat[world]);
-        if (world == 0) story = got.story;
-      }
-      if (alignment == 0 || later(lat[0], charted)) {
+    for (size_t i = 0; i < plan.size(); ++i) {
+      if (plan[i].phase != phase) continue;
+      const Measured& m = mine.runs[i];
+      const Measured* b = base ? &base->runs[i] : nullptr;
+      std::optional<int> lat[2] = {m.h.latency(), b ? b->h.latency() : std::nullopt};
+      worst[0] = worse(worst[0], lat[0]);
+      worst[1] = worse(worst[1], lat[1]);
+      if (plan[i].alignment == 0 || later(lat[0], charted)) {
         charted = lat[0];
-        chart.target = series[0];
-        chart.baseline = series[1];
+        chart.target = m.h.read_series();
+        chart.baseline = b ? b->h.read_series() : std::vector<double>{};
       }
-      out.observations.push_back(phase_short(phase) + ", alignment " + std::to_string(alignment) +
-                                 ": target heals after " + show_latency(lat[0]) + " (" + reads[0] +
-                                 "), baseline after " + show_latency(lat[1]) + " (" + reads[1] + ")");
-      if (later(lat[0], lat[1]) && worst_story.empty()) worst_story = story;
+      out.observations.push_back(phase_short(phase) + ", alignment " + std::to_string(plan[i].alignment) +
+                                 ": target heals after " + show_latency(lat[0]) + " (" + m.h.reads_line() +
+                                 "), baseline after " + show_latency(lat[1]) + " (" +
+                                 (b ? b->h.reads_line() : std::string()) + ")");
+      if (later(lat[0], lat[1]) && worst_story.empty()) worst_story = m.story;
     }
     out.figures.push_back({phase_short(phase) + ": healing latency", figure_of(worst[0]), figure_of(worst[1]), kNever});
     out.series.push_back(std::move(chart));
@@ -280,53 +316,53 @@ CheckOutcome healing_check(CheckContext& ctx, int victim) {
   return out;
 }
 
-CheckOutcome pcs1_responder(CheckContext& ctx) {
-  return healing_check(ctx, 1);
-}
-CheckOutcome pcs2_initiator(CheckContext& ctx) {
-  return healing_check(ctx, 0);
+// forgery_plan is PCS-4's: each victim, each phase, alignment 0.
+std::vector<Planned> forgery_plan() {
+  std::vector<Planned> plan;
+  for (int victim : {1, 0}) {
+    for (Phase phase : kPhases) plan.push_back({victim, phase, 0});
+  }
+  return plan;
 }
 
-// pcs4_forgery measures the active attacker's window: in each round trip after t, the
+// judge_forgery shows the active attacker's window: in each round trip after t, the
 // clone forges a message as the victim to a copy of the peer. INFO: never fails.
-CheckOutcome pcs4_forgery(CheckContext& ctx) {
+CheckOutcome judge_forgery(HealingSide& mine, HealingSide* base) {
+  if (mine.stop) return *mine.stop;
   CheckOutcome out = CheckOutcome::pass("");
-  int scenario = 100;
   std::string line;
-  for (int victim : {1, 0}) {
-    for (Phase phase : {Phase::after_send, Phase::after_receive}) {
-      ++scenario;
-      Healing h[2];
-      for (int world : {0, 1}) {
-        auto m = run_healing(ctx, world, scenario, victim, phase, 0, true);
-        if (auto* o = std::get_if<CheckOutcome>(&m)) return *o;
-        h[world] = std::get<Measured>(m).h;
-      }
-      const std::string name = role_name(victim) + " compromised, " + phase_short(phase);
-      out.figures.push_back({name + ": last round trip a forgery is accepted",
-                             static_cast<double>(h[0].forgery_window()), static_cast<double>(h[1].forgery_window()),
-                             "round trips (0: none)"});
-      auto after_healing = [](const Healing& x) {
-        int n = 0;
-        auto l = x.latency();
-        for (const auto& [rt, ok] : x.forgeries) {
-          if (ok && (!l || rt > *l)) ++n;
-        }
-        return n;
-      };
-      out.figures.push_back({name + ": forgeries accepted after healing", static_cast<double>(after_healing(h[0])),
-                             static_cast<double>(after_healing(h[1])), "round trips"});
-      std::string seq[2];
-      for (int w : {0, 1}) {
-        for (const auto& [rt, ok] : h[w].forgeries)
-          seq[w] +=
-              (seq[w].empty() ? "" : " ") + std::string("rt") + std::to_string(rt) + (ok ? ":accepted" : ":refused");
-      }
-      out.observations.push_back(name + ": target " + seq[0] + " (heals after " + show_latency(h[0].latency()) +
-                                 "); baseline " + seq[1] + " (heals after " + show_latency(h[1].latency()) + ")");
-      line += (line.empty() ? "" : ", ") + name + " " + std::to_string(h[0].forgery_window()) + " vs " +
-              std::to_string(h[1].forgery_window());
+  const std::vector<Planned> plan = forgery_plan();
+  auto after_healing = [](const Healing& x) {
+    int n = 0;
+    auto l = x.latency();
+    for (const auto& [rt, ok] : x.forgeries) {
+      if (ok && (!l || rt > *l)) ++n;
     }
+    return n;
+  };
+  auto seq = [](const Healing& x) {
+    std::string s;
+    for (const auto& [rt, ok] : x.forgeries)
+      s += (s.empty() ? "" : " ") + std::string("rt") + std::to_string(rt) + (ok ? ":accepted" : ":refused");
+    return s;
+  };
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const Healing& h = mine.runs[i].h;
+    const Healing* b = base ? &base->runs[i].h : nullptr;
+    auto theirs = [&](auto f) -> std::optional<double> {
+      if (b == nullptr) return std::nullopt;
+      return static_cast<double>(f(*b));
+    };
+    const std::string name = role_name(plan[i].victim) + " compromised, " + phase_short(plan[i].phase);
+    out.figures.push_back({name + ": last round trip a forgery is accepted", static_cast<double>(h.forgery_window()),
+                           theirs([](const Healing& x) { return x.forgery_window(); }), "round trips (0: none)"});
+    out.figures.push_back({name + ": forgeries accepted after healing", static_cast<double>(after_healing(h)),
+                           theirs(after_healing), "round trips"});
+    out.observations.push_back(name + ": target " + seq(h) + " (heals after " + show_latency(h.latency()) +
+                               "); baseline " + (b ? seq(*b) : std::string()) + " (heals after " +
+                               (b ? show_latency(b->latency()) : std::string()) + ")");
+    line += (line.empty() ? "" : ", ") + name + " " + std::to_string(h.forgery_window()) + " vs " +
+            (b ? std::to_string(b->forgery_window()) : std::string("-"));
   }
   out.summary = "forgery window in round trips after t, target vs baseline: " + line;
   return out;
@@ -334,15 +370,22 @@ CheckOutcome pcs4_forgery(CheckContext& ctx) {
 
 // --- PCS-3: healing under loss, delay and reordering (rc::state) --------------------
 
-// Pcs3World is one process playing a schedule, with Signal's turn structure tracked
-// from what was actually delivered: a party enters a new epoch (a new ratchet key) when
-// it receives a message of a peer epoch newer than any it had received; base[p][k] is
-// the peer epoch party p had received when it entered epoch k. A message the peer sends
-// in an epoch based on a victim epoch entered after t follows a round trip completed
-// after t among the delivered messages: the clone must not read it.
-struct Pcs3World {
-  Target* t = nullptr;
-  int index = 0;  // 0 target, 1 baseline
+// Pcs3Stats add up what every case measured on one process, for the figures.
+struct Pcs3Stats {
+  int cases = 0;
+  int locked = 0;
+  int read_locked = 0;
+};
+
+// Pcs3Sut plays each command on one process, with Signal's turn structure tracked from
+// what was actually delivered: a party enters a new epoch (a new ratchet key) when it
+// receives a message of a peer epoch newer than any it had received; base[p][k] is the
+// peer epoch party p had received when it entered epoch k. A message the peer sends in
+// an epoch based on a victim epoch entered after t follows a round trip completed after
+// t among the delivered messages: the clone must not read it.
+struct Pcs3Sut {
+  PropertyRun* run = nullptr;
+  std::string label;  // "target" or "baseline"
   std::unique_ptr<Conversation> c;
   std::vector<Sent> sent;
   std::vector<int> epoch;  // sender's epoch when it sent message n
@@ -362,132 +405,114 @@ struct Pcs3World {
     auto it = base[p].find(epoch[n]);
     return it != base[p].end() && it->second > e_t;
   }
-};
-
-// Pcs3Stats add up what every case measured, for the figures.
-struct Pcs3Stats {
-  int cases = 0;
-  int locked[2] = {0, 0};
-  int read_locked[2] = {0, 0};
-};
-
-// Pcs3Sut plays each command on the target and on the baseline.
-struct Pcs3Sut {
-  PropertyRun* run = nullptr;
-  Pcs3World worlds[2];
 
   int send(int party) {
-    int n = -1;
-    for (Pcs3World& w : worlds) {
-      Sent m = require(*run, w.c->send(party),
-                       label_of(w.index) + ": " + std::string(schedule::party_name(party)) + " encrypting");
-      n = static_cast<int>(w.sent.size());
-      w.sent.push_back(std::move(m));
-      w.epoch.push_back(w.e[party]);
-      w.delivered.push_back(false);
-      w.delivered_before_t.push_back(false);
-      w.read.emplace_back();
-      if (w.victim && party != *w.victim) feed_one(w, static_cast<size_t>(n));  // the attacker sees it at once
-    }
+    Sent m = require(*run, c->send(party), label + ": " + std::string(schedule::party_name(party)) + " encrypting");
+    const int n = static_cast<int>(sent.size());
+    sent.push_back(std::move(m));
+    epoch.push_back(e[party]);
+    delivered.push_back(false);
+    delivered_before_t.push_back(false);
+    read.emplace_back();
+    if (victim && party != *victim) feed_one(static_cast<size_t>(n));  // the attacker sees it at once
     return n;
   }
-  void send(int n, int party) {
+  void send(const schedule::Model&, int n, int party) {
     int got = send(party);
-    check_that(*run, got == n, "schedule and worlds disagree on message numbers");
+    check_that(*run, got == n, "schedule and conversation disagree on message numbers");
   }
   void deliver(int n) {
-    for (Pcs3World& w : worlds) {
-      const Sent& m = w.sent[static_cast<size_t>(n)];
-      auto p = w.c->deliver(m);
-      if (p.violated()) (void)require(*run, std::move(p), "delivery");
-      if (!p.ok() || *p != m.plaintext) continue;  // refused: not delivered (ORD judges that)
-      w.delivered[static_cast<size_t>(n)] = true;
-      const int to = 1 - m.from;
-      const int ep = w.epoch[static_cast<size_t>(n)];
-      if (ep > w.seen[to]) {
-        w.seen[to] = ep;
-        w.base[to][++w.e[to]] = ep;
-      }
+    const Sent& m = sent[static_cast<size_t>(n)];
+    auto p = c->deliver(m);
+    if (p.violated()) (void)require(*run, std::move(p), "delivery");
+    if (!p.ok() || *p != m.plaintext) return;  // refused: not delivered (ORD judges that)
+    delivered[static_cast<size_t>(n)] = true;
+    const int to = 1 - m.from;
+    const int ep = epoch[static_cast<size_t>(n)];
+    if (ep > seen[to]) {
+      seen[to] = ep;
+      base[to][++e[to]] = ep;
     }
   }
-  void delay(int n) {
-    for (Pcs3World& w : worlds) w.c->note("#" + std::to_string(n) + " is delayed");
+  void deliver(const schedule::Model&, int n) { deliver(n); }
+  void delay(const schedule::Model&, int n) { c->note("#" + std::to_string(n) + " is delayed"); }
+  void drop(const schedule::Model&, int n) { c->note("#" + std::to_string(n) + " is dropped"); }
+  void compromise(int party) {
+    victim = party;
+    e_t = e[party];
+    clone = c->name(party) + "~1";
+    delivered_before_t = delivered;
+    (void)require(*run, c->clone(party, clone), label + ": export and import of " + c->name(party));
   }
-  void drop(int n) {
-    for (Pcs3World& w : worlds) w.c->note("#" + std::to_string(n) + " is dropped");
+  void compromise(const schedule::Model&, int party) { compromise(party); }
+  void feed_one(size_t n) {
+    if (!victim || sent[n].from == *victim || delivered_before_t[n] || read[n]) return;
+    read[n] = require(*run, read_by(*c, sent[n], clone), "feeding the clone");
   }
-  void compromise(int victim) {
-    for (Pcs3World& w : worlds) {
-      w.victim = victim;
-      w.e_t = w.e[victim];
-      w.clone = w.c->name(victim) + "~1";
-      w.delivered_before_t = w.delivered;
-      (void)require(*run, w.c->clone(victim, w.clone),
-                    label_of(w.index) + ": export and import of " + w.c->name(victim));
-    }
-  }
-  void feed_one(Pcs3World& w, size_t n) {
-    if (!w.victim || w.sent[n].from == *w.victim || w.delivered_before_t[n] || w.read[n]) return;
-    w.read[n] = require(*run, read_by(*w.c, w.sent[n], w.clone), "feeding the clone");
-  }
-  void feed(int n) {
-    for (Pcs3World& w : worlds) feed_one(w, static_cast<size_t>(n));
-  }
+  void feed(const schedule::Model&, int n) { feed_one(static_cast<size_t>(n)); }
 
   // finish completes the conversation in order, so healing is due, then feeds the clone
-  // whatever it was not given, and judges both worlds.
+  // whatever it was not given, and judges.
   void finish(int victim_if_none, Pcs3Stats& stats) {
-    if (!worlds[0].victim) compromise(victim_if_none);
-    const int victim = *worlds[0].victim;
+    if (!victim) compromise(victim_if_none);
+    const int v = *victim;
     for (int i = 0; i < 3; ++i) {
-      for (int party : {1 - victim, victim}) deliver(send(party));
+      for (int party : {1 - v, v}) deliver(send(party));
     }
-    (void)send(1 - victim);
-    for (Pcs3World& w : worlds) {
-      for (size_t n = 0; n < w.sent.size(); ++n) feed_one(w, n);
-    }
-    for (Pcs3World& w : worlds) {
-      for (size_t n = 0; n < w.sent.size(); ++n) {
-        if (!w.locked(n)) continue;
-        stats.locked[w.index]++;
-        if (w.read[n] && *w.read[n]) stats.read_locked[w.index]++;
-      }
+    (void)send(1 - v);
+    for (size_t n = 0; n < sent.size(); ++n) feed_one(n);
+    for (size_t n = 0; n < sent.size(); ++n) {
+      if (!locked(n)) continue;
+      stats.locked++;
+      if (read[n] && *read[n]) stats.read_locked++;
     }
     stats.cases++;
-    for (Pcs3World& w : worlds) {
-      for (size_t n = 0; n < w.sent.size(); ++n) {
-        if (!w.locked(n) || !w.read[n] || !*w.read[n]) continue;
-        const std::string what =
-            w.index == 0 ? "the target's clone" : "the baseline's clone (a fault of the suite's model)";
-        check_that(*run, false,
-                   what + " of " + w.c->name(victim) + " read #" + std::to_string(n) + ", sent by " +
-                       w.c->peer_of(victim) + " after a round trip completed among the delivered messages after t\n" +
-                       w.c->story(45));
-      }
+    for (size_t n = 0; n < sent.size(); ++n) {
+      if (!locked(n) || !read[n] || !*read[n]) continue;
+      const std::string what =
+          label == "target" ? "the target's clone" : "the baseline's clone (a fault of the suite's model)";
+      check_that(*run, false,
+                 what + " of " + c->name(v) + " read #" + std::to_string(n) + ", sent by " + c->peer_of(v) +
+                     " after a round trip completed among the delivered messages after t\n" + c->story(45));
     }
   }
 };
 
-CheckOutcome pcs3_schedules(CheckContext& ctx) {
+using Pcs3Side = schedule::PropertySide<Pcs3Stats>;
+
+// pcs3_schedules plays the property on one process with the check's seed. PCS-3 used to
+// drive target and baseline in lockstep; RapidCheck's generation depends only on the
+// seed and the model (never on what a process answers), so each process now gets the
+// same schedules on its own, and BaselineUse::compare's policy applies: a baseline whose
+// clone reads a message due to be locked out makes the check error (before, it failed
+// the property), as any baseline fault does.
+Pcs3Side pcs3_schedules(Run& r) {
+  Pcs3Side side;
   PropertyRun run;
-  run.targets = {&ctx.target, ctx.baseline};
-  Pcs3Stats stats;
+  run.targets = {&r.target};
   int scenario = 1000;
   auto property = [&] {
     Pcs3Sut sut;
+    sut.run = &run;
+    sut.label = side_label(r);
     ++scenario;
-    const schedule::Model m0 = schedule::start_both(run, ctx, sut, scenario, 1);
-    rc::state::check(m0, sut, schedule::commands<Pcs3Sut>(true));
-    sut.finish(*rc::gen::inRange(0, 2), stats);
+    const schedule::Model m0 = schedule::start(run, r.target, r.seed(), scenario, sut.label, sut, 1);
+    (void)schedule::play(m0, sut, schedule::attacker_commands<Pcs3Sut>(true));
+    sut.finish(*rc::gen::inRange(0, 2), side.stats);
   };
-  CheckOutcome o = run_property(ctx, run, "healing at the first round trip completed among the delivered messages",
-                                property, PropertyOptions{50, 40});
+  side.outcome = run_property(r.ctx, run, "healing at the first round trip completed among the delivered messages",
+                              property, PropertyOptions{50, 40});
+  return side;
+}
+
+CheckOutcome judge_pcs3(Pcs3Side& mine, Pcs3Side* base) {
+  if (mine.stop) return *mine.stop;
+  CheckOutcome o = mine.outcome;
+  o.figures.push_back(schedule::stat_figure("random schedules played", mine, base, &Pcs3Stats::cases, "cases"));
   o.figures.push_back(
-      {"random schedules played", static_cast<double>(stats.cases), static_cast<double>(stats.cases), "cases"});
-  o.figures.push_back({"messages to the victim due to be locked out", static_cast<double>(stats.locked[0]),
-                       static_cast<double>(stats.locked[1]), "messages"});
-  o.figures.push_back({"of those, read by the clone", static_cast<double>(stats.read_locked[0]),
-                       static_cast<double>(stats.read_locked[1]), "messages"});
+      schedule::stat_figure("messages to the victim due to be locked out", mine, base, &Pcs3Stats::locked, "messages"));
+  o.figures.push_back(
+      schedule::stat_figure("of those, read by the clone", mine, base, &Pcs3Stats::read_locked, "messages"));
   o.observations.push_back(
       "the schedules drop, delay and reorder messages; the clone is fed every message addressed to "
       "the victim that the victim had not received at t; a refused delivery counts as not delivered");
@@ -498,38 +523,41 @@ CheckOutcome pcs3_schedules(CheckContext& ctx) {
 
 void register_pcs_checks(harness::Registry& registry) {
   const std::vector<Capability> needs = {Capability::export_state, Capability::import_state};
-  registry.add({.id = "PCS-1.healing",
-                 .requirement = "PCS-1",
-                 .description = "healing latency after a compromise of the responder, phase by phase, against the baseline's",
-                 .needs = needs,
-                 .baseline = BaselineUse::compare,
-                 .run = pcs1_responder,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "PCS-2.healing",
-                 .requirement = "PCS-2",
-                 .description = "healing latency after a compromise of the initiator, phase by phase, against the baseline's",
-                 .needs = needs,
-                 .baseline = BaselineUse::compare,
-                 .run = pcs2_initiator,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "PCS-3.schedules",
-                 .requirement = "PCS-3",
-                 .description = "under random loss, delay and reordering the clone is locked out at the first completed round trip",
-                 .needs = needs,
-                 .baseline = BaselineUse::compare,
-                 .run = pcs3_schedules,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "PCS-4.forgery",
-                 .requirement = "PCS-4",
-                 .description = "how long a message forged with the clone's state is accepted",
-                 .needs = needs,
-                 .baseline = BaselineUse::compare,
-                 .run = pcs4_forgery,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  add_check(registry, CheckSpec<HealingSide>{
+                          .id = "PCS-1.healing",
+                          .requirement = "PCS-1",
+                          .description = "healing latency after a compromise of the responder, phase by phase, against "
+                                         "the baseline's",
+                          .needs = needs,
+                          .scenario = [](Run& r) { return play_healings(r, 0, healing_plan(1), false); },
+                          .judge = [](HealingSide& mine, HealingSide* base) { return judge_healing(mine, base, 1); },
+                      });
+  add_check(registry, CheckSpec<HealingSide>{
+                          .id = "PCS-2.healing",
+                          .requirement = "PCS-2",
+                          .description = "healing latency after a compromise of the initiator, phase by phase, against "
+                                         "the baseline's",
+                          .needs = needs,
+                          .scenario = [](Run& r) { return play_healings(r, 0, healing_plan(0), false); },
+                          .judge = [](HealingSide& mine, HealingSide* base) { return judge_healing(mine, base, 0); },
+                      });
+  add_check(registry, CheckSpec<Pcs3Side>{
+                          .id = "PCS-3.schedules",
+                          .requirement = "PCS-3",
+                          .description = "under random loss, delay and reordering the clone is locked out at the first "
+                                         "completed round trip",
+                          .needs = needs,
+                          .scenario = pcs3_schedules,
+                          .judge = judge_pcs3,
+                      });
+  add_check(registry, CheckSpec<HealingSide>{
+                          .id = "PCS-4.forgery",
+                          .requirement = "PCS-4",
+                          .description = "how long a message forged with the clone's state is accepted",
+                          .needs = needs,
+                          .scenario = [](Run& r) { return play_healings(r, 100, forgery_plan(), true); },
+                          .judge = judge_forgery,
+                      });
 }
 
 }  // namespace parity::suites

@@ -1,6 +1,7 @@
 #include "suites/sig/sig.h"
 
 #include <deque>
+#include <map>
 #include <sstream>
 
 #include "reference/crypto/hash.h"
@@ -9,21 +10,31 @@
 #include "reference/wire/bundle.h"
 #include "reference/wire/public_key.h"
 #include "reference/wire/signal_message.h"
+#include "suites/common/check_spec.h"
 #include "suites/common/steps.h"
 
 namespace parity::suites {
 
 namespace {
 
-using harness::CheckDef;
 using harness::Inject;
 
-Bytes text(const std::string& s) { return to_bytes(s); }
+Bytes text(const std::string& s) {
+  return to_bytes(s);
+}
+
+// verdicted wraps the outcome of a scenario that judged itself (SIG-1, SIG-2, SIG-4).
+Verdicted verdicted(CheckOutcome o) {
+  Verdicted v;
+  v.outcome = std::move(o);
+  return v;
+}
 
 // exchange sends `plaintext` from one party to another and checks it arrives intact.
 // It returns nullopt on success or the outcome that ends the check.
 std::optional<CheckOutcome> exchange(const PartyRef& from, const PartyRef& to, const Bytes& plaintext,
-                                     const std::string& label, std::vector<harness::CiphertextResult>* sent_out = nullptr) {
+                                     const std::string& label,
+                                     std::vector<harness::CiphertextResult>* sent_out = nullptr) {
   auto c = from.target->encrypt(from.name, to.name, plaintext);
   if (c.violated()) return CheckOutcome::error(c.violation());
   if (c.refused()) return CheckOutcome::unexpected_refusal(from.target->name() + " encrypting " + label, c.refusal());
@@ -54,22 +65,26 @@ CheckOutcome session_both_ways(const PartyRef& initiator, const PartyRef& respon
   PARITY_DO(initiator.target->initiate(initiator.name, responder.name, b.bundle),
             initiator.target->name() + " starting a session from " + responder.target->name() + "'s bundle");
   for (int i = 0; i < 3; ++i) {
-    if (auto o = exchange(initiator, responder, text("first " + std::to_string(i)), "first message " + std::to_string(i))) return *o;
+    if (auto o =
+            exchange(initiator, responder, text("first " + std::to_string(i)), "first message " + std::to_string(i)))
+      return *o;
   }
   for (int i = 0; i < rounds; ++i) {
-    if (auto o = exchange(responder, initiator, text("reply " + std::to_string(i)), "reply " + std::to_string(i))) return *o;
-    if (auto o = exchange(initiator, responder, text("next " + std::to_string(i)), "message " + std::to_string(i))) return *o;
+    if (auto o = exchange(responder, initiator, text("reply " + std::to_string(i)), "reply " + std::to_string(i)))
+      return *o;
+    if (auto o = exchange(initiator, responder, text("next " + std::to_string(i)), "message " + std::to_string(i)))
+      return *o;
   }
-  return CheckOutcome::pass("a session started by " + initiator.target->name() + " carried " + std::to_string(3 + 2 * rounds) +
-                            " messages both ways");
+  return CheckOutcome::pass("a session started by " + initiator.target->name() + " carried " +
+                            std::to_string(3 + 2 * rounds) + " messages both ways");
 }
 
-CheckOutcome sig1_target_initiates(CheckContext& ctx) {
-  return session_both_ways({&ctx.target, "alice"}, {ctx.baseline, "bob"}, 5);
+Verdicted sig1_target_initiates(Run& run) {
+  return verdicted(session_both_ways({&run.target, "alice"}, {run.peer, "bob"}, 5));
 }
 
-CheckOutcome sig1_reference_initiates(CheckContext& ctx) {
-  return session_both_ways({ctx.baseline, "alice"}, {&ctx.target, "bob"}, 5);
+Verdicted sig1_reference_initiates(Run& run) {
+  return verdicted(session_both_ways({run.peer, "alice"}, {&run.target, "bob"}, 5));
 }
 
 // describe_difference names the first field in which two messages differ.
@@ -114,7 +129,9 @@ std::string describe_difference(const Bytes& expected, const Bytes& got, harness
 // fixed_key derives a fixed private key for SIG-3 from a label, so the vectors are the
 // same in every run. It is clamped: libsignal-protocol-c signs with the private scalar
 // as given, so an unclamped identity key would make its own signatures fail.
-Key32 fixed_key(const std::string& label) { return clamp_private(sha256(to_bytes("parity SIG-3 " + label))); }
+Key32 fixed_key(const std::string& label) {
+  return clamp_private(sha256(to_bytes("parity SIG-3 " + label)));
+}
 
 struct ScriptStep {
   enum Kind { encrypt, decrypt } kind;
@@ -130,18 +147,12 @@ struct ScriptStep {
 std::vector<ScriptStep> sig3_script() {
   using S = ScriptStep;
   return {
-      {S::encrypt, "alice", "bob", "first", {}, -1},
-      {S::encrypt, "alice", "bob", "second", {}, -1},
-      {S::decrypt, "alice", "bob", "", "bob-1", 1},
-      {S::decrypt, "alice", "bob", "", {}, 0},
-      {S::encrypt, "bob", "alice", "reply", {}, -1},
-      {S::decrypt, "bob", "alice", "", "alice-1", 2},
-      {S::encrypt, "alice", "bob", "third", {}, -1},
-      {S::encrypt, "alice", "bob", "fourth", {}, -1},
-      {S::decrypt, "alice", "bob", "", "bob-2", 3},
-      {S::decrypt, "alice", "bob", "", {}, 4},
-      {S::encrypt, "bob", "alice", "answer", {}, -1},
-      {S::encrypt, "bob", "alice", std::string(100, 'x'), {}, -1},
+      {S::encrypt, "alice", "bob", "first", {}, -1},  {S::encrypt, "alice", "bob", "second", {}, -1},
+      {S::decrypt, "alice", "bob", "", "bob-1", 1},   {S::decrypt, "alice", "bob", "", {}, 0},
+      {S::encrypt, "bob", "alice", "reply", {}, -1},  {S::decrypt, "bob", "alice", "", "alice-1", 2},
+      {S::encrypt, "alice", "bob", "third", {}, -1},  {S::encrypt, "alice", "bob", "fourth", {}, -1},
+      {S::decrypt, "alice", "bob", "", "bob-2", 3},   {S::decrypt, "alice", "bob", "", {}, 4},
+      {S::encrypt, "bob", "alice", "answer", {}, -1}, {S::encrypt, "bob", "alice", std::string(100, 'x'), {}, -1},
   };
 }
 
@@ -187,12 +198,44 @@ Op<std::vector<harness::CiphertextResult>> run_script(Target& t) {
   return sent;
 }
 
-CheckOutcome sig3_transcript(CheckContext& ctx) {
-  PARITY_STEP(auto expected, run_script(*ctx.baseline), "the reference playing the SIG-3 script");
-  PARITY_STEP(auto got, run_script(ctx.target), "the SIG-3 script with injected keys");
+// TranscriptSide is the SIG-3 script played on one process: the ciphertexts it sent.
+struct TranscriptSide {
+  std::optional<CheckOutcome> stop;
+  std::vector<harness::CiphertextResult> sent;
+};
+
+TranscriptSide play_transcript(Run& run) {
+  TranscriptSide side;
+  auto sent = run_script(run.target);
+  if (sent.violated()) {
+    side.stop = CheckOutcome::error(sent.violation());
+  } else if (sent.refused()) {
+    side.stop = CheckOutcome::unexpected_refusal("the SIG-3 script with injected keys", sent.refusal());
+  } else {
+    side.sent = std::move(sent.value());
+  }
+  return side;
+}
+
+// judge_transcript compares the target's ciphertexts with the baseline's, byte for byte.
+CheckOutcome judge_transcript(TranscriptSide& mine, TranscriptSide* base) {
+  if (mine.stop) return *mine.stop;
+  if (base == nullptr) {
+    CheckOutcome o;
+    o.verdict = harness::Verdict::error;
+    o.summary = "SIG-3 compares the target's transcript with the baseline's, and there was no baseline";
+    return o;
+  }
+  const std::vector<harness::CiphertextResult>& expected = base->sent;
+  const std::vector<harness::CiphertextResult>& got = mine.sent;
+  if (got.size() != expected.size()) {
+    return CheckOutcome::fail("the script gave " + std::to_string(got.size()) + " ciphertexts, the reference's " +
+                              std::to_string(expected.size()));
+  }
   for (size_t i = 0; i < expected.size(); ++i) {
     if (got[i].kind != expected[i].kind || got[i].ciphertext != expected[i].ciphertext) {
-      CheckOutcome o = CheckOutcome::fail("ciphertext " + std::to_string(i) + " of the fixed-key transcript differs from the reference's");
+      CheckOutcome o = CheckOutcome::fail("ciphertext " + std::to_string(i) +
+                                          " of the fixed-key transcript differs from the reference's");
       o.observations.push_back(describe_difference(expected[i].ciphertext, got[i].ciphertext, expected[i].kind));
       o.observations.push_back("expected (" + std::string(to_string(expected[i].kind)) + ") " +
                                to_hex(expected[i].ciphertext));
@@ -226,13 +269,13 @@ std::optional<std::string> check_message(const harness::CiphertextResult& c, con
   return std::nullopt;
 }
 
-CheckOutcome sig2_messages(CheckContext& ctx) {
-  PartyRef alice{&ctx.target, "alice"};
-  PartyRef bob{ctx.baseline, "bob"};
-  PARITY_STEP(Bytes identity, ctx.target.create("alice"), "create alice");
-  PARITY_STEP([[maybe_unused]] auto ignored, ctx.baseline->create("bob"), "create bob");
-  PARITY_STEP(harness::BundleResult b, ctx.baseline->bundle("bob"), "bundle of bob");
-  PARITY_DO(ctx.target.initiate("alice", "bob", b.bundle), "initiate from the reference's bundle");
+CheckOutcome sig2_messages(Target& target, Target& peer) {
+  PartyRef alice{&target, "alice"};
+  PartyRef bob{&peer, "bob"};
+  PARITY_STEP(Bytes identity, target.create("alice"), "create alice");
+  PARITY_STEP([[maybe_unused]] auto ignored, peer.create("bob"), "create bob");
+  PARITY_STEP(harness::BundleResult b, peer.bundle("bob"), "bundle of bob");
+  PARITY_DO(target.initiate("alice", "bob", b.bundle), "initiate from the reference's bundle");
   auto id = wire::parse_key(identity);
   if (!id) return CheckOutcome::fail("the identity from create is not a 33-byte 0x05 key: " + id.error().detail);
   std::vector<harness::CiphertextResult> sent;
@@ -254,15 +297,16 @@ CheckOutcome sig2_messages(CheckContext& ctx) {
   if (prekey != 2 || sent[2].kind != harness::MessageKind::message) {
     return CheckOutcome::fail("kinds are wrong: prekey messages must stop exactly when the peer has answered");
   }
-  return CheckOutcome::pass(std::to_string(sent.size()) + " messages decode strictly as Signal v3 and their MACs verify at the reference");
+  return CheckOutcome::pass(std::to_string(sent.size()) +
+                            " messages decode strictly as Signal v3 and their MACs verify at the reference");
 }
 
-CheckOutcome sig2_bundle(CheckContext& ctx) {
-  PARITY_STEP(Bytes identity, ctx.target.create("bob"), "create bob");
+CheckOutcome sig2_bundle(Target& target) {
+  PARITY_STEP(Bytes identity, target.create("bob"), "create bob");
   auto id = wire::parse_key(identity);
   if (!id) return CheckOutcome::fail("the identity from create is not a 33-byte 0x05 key: " + id.error().detail);
   for (int i = 0; i < 3; ++i) {
-    PARITY_STEP(harness::BundleResult b, ctx.target.bundle("bob"), "bundle");
+    PARITY_STEP(harness::BundleResult b, target.bundle("bob"), "bundle");
     auto d = wire::decode_bundle(b.bundle);
     CheckOutcome o = CheckOutcome::fail("");
     o.observations.push_back("bundle " + to_hex(b.bundle));
@@ -290,12 +334,12 @@ CheckOutcome sig2_bundle(CheckContext& ctx) {
   return CheckOutcome::pass("3 bundles decode strictly, carry the identity and a valid XEdDSA prekey signature");
 }
 
-
-CheckOutcome sig4_conversation(CheckContext& ctx) {
-  const int total = ctx.options.cases > 0 ? ctx.options.cases : 300;
-  SeededRng rng = ctx.rng();
-  PartyRef alice{&ctx.target, "alice"};
-  PartyRef bob{ctx.baseline, "bob"};
+// sig4_conversation counts the messages delivered in tally_ ("messages delivered").
+CheckOutcome sig4_conversation(Run& run, std::map<std::string, double>& tally_) {
+  const int total = run.ctx.options.cases > 0 ? run.ctx.options.cases : 300;
+  SeededRng& rng = run.rng;
+  PartyRef alice{&run.target, "alice"};
+  PartyRef bob{run.peer, "bob"};
   // Half the runs the reference initiates.
   const bool target_first = (next_u32(rng) & 1) == 0;
   PartyRef first = target_first ? alice : bob;
@@ -326,9 +370,10 @@ CheckOutcome sig4_conversation(CheckContext& ctx) {
     auto p = to.target->decrypt(to.name, from.name, f.c.ciphertext, f.c.kind);
     if (p.violated()) return CheckOutcome::error(p.violation());
     if (p.refused() || *p != to_bytes("m" + std::to_string(f.number))) {
-      CheckOutcome o = p.refused() ? CheckOutcome::unexpected_refusal(to.target->name() + " decrypting message #" +
-                                                                          std::to_string(f.number), p.refusal())
-                                   : CheckOutcome::fail("message #" + std::to_string(f.number) + " decrypted to other bytes");
+      CheckOutcome o = p.refused()
+                           ? CheckOutcome::unexpected_refusal(
+                                 to.target->name() + " decrypting message #" + std::to_string(f.number), p.refusal())
+                           : CheckOutcome::fail("message #" + std::to_string(f.number) + " decrypted to other bytes");
       std::string tail;
       size_t start = scenario.size() > 25 ? scenario.size() - 25 : 0;
       for (size_t k = start; k < scenario.size(); ++k) tail += (tail.empty() ? "" : "; ") + scenario[k];
@@ -336,7 +381,7 @@ CheckOutcome sig4_conversation(CheckContext& ctx) {
       return o;
     }
     if (f.from_first) second_can_send = true;  // the second party has a session now
-    ++delivered;
+    tally_["messages delivered"] = ++delivered;
     return std::nullopt;
   };
   while (sent < total) {
@@ -355,7 +400,8 @@ CheckOutcome sig4_conversation(CheckContext& ctx) {
       const PartyRef& from = from_first ? first : second;
       const PartyRef& to = from_first ? second : first;
       int n = sent++;
-      PARITY_STEP(harness::CiphertextResult c, from.target->encrypt(from.name, to.name, to_bytes("m" + std::to_string(n))),
+      PARITY_STEP(harness::CiphertextResult c,
+                  from.target->encrypt(from.name, to.name, to_bytes("m" + std::to_string(n))),
                   from.target->name() + " encrypting message #" + std::to_string(n));
       bool drop = next_u32(rng) % 10 == 0;
       scenario.push_back(std::string(from_first ? first.name : second.name) + " sends #" + std::to_string(n) +
@@ -372,63 +418,69 @@ CheckOutcome sig4_conversation(CheckContext& ctx) {
   while (!flights.empty()) {
     if (auto o = deliver(0)) return *o;
   }
-  CheckOutcome o = CheckOutcome::pass(std::to_string(delivered) + " of " + std::to_string(sent) + " messages delivered out of order (" +
-                                      std::to_string(dropped) + " dropped) all decrypted exactly");
-  o.figures.push_back({"messages delivered", static_cast<double>(delivered), std::nullopt, "messages"});
-  return o;
+  return CheckOutcome::pass(std::to_string(delivered) + " of " + std::to_string(sent) +
+                            " messages delivered out of order (" + std::to_string(dropped) +
+                            " dropped) all decrypted exactly");
 }
 
 }  // namespace
 
 void register_sig_checks(harness::Registry& registry) {
-  registry.add({.id = "SIG-1.target-initiates",
-                 .requirement = "SIG-1",
-                 .description = "the target starts a session from the reference's bundle",
-                 .needs = {},
-                 .baseline = BaselineUse::peer,
-                 .run = sig1_target_initiates,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "SIG-1.reference-initiates",
-                 .requirement = "SIG-1",
-                 .description = "the reference starts a session from the target's bundle",
-                 .needs = {},
-                 .baseline = BaselineUse::peer,
-                 .run = sig1_reference_initiates,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "SIG-2.messages",
-                 .requirement = "SIG-2",
-                 .description = "the target's messages are Signal v3 on the wire",
-                 .needs = {},
-                 .baseline = BaselineUse::peer,
-                 .run = sig2_messages,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "SIG-2.bundle",
-                 .requirement = "SIG-2",
-                 .description = "the target's bundles follow the PTP signal-v3 encoding",
-                 .needs = {},
-                 .baseline = BaselineUse::none,
-                 .run = sig2_bundle,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "SIG-3.transcript",
-                 .requirement = "SIG-3",
-                 .description = "with injected keys the ciphertexts equal the reference's byte for byte",
-                 .needs = {Capability::inject},
-                 .baseline = BaselineUse::peer,
-                 .run = sig3_transcript,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "SIG-4.conversation",
-                 .requirement = "SIG-4",
-                 .description = "a long random conversation with loss and reordering stays in step",
-                 .needs = {},
-                 .baseline = BaselineUse::peer,
-                 .run = sig4_conversation,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "SIG-1.target-initiates",
+                          .requirement = "SIG-1",
+                          .description = "the target starts a session from the reference's bundle",
+                          .baseline = BaselineUse::peer,
+                          .scenario = sig1_target_initiates,
+                          .judge = judge_verdicted({}),
+                      });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "SIG-1.reference-initiates",
+                          .requirement = "SIG-1",
+                          .description = "the reference starts a session from the target's bundle",
+                          .baseline = BaselineUse::peer,
+                          .scenario = sig1_reference_initiates,
+                          .judge = judge_verdicted({}),
+                      });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "SIG-2.messages",
+                          .requirement = "SIG-2",
+                          .description = "the target's messages are Signal v3 on the wire",
+                          .baseline = BaselineUse::peer,
+                          .scenario = [](Run& r) { return verdicted(sig2_messages(r.target, *r.peer)); },
+                          .judge = judge_verdicted({}),
+                      });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "SIG-2.bundle",
+                          .requirement = "SIG-2",
+                          .description = "the target's bundles follow the PTP signal-v3 encoding",
+                          .baseline = BaselineUse::none,
+                          .scenario = [](Run& r) { return verdicted(sig2_bundle(r.target)); },
+                          .judge = judge_verdicted({}),
+                      });
+  // The same fixed-key script on both processes; the baseline's ciphertexts are the answer.
+  add_check(registry, CheckSpec<TranscriptSide>{
+                          .id = "SIG-3.transcript",
+                          .requirement = "SIG-3",
+                          .description = "with injected keys the ciphertexts equal the reference's byte for byte",
+                          .needs = {Capability::inject},
+                          .baseline = BaselineUse::compare,
+                          .scenario = play_transcript,
+                          .judge = judge_transcript,
+                      });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "SIG-4.conversation",
+                          .requirement = "SIG-4",
+                          .description = "a long random conversation with loss and reordering stays in step",
+                          .baseline = BaselineUse::peer,
+                          .scenario =
+                              [](Run& r) {
+                                Verdicted v;
+                                v.outcome = sig4_conversation(r, v.tally);
+                                return v;
+                              },
+                          .judge = judge_verdicted({{"messages delivered", "messages"}}),
+                      });
 }
 
 }  // namespace parity::suites

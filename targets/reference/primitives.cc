@@ -128,12 +128,10 @@ const std::map<std::string, Fn>& table() {
 
 }  // namespace
 
-Reply reference_primitive(const Json& request) {
-  auto name = get_string(request, "name");
-  if (!name) return fail(ErrorCode::bad_request, name.error().detail);
-  auto it = table().find(*name);
-  if (it == table().end()) return fail(ErrorCode::unsupported, "no primitive named " + *name);
-  return it->second(request);
+Reply reference_primitive(const request::Primitive& request) {
+  auto it = table().find(request.name);
+  if (it == table().end()) return fail(ErrorCode::unsupported, "no primitive named " + request.name);
+  return it->second(request.fields);
 }
 
 }  // namespace parity::ptp

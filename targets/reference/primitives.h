@@ -6,6 +6,6 @@
 namespace parity::ptp {
 
 // reference_primitive answers {name, ...} for every primitive name of PTP/1.
-Reply reference_primitive(const Json& request);
+Reply reference_primitive(const request::Primitive& request);
 
 }  // namespace parity::ptp

@@ -18,8 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // get_media_type reads the `media_type` field of the media ops.
-Result<media::MediaType> get_media_type(const Json& r) {
-  PARITY_ASSIGN(std::string name, get_string(r, "media_type"));
+Result<media::MediaType> get_media_type(const std::string& name) {
   auto type = media::parse_media_type(name);
   if (!type) return make_error(Errc::invalid_argument, "media_type must be image, video, audio or document");
   return *type;
@@ -27,8 +26,7 @@ Result<media::MediaType> get_media_type(const Json& r) {
 
 // get_path reads a file path field of the `media_file` ops: an absolute path, so it
 // does not depend on the target's working directory.
-Result<fs::path> get_path(const Json& r, const char* field) {
-  PARITY_ASSIGN(std::string s, get_string(r, field));
+Result<fs::path> get_path(const std::string& s, const char* field) {
   // A JSON string may hold NUL, which the C file API would silently cut at.
   if (s.empty() || s.find('\0') != std::string::npos || !fs::path(s).is_absolute()) {
     return make_error(Errc::invalid_argument, std::string("field \"") + field + "\" must be an absolute path");
@@ -37,8 +35,8 @@ Result<fs::path> get_path(const Json& r, const char* field) {
 }
 
 // get_input_path reads a path field naming a file to read: an existing regular file.
-Result<fs::path> get_input_path(const Json& r, const char* field) {
-  PARITY_ASSIGN(fs::path p, get_path(r, field));
+Result<fs::path> get_input_path(const std::string& s, const char* field) {
+  PARITY_ASSIGN(fs::path p, get_path(s, field));
   std::error_code ec;
   const fs::file_status st = fs::status(p, ec);
   if (ec || !fs::is_regular_file(st)) {
@@ -50,8 +48,8 @@ Result<fs::path> get_input_path(const Json& r, const char* field) {
 
 // get_output_path reads a path field naming a file to create: it must not exist (the
 // target never overwrites someone's file) and its folder must.
-Result<fs::path> get_output_path(const Json& r, const char* field) {
-  PARITY_ASSIGN(fs::path p, get_path(r, field));
+Result<fs::path> get_output_path(const std::string& s, const char* field) {
+  PARITY_ASSIGN(fs::path p, get_path(s, field));
   std::error_code ec;
   if (fs::exists(fs::symlink_status(p, ec))) {
     return make_error(Errc::invalid_argument,
@@ -85,6 +83,8 @@ Json limit(const std::optional<T>& bound) {
 
 }  // namespace
 
+ReferenceAdapter::ReferenceAdapter() : rng_(std::make_unique<OsRng>()) {}
+
 ReferenceAdapter::ReferenceAdapter(ReferenceConfig config)
     : config_(std::move(config)), rng_(std::make_unique<OsRng>()) {}
 
@@ -105,66 +105,38 @@ HelloInfo ReferenceAdapter::hello() const {
   return h;
 }
 
-Reply ReferenceAdapter::handle(const std::string& op, const Json& r) {
-  if (op == "reset") return reset(r);
-  if (op == "create") return create(r);
-  if (op == "bundle") return bundle(r);
-  if (op == "initiate") return initiate(r);
-  if (op == "encrypt") return encrypt(r);
-  if (op == "decrypt") return decrypt(r);
-  if (op == "export") return export_party(r);
-  if (op == "import") return import_party(r);
-  if (op == "primitive") return reference_primitive(r);
-  if (op == "media_encrypt") return media_encrypt(r);
-  if (op == "media_decrypt") return media_decrypt(r);
-  if (op == "media_encrypt_file") return media_encrypt_file(r);
-  if (op == "media_decrypt_file") return media_decrypt_file(r);
-  if (op == "wrap") return stanza_wrap(r);
-  if (op == "unwrap") return stanza_unwrap(r);
-  return fail(ErrorCode::unsupported, "unknown op " + op);
+Result<signal::Device*> ReferenceAdapter::party(const std::string& name) {
+  return find_party(parties_, name);
 }
 
-Result<signal::Device*> ReferenceAdapter::party(const Json& r, const char* field) {
-  return find_party(parties_, r, field);
-}
-
-Reply ReferenceAdapter::reset(const Json& r) {
-  PTP_TRY(seed, optional_key(r, "seed"));
+Reply ReferenceAdapter::reset(const request::Reset& r) {
   parties_.clear();
   config_.party_hooks->reset();
-  if (seed) {
-    rng_ = std::make_unique<SeededRng>(*seed);
+  if (r.seed) {
+    rng_ = std::make_unique<SeededRng>(*r.seed);
   } else {
     rng_ = std::make_unique<OsRng>();
   }
   return Json::object();
 }
 
-Reply ReferenceAdapter::create(const Json& r) {
-  PTP_TRY(name, get_party(r, "party"));
-  if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
-  PTP_TRY(identity, optional_key(r, "identity_private"));
-  PTP_TRY(reg, optional_id(r, "registration_id"));
-  signal::Device d = signal::Device::create(rng_for(name), identity, reg);
+Reply ReferenceAdapter::create(const request::Create& r) {
+  if (parties_.contains(r.party)) return fail(ErrorCode::bad_request, "party " + r.party + " exists");
+  signal::Device d = signal::Device::create(rng_for(r.party), r.identity_private, r.registration_id);
   d.set_policy(config_.policy);
   Json out = {{"identity", to_hex(wire::serialize_key(d.identity().public_key))}};
-  parties_.emplace(name, std::move(d));
+  parties_.emplace(r.party, std::move(d));
   return out;
 }
 
-Reply ReferenceAdapter::bundle(const Json& r) {
-  PTP_TRY(d, party(r));
-  PTP_TRY(name, get_party(r, "party"));
+Reply ReferenceAdapter::bundle(const request::Bundle& r) {
+  PTP_TRY(d, party(r.party));
   signal::BundleOptions o;
-  PTP_TRY(spk, optional_key(r, "signed_prekey_private"));
-  PTP_TRY(spk_id, optional_id(r, "signed_prekey_id"));
-  PTP_TRY(opk, optional_key(r, "onetime_prekey_private"));
-  PTP_TRY(opk_id, optional_id(r, "prekey_id"));
-  o.signed_prekey_private = spk;
-  o.signed_prekey_id = spk_id;
-  o.onetime_prekey_private = opk;
-  o.prekey_id = opk_id;
-  auto b = d->bundle(rng_for(name), o);
+  o.signed_prekey_private = r.signed_prekey_private;
+  o.signed_prekey_id = r.signed_prekey_id;
+  o.onetime_prekey_private = r.onetime_prekey_private;
+  o.prekey_id = r.prekey_id;
+  auto b = d->bundle(rng_for(r.party), o);
   if (!b) return fail_from(b.error());
   Bytes enc = b->serialize();
   auto layout = wire::bundle_layout(enc);
@@ -177,76 +149,64 @@ Reply ReferenceAdapter::bundle(const Json& r) {
   return out;
 }
 
-Reply ReferenceAdapter::initiate(const Json& r) {
-  PTP_TRY(d, party(r));
-  PTP_TRY(name, get_party(r, "party"));
-  PTP_TRY(peer, get_party(r, "peer"));
-  PTP_TRY(bytes, get_hex(r, "bundle"));
-  PTP_TRY(base, optional_key(r, "base_private"));
-  PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
-  auto b = wire::decode_bundle(bytes);
+Reply ReferenceAdapter::initiate(const request::Initiate& r) {
+  PTP_TRY(d, party(r.party));
+  auto b = wire::decode_bundle(r.bundle);
   if (!b) return fail(ErrorCode::invalid_bundle, b.error().detail);
-  auto st = d->initiate(peer, *b, rng_for(name), base, ratchet);
+  auto st = d->initiate(r.peer, *b, rng_for(r.party), r.base_private, r.ratchet_private);
   if (!st) return fail_from(st.error());
   return Json::object();
 }
 
-Reply ReferenceAdapter::encrypt(const Json& r) {
-  PTP_TRY(d, party(r));
-  PTP_TRY(peer, get_party(r, "peer"));
-  PTP_TRY(plaintext, get_hex(r, "plaintext"));
-  // ratchet_private is accepted and unused: Signal's encrypt generates no key pair.
-  PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
-  (void)ratchet;
-  PTP_TRY(name, get_party(r, "party"));
-  auto c = config_.party_hooks->ciphertext_for(name, peer, plaintext);
+// ratchet_private is accepted and unused: Signal's encrypt generates no key pair.
+Reply ReferenceAdapter::encrypt(const request::Encrypt& r) {
+  PTP_TRY(d, party(r.party));
+  auto c = config_.party_hooks->ciphertext_for(r.party, r.peer, r.plaintext);
   if (!c) {
-    auto fresh = d->encrypt(peer, plaintext);
+    auto fresh = d->encrypt(r.peer, r.plaintext);
     if (!fresh) return fail_from(fresh.error());
     c = std::move(fresh).value();
-    config_.party_hooks->sent(name, peer, plaintext, *c);
+    config_.party_hooks->sent(r.party, r.peer, r.plaintext, *c);
   }
   return Json{{"ciphertext", to_hex(c->bytes)},
               {"kind", c->kind == signal::MessageKind::prekey ? "prekey" : "message"}};
 }
 
-Reply ReferenceAdapter::decrypt(const Json& r) {
-  PTP_TRY(d, party(r));
-  PTP_TRY(peer, get_party(r, "peer"));
-  PTP_TRY(bytes, get_hex(r, "ciphertext"));
-  PTP_TRY(kind, get_string(r, "kind"));
-  PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
-  if (kind != "prekey" && kind != "message") return fail(ErrorCode::bad_request, "kind must be prekey or message");
-  PTP_TRY(name, get_party(r, "party"));
-  if (auto known = config_.party_hooks->plaintext_for(name, bytes)) return Json{{"plaintext", to_hex(*known)}};
-  signal::Ciphertext c{kind == "prekey" ? signal::MessageKind::prekey : signal::MessageKind::message, std::move(bytes)};
-  auto pt = d->decrypt(peer, c, rng_for(name), ratchet);
+Reply ReferenceAdapter::decrypt(const request::Decrypt& r) {
+  PTP_TRY(d, party(r.party));
+  if (auto known = config_.party_hooks->plaintext_for(r.party, r.ciphertext)) {
+    return Json{{"plaintext", to_hex(*known)}};
+  }
+  signal::Ciphertext c{r.kind == request::Kind::prekey ? signal::MessageKind::prekey : signal::MessageKind::message,
+                       r.ciphertext};
+  auto pt = d->decrypt(r.peer, c, rng_for(r.party), r.ratchet_private);
   if (!pt) return fail_from(pt.error());
   return Json{{"plaintext", to_hex(*pt)}};
 }
 
-Reply ReferenceAdapter::export_party(const Json& r) {
-  PTP_TRY(d, party(r));
+Reply ReferenceAdapter::export_state(const request::Export& r) {
+  PTP_TRY(d, party(r.party));
   return Json{{"state", to_hex(d->serialize())}};
 }
 
-Reply ReferenceAdapter::import_party(const Json& r) {
-  PTP_TRY(name, get_party(r, "party"));
-  if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
-  PTP_TRY(state, get_hex(r, "state"));
-  auto d = signal::Device::deserialize(state);
+Reply ReferenceAdapter::import_state(const request::Import& r) {
+  if (parties_.contains(r.party)) return fail(ErrorCode::bad_request, "party " + r.party + " exists");
+  auto d = signal::Device::deserialize(r.state);
   if (!d) return fail(ErrorCode::bad_request, "state: " + d.error().detail);
   d->set_policy(config_.policy);
-  parties_.emplace(name, std::move(d).value());
+  parties_.emplace(r.party, std::move(d).value());
   return Json::object();
 }
 
-Reply ReferenceAdapter::media_encrypt(const Json& r) {
-  PTP_TRY(type, get_media_type(r));
-  PTP_TRY(plaintext, get_hex(r, "plaintext"));
-  PTP_TRY(key, optional_key(r, "media_key"));
+Reply ReferenceAdapter::primitive(const request::Primitive& r) {
+  return reference_primitive(r);
+}
+
+Reply ReferenceAdapter::media_encrypt(const request::MediaEncrypt& r) {
+  PTP_TRY(type, get_media_type(r.media_type));
   // Without media_key, a fresh key from the run's generator (seeded after reset with a seed).
-  auto e = key ? media::encrypt_media(type, plaintext, *key) : media::encrypt_media(type, plaintext, *rng_);
+  auto e = r.media_key ? media::encrypt_media(type, r.plaintext, *r.media_key)
+                       : media::encrypt_media(type, r.plaintext, *rng_);
   if (!e) return fail_from(media::to_error(e.error()));
   return Json{{"media_key", to_hex(e->media_key)},
               {"encrypted", to_hex(e->encrypted)},
@@ -254,24 +214,20 @@ Reply ReferenceAdapter::media_encrypt(const Json& r) {
               {"file_enc_sha256", to_hex(e->file_enc_sha256)}};
 }
 
-Reply ReferenceAdapter::media_decrypt(const Json& r) {
-  PTP_TRY(type, get_media_type(r));
-  PTP_TRY(key, get_hex32(r, "media_key"));
-  PTP_TRY(encrypted, get_hex(r, "encrypted"));
-  PTP_TRY(hash, get_hex32(r, "file_enc_sha256"));
-  auto pt = media::decrypt_media(type, key, encrypted, hash);
+Reply ReferenceAdapter::media_decrypt(const request::MediaDecrypt& r) {
+  PTP_TRY(type, get_media_type(r.media_type));
+  auto pt = media::decrypt_media(type, r.media_key, r.encrypted, r.file_enc_sha256);
   if (!pt) return fail_from(media::to_error(pt.error()));
   return Json{{"plaintext", to_hex(*pt)}};
 }
 
-Reply ReferenceAdapter::media_encrypt_file(const Json& r) {
-  PTP_TRY(type, get_media_type(r));
-  PTP_TRY(in, get_input_path(r, "path"));
-  PTP_TRY(out, get_output_path(r, "out"));
-  PTP_TRY(given, optional_key(r, "media_key"));
+Reply ReferenceAdapter::media_encrypt_file(const request::MediaEncryptFile& r) {
+  PTP_TRY(type, get_media_type(r.media_type));
+  PTP_TRY(in, get_input_path(r.path, "path"));
+  PTP_TRY(out, get_output_path(r.out, "out"));
   if (!claim(out)) return fail(ErrorCode::bad_request, "out: cannot create " + out.string());
   // Without media_key, a fresh key from the run's generator, as media_encrypt draws it.
-  const Key32 key = given ? *given : rng_->key32();
+  const Key32 key = r.media_key ? *r.media_key : rng_->key32();
   auto e = media::encrypt_media_file(type, key, in, out);
   if (!e.ok()) {
     std::error_code ec;
@@ -284,15 +240,13 @@ Reply ReferenceAdapter::media_encrypt_file(const Json& r) {
               {"size", e->encrypted_size}};
 }
 
-Reply ReferenceAdapter::media_decrypt_file(const Json& r) {
-  PTP_TRY(type, get_media_type(r));
-  PTP_TRY(key, get_hex32(r, "media_key"));
-  PTP_TRY(hash, get_hex32(r, "file_enc_sha256"));
-  PTP_TRY(in, get_input_path(r, "path"));
-  PTP_TRY(out, get_output_path(r, "out"));
+Reply ReferenceAdapter::media_decrypt_file(const request::MediaDecryptFile& r) {
+  PTP_TRY(type, get_media_type(r.media_type));
+  PTP_TRY(in, get_input_path(r.path, "path"));
+  PTP_TRY(out, get_output_path(r.out, "out"));
   // decrypt_media_file verifies the whole file before it writes, and writes OUT.part,
   // renamed only on success: after a refusal `out` does not exist.
-  auto size = media::decrypt_media_file(type, key, hash, in, out);
+  auto size = media::decrypt_media_file(type, r.media_key, r.file_enc_sha256, in, out);
   if (!size.ok()) return fail_from(media::to_error(size.error()));
   return Json{{"size", *size}};
 }
@@ -306,25 +260,15 @@ std::string describe(const stanza::StanzaError& e) {
 
 }  // namespace
 
-Reply ReferenceAdapter::stanza_wrap(const Json& r) {
-  PTP_TRY(d, party(r));
+Reply ReferenceAdapter::wrap(const request::Wrap& r) {
+  PTP_TRY(d, party(r.party));
   (void)d;  // the sender must exist; the stanza itself names JIDs, not parties
-  PTP_TRY(peer, get_party(r, "peer"));
-  (void)peer;
-  PTP_TRY(ciphertext, get_hex(r, "ciphertext"));
-  PTP_TRY(kind, get_string(r, "kind"));
-  // stanza_id, not ptp-1.md's `id`: a request's and a response's `id` is PTP's own
-  // request id, so the stanza's id needs a field of its own (docs/ptp.md, stanza).
-  PTP_TRY(id, get_string(r, "stanza_id"));
-  PTP_TRY(to, get_string(r, "to"));
-  PTP_TRY(from, get_string(r, "from"));
-  if (kind != "prekey" && kind != "message") return fail(ErrorCode::bad_request, "kind must be prekey or message");
   stanza::Message m;
-  m.id = std::move(id);
-  m.to = std::move(to);
-  m.from = std::move(from);
-  m.payload = stanza::Enc{kind == "prekey" ? stanza::EncType::pkmsg : stanza::EncType::msg, std::nullopt,
-                          std::move(ciphertext)};
+  m.id = r.stanza_id;
+  m.to = r.to;
+  m.from = r.from;
+  m.payload = stanza::Enc{r.kind == request::Kind::prekey ? stanza::EncType::pkmsg : stanza::EncType::msg, std::nullopt,
+                          r.ciphertext};
   auto text = stanza::write(m);
   if (!text.ok()) {
     const bool too_big = text.error().code == stanza::StanzaErrc::payload_too_large ||
@@ -334,17 +278,17 @@ Reply ReferenceAdapter::stanza_wrap(const Json& r) {
   return Json{{"stanza", std::move(text).value()}};
 }
 
-Reply ReferenceAdapter::stanza_unwrap(const Json& r) {
-  PTP_TRY(d, party(r));
+Reply ReferenceAdapter::unwrap(const request::Unwrap& r) {
+  PTP_TRY(d, party(r.party));
   (void)d;
   // stanza_hex (this project's PTP extension) carries bytes no JSON string can: invalid UTF-8.
   std::string bytes;
-  if (optional_field(r, "stanza_hex")) {
-    PTP_TRY(raw, get_hex(r, "stanza_hex"));
-    bytes.assign(raw.begin(), raw.end());
+  if (r.stanza_hex) {
+    bytes.assign(r.stanza_hex->begin(), r.stanza_hex->end());
+  } else if (r.stanza) {
+    bytes = *r.stanza;
   } else {
-    PTP_TRY(text, get_string(r, "stanza"));
-    bytes = std::move(text);
+    return fail(ErrorCode::bad_request, "missing field \"stanza\"");
   }
   auto m = stanza::parse_message(bytes);
   if (!m.ok()) return fail(ErrorCode::invalid_message, describe(m.error()));
@@ -353,13 +297,12 @@ Reply ReferenceAdapter::stanza_unwrap(const Json& r) {
   if (enc == nullptr) {
     const auto& list = std::get<std::vector<stanza::Participant>>(m->payload);
     enc = &list.front().enc;
-    if (optional_field(r, "jid")) {
-      PTP_TRY(jid, get_string(r, "jid"));
+    if (r.jid) {
       enc = nullptr;
       for (const stanza::Participant& p : list) {
-        if (p.jid == jid) enc = &p.enc;
+        if (p.jid == *r.jid) enc = &p.enc;
       }
-      if (enc == nullptr) return fail(ErrorCode::bad_request, "no participant " + jid);
+      if (enc == nullptr) return fail(ErrorCode::bad_request, "no participant " + *r.jid);
     }
   }
   const char* kind = enc->type == stanza::EncType::pkmsg ? "prekey"

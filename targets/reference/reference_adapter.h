@@ -62,31 +62,32 @@ struct ReferenceConfig {
 // ReferenceAdapter hosts parties that are reference Devices.
 class ReferenceAdapter final : public Adapter {
  public:
-  explicit ReferenceAdapter(ReferenceConfig config = {});
+  ReferenceAdapter();  // the baseline
+  explicit ReferenceAdapter(ReferenceConfig config);
   HelloInfo hello() const override;
-  Reply handle(const std::string& op, const Json& request) override;
-
- private:
-  Reply reset(const Json& r);
-  Reply create(const Json& r);
-  Reply bundle(const Json& r);
-  Reply initiate(const Json& r);
-  Reply encrypt(const Json& r);
-  Reply decrypt(const Json& r);
-  Reply export_party(const Json& r);
-  Reply import_party(const Json& r);
+  Reply reset(const request::Reset& r) override;
+  Reply create(const request::Create& r) override;
+  Reply bundle(const request::Bundle& r) override;
+  Reply initiate(const request::Initiate& r) override;
+  Reply encrypt(const request::Encrypt& r) override;
+  Reply decrypt(const request::Decrypt& r) override;
+  Reply export_state(const request::Export& r) override;
+  Reply import_state(const request::Import& r) override;
+  Reply primitive(const request::Primitive& r) override;
   // media_encrypt and media_decrypt are the `media` capability (reference/media).
-  Reply media_encrypt(const Json& r);
-  Reply media_decrypt(const Json& r);
+  Reply media_encrypt(const request::MediaEncrypt& r) override;
+  Reply media_decrypt(const request::MediaDecrypt& r) override;
   // media_encrypt_file and media_decrypt_file are the `media_file` capability: the same
   // attachments streamed from file to file (reference/media/media_file.h), for sizes no
   // JSON line carries.
-  Reply media_encrypt_file(const Json& r);
-  Reply media_decrypt_file(const Json& r);
-  // stanza_wrap and stanza_unwrap are the `stanza` capability (reference/stanza).
-  Reply stanza_wrap(const Json& r);
-  Reply stanza_unwrap(const Json& r);
-  Result<signal::Device*> party(const Json& r, const char* field = "party");
+  Reply media_encrypt_file(const request::MediaEncryptFile& r) override;
+  Reply media_decrypt_file(const request::MediaDecryptFile& r) override;
+  // wrap and unwrap are the `stanza` capability (reference/stanza).
+  Reply wrap(const request::Wrap& r) override;
+  Reply unwrap(const request::Unwrap& r) override;
+
+ private:
+  Result<signal::Device*> party(const std::string& name);
   // rng_for is the generator a party draws from (PartyHooks::generator).
   Rng& rng_for(const std::string& party);
 

@@ -62,7 +62,7 @@ class ReferenceFileOps : public ::testing::Test {
 
   Reply call(const std::string& op, Json request) {
     request["op"] = op;
-    return adapter_.handle(op, request);
+    return ptp::handle(adapter_, request);
   }
 
   // encrypt writes `plaintext` to NAME.plain and encrypts it to NAME.enc.

@@ -29,54 +29,33 @@ HelloInfo LibsignalAdapter::hello() const {
   return h;
 }
 
-Reply LibsignalAdapter::handle(const std::string& op, const Json& r) {
-  if (op == "reset") return reset(r);
-  if (op == "create") return create(r);
-  if (op == "bundle") return bundle(r);
-  if (op == "initiate") return initiate(r);
-  if (op == "encrypt") return encrypt(r);
-  if (op == "decrypt") return decrypt(r);
-  if (op == "export") return export_party(r);
-  if (op == "import") return import_party(r);
-  if (op == "primitive") return primitives_.handle(r);
-  return fail(ErrorCode::unsupported, "unknown op " + op);
+Result<libsignal::Device*> LibsignalAdapter::party(const std::string& name) {
+  return find_party(parties_, name);
 }
 
-Result<libsignal::Device*> LibsignalAdapter::party(const Json& r, const char* field) {
-  return find_party(parties_, r, field);
-}
-
-Reply LibsignalAdapter::reset(const Json& r) {
-  PTP_TRY(seed, optional_key(r, "seed"));
+Reply LibsignalAdapter::reset(const request::Reset& r) {
   // Parties first: nothing may draw from the generator while it is being replaced.
   parties_.clear();
-  rng_.reseed(seed);
+  rng_.reseed(r.seed);
   return Json::object();
 }
 
-Reply LibsignalAdapter::create(const Json& r) {
-  PTP_TRY(name, get_party(r, "party"));
-  if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
-  PTP_TRY(identity, optional_key(r, "identity_private"));
-  PTP_TRY(reg, optional_id(r, "registration_id"));
-  auto d = libsignal::Device::create(rng_, identity, reg);
+Reply LibsignalAdapter::create(const request::Create& r) {
+  if (parties_.contains(r.party)) return fail(ErrorCode::bad_request, "party " + r.party + " exists");
+  auto d = libsignal::Device::create(rng_, r.identity_private, r.registration_id);
   if (!d) return fail_from(d.error());
   Json out = {{"identity", to_hex(wire::serialize_key(d->identity()))}};
-  parties_.emplace(name, std::move(d).value());
+  parties_.emplace(r.party, std::move(d).value());
   return out;
 }
 
-Reply LibsignalAdapter::bundle(const Json& r) {
-  PTP_TRY(d, party(r));
+Reply LibsignalAdapter::bundle(const request::Bundle& r) {
+  PTP_TRY(d, party(r.party));
   libsignal::BundleOptions o;
-  PTP_TRY(spk, optional_key(r, "signed_prekey_private"));
-  PTP_TRY(spk_id, optional_id(r, "signed_prekey_id"));
-  PTP_TRY(opk, optional_key(r, "onetime_prekey_private"));
-  PTP_TRY(opk_id, optional_id(r, "prekey_id"));
-  o.signed_prekey_private = spk;
-  o.signed_prekey_id = spk_id;
-  o.onetime_prekey_private = opk;
-  o.prekey_id = opk_id;
+  o.signed_prekey_private = r.signed_prekey_private;
+  o.signed_prekey_id = r.signed_prekey_id;
+  o.onetime_prekey_private = r.onetime_prekey_private;
+  o.prekey_id = r.prekey_id;
   auto b = d->bundle(o);
   if (!b) return fail_from(b.error());
   Bytes enc = b->serialize();
@@ -90,15 +69,11 @@ Reply LibsignalAdapter::bundle(const Json& r) {
   return out;
 }
 
-Reply LibsignalAdapter::initiate(const Json& r) {
-  PTP_TRY(d, party(r));
-  PTP_TRY(peer, get_party(r, "peer"));
-  PTP_TRY(bytes, get_hex(r, "bundle"));
-  PTP_TRY(base, optional_key(r, "base_private"));
-  PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
-  auto b = wire::decode_bundle(bytes);
+Reply LibsignalAdapter::initiate(const request::Initiate& r) {
+  PTP_TRY(d, party(r.party));
+  auto b = wire::decode_bundle(r.bundle);
   if (!b) return fail(ErrorCode::invalid_bundle, b.error().detail);
-  auto st = d->initiate(peer, *b, base, ratchet);
+  auto st = d->initiate(r.peer, *b, r.base_private, r.ratchet_private);
   if (!st) {
     // Whatever fails to decode in initiate is part of the bundle.
     if (st.code() == Errc::malformed) return fail(ErrorCode::invalid_bundle, st.error().detail);
@@ -107,53 +82,47 @@ Reply LibsignalAdapter::initiate(const Json& r) {
   return Json::object();
 }
 
-Reply LibsignalAdapter::encrypt(const Json& r) {
-  PTP_TRY(d, party(r));
-  PTP_TRY(peer, get_party(r, "peer"));
-  PTP_TRY(plaintext, get_hex(r, "plaintext"));
-  // ratchet_private is read (so a malformed one is refused) and unused: libsignal's
-  // session_cipher_encrypt generates no key pair.
-  PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
-  (void)ratchet;
-  auto c = d->encrypt(peer, plaintext);
+// ratchet_private is read (so a malformed one is refused) and unused: libsignal's
+// session_cipher_encrypt generates no key pair.
+Reply LibsignalAdapter::encrypt(const request::Encrypt& r) {
+  PTP_TRY(d, party(r.party));
+  auto c = d->encrypt(r.peer, r.plaintext);
   if (!c) return fail_from(c.error());
   return Json{{"ciphertext", to_hex(c->bytes)},
               {"kind", c->kind == libsignal::MessageKind::prekey ? "prekey" : "message"}};
 }
 
-Reply LibsignalAdapter::decrypt(const Json& r) {
-  PTP_TRY(d, party(r));
-  PTP_TRY(peer, get_party(r, "peer"));
-  PTP_TRY(bytes, get_hex(r, "ciphertext"));
-  PTP_TRY(kind, get_string(r, "kind"));
-  PTP_TRY(ratchet, optional_key(r, "ratchet_private"));
-  if (kind != "prekey" && kind != "message") return fail(ErrorCode::bad_request, "kind must be prekey or message");
-  libsignal::Ciphertext c{kind == "prekey" ? libsignal::MessageKind::prekey : libsignal::MessageKind::message,
-                          std::move(bytes)};
-  auto pt = d->decrypt(peer, c, ratchet);
+Reply LibsignalAdapter::decrypt(const request::Decrypt& r) {
+  PTP_TRY(d, party(r.party));
+  libsignal::Ciphertext c{
+      r.kind == request::Kind::prekey ? libsignal::MessageKind::prekey : libsignal::MessageKind::message, r.ciphertext};
+  auto pt = d->decrypt(r.peer, c, r.ratchet_private);
   if (!pt) return fail_from(pt.error());
   return Json{{"plaintext", to_hex(*pt)}};
 }
 
-Reply LibsignalAdapter::export_party(const Json& r) {
-  PTP_TRY(d, party(r));
+Reply LibsignalAdapter::export_state(const request::Export& r) {
+  PTP_TRY(d, party(r.party));
   Bytes state = d->serialize();
   Json out = {{"state", to_hex(state)}};
   secure_wipe(state.data(), state.size());
   return out;
 }
 
-Reply LibsignalAdapter::import_party(const Json& r) {
-  PTP_TRY(name, get_party(r, "party"));
-  if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
-  PTP_TRY(state, get_hex(r, "state"));
+Reply LibsignalAdapter::import_state(const request::Import& r) {
+  if (parties_.contains(r.party)) return fail(ErrorCode::bad_request, "party " + r.party + " exists");
+  Bytes state = r.state;
   auto d = libsignal::Device::deserialize(rng_, state);
   secure_wipe(state.data(), state.size());
   // Any state libsignal cannot read back is a malformed request, whatever code the
   // failing deserialiser reported (libsignal answers some garbage with SG_ERR_UNKNOWN).
   if (!d) return fail(ErrorCode::bad_request, "state: " + d.error().detail);
-  parties_.emplace(name, std::move(d).value());
+  parties_.emplace(r.party, std::move(d).value());
   return Json::object();
+}
+
+Reply LibsignalAdapter::primitive(const request::Primitive& r) {
+  return primitives_.handle(r);
 }
 
 #undef PTP_TRY

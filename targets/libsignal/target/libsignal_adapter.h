@@ -40,18 +40,18 @@ class LibsignalAdapter final : public Adapter {
  public:
   LibsignalAdapter() = default;
   HelloInfo hello() const override;
-  Reply handle(const std::string& op, const Json& request) override;
+  Reply reset(const request::Reset& r) override;
+  Reply create(const request::Create& r) override;
+  Reply bundle(const request::Bundle& r) override;
+  Reply initiate(const request::Initiate& r) override;
+  Reply encrypt(const request::Encrypt& r) override;
+  Reply decrypt(const request::Decrypt& r) override;
+  Reply export_state(const request::Export& r) override;
+  Reply import_state(const request::Import& r) override;
+  Reply primitive(const request::Primitive& r) override;
 
  private:
-  Reply reset(const Json& r);
-  Reply create(const Json& r);
-  Reply bundle(const Json& r);
-  Reply initiate(const Json& r);
-  Reply encrypt(const Json& r);
-  Reply decrypt(const Json& r);
-  Reply export_party(const Json& r);
-  Reply import_party(const Json& r);
-  Result<libsignal::Device*> party(const Json& r, const char* field = "party");
+  Result<libsignal::Device*> party(const std::string& name);
 
   // rng_ is declared before parties_ so that it outlives them (members are destroyed in
   // reverse order): every Device keeps a reference to it.

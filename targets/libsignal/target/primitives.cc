@@ -363,14 +363,12 @@ LibsignalPrimitives::LibsignalPrimitives() : ctx_(std::make_unique<Context>()) {
 
 LibsignalPrimitives::~LibsignalPrimitives() = default;
 
-Reply LibsignalPrimitives::handle(const Json& request) {
-  auto name = get_string(request, "name");
-  if (!name) return fail(ErrorCode::bad_request, name.error().detail);
-  auto it = table().find(*name);
-  if (it == table().end()) return fail(ErrorCode::unsupported, "no primitive named " + *name);
+Reply LibsignalPrimitives::handle(const request::Primitive& request) {
+  auto it = table().find(request.name);
+  if (it == table().end()) return fail(ErrorCode::unsupported, "no primitive named " + request.name);
   if (!ctx_->setup_error.empty()) return fail(ErrorCode::internal, ctx_->setup_error);
   ctx_->impl.begin();  // clears the log lines of the previous call
-  return it->second(*ctx_, request);
+  return it->second(*ctx_, request.fields);
 }
 
 }  // namespace parity::ptp

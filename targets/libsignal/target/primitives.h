@@ -21,7 +21,7 @@ class LibsignalPrimitives {
   LibsignalPrimitives& operator=(const LibsignalPrimitives&) = delete;
 
   // handle answers one `primitive` request; an unknown name is `unsupported`.
-  Reply handle(const Json& request);
+  Reply handle(const request::Primitive& request);
 
   struct Context;  // the signal_context and provider (primitives.cc)
 

@@ -50,50 +50,32 @@ HelloInfo OlmAdapter::hello() const {
   return h;
 }
 
-Reply OlmAdapter::handle(const std::string& op, const Json& r) {
-  if (op == "reset") return reset(r);
-  if (op == "create") return create(r);
-  if (op == "bundle") return bundle(r);
-  if (op == "initiate") return initiate(r);
-  if (op == "encrypt") return encrypt(r);
-  if (op == "decrypt") return decrypt(r);
-  if (op == "export") return export_party(r);
-  if (op == "import") return import_party(r);
-  return fail(ErrorCode::unsupported, "unknown op " + op);
+Result<olm::Device*> OlmAdapter::party(const std::string& name) {
+  return find_party(parties_, name);
 }
 
-Result<olm::Device*> OlmAdapter::party(const Json& r, const char* field) {
-  return find_party(parties_, r, field);
-}
-
-Reply OlmAdapter::reset(const Json& r) {
-  std::optional<Key32> seed;
-  if (optional_field(r, "seed")) {
-    PTP_TRY(s, get_hex32(r, "seed"));
-    seed = s;
-  }
+Reply OlmAdapter::reset(const request::Reset& r) {
   parties_.clear();
-  if (seed) {
-    rng_ = std::make_unique<SeededRng>(*seed);
+  if (r.seed) {
+    rng_ = std::make_unique<SeededRng>(*r.seed);
   } else {
     rng_ = std::make_unique<OsRng>();
   }
   return Json::object();
 }
 
-Reply OlmAdapter::create(const Json& r) {
-  PTP_TRY(name, get_party(r, "party"));
-  if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
+Reply OlmAdapter::create(const request::Create& r) {
+  if (parties_.contains(r.party)) return fail(ErrorCode::bad_request, "party " + r.party + " exists");
   auto d = olm::Device::create(*rng_);
   if (!d) return fail_from(d.error());
   // The identity as the bundle carries it: curve25519 key then ed25519 key.
   Json out = {{"identity", to_hex(concat({d->identity_curve25519(), d->identity_ed25519()}))}};
-  parties_.emplace(name, std::move(d).value());
+  parties_.emplace(r.party, std::move(d).value());
   return out;
 }
 
-Reply OlmAdapter::bundle(const Json& r) {
-  PTP_TRY(d, party(r));
+Reply OlmAdapter::bundle(const request::Bundle& r) {
+  PTP_TRY(d, party(r.party));
   auto b = d->bundle(*rng_);
   if (!b) return fail_from(b.error());
   // The account's signature covers the one-time key (olm_device.h), so it is the range
@@ -106,13 +88,11 @@ Reply OlmAdapter::bundle(const Json& r) {
   return Json{{"bundle", to_hex(*b)}, {"layout", std::move(layout)}};
 }
 
-Reply OlmAdapter::initiate(const Json& r) {
-  PTP_TRY(d, party(r));
-  PTP_TRY(peer, get_party(r, "peer"));
-  PTP_TRY(bytes, get_hex(r, "bundle"));
+Reply OlmAdapter::initiate(const request::Initiate& r) {
+  PTP_TRY(d, party(r.party));
   // Decoded here first so a malformed bundle is invalid_bundle, not invalid_message.
-  if (auto b = olm::decode_bundle(bytes); !b) return fail(ErrorCode::invalid_bundle, b.error().detail);
-  auto st = d->initiate(peer, bytes, *rng_);
+  if (auto b = olm::decode_bundle(r.bundle); !b) return fail(ErrorCode::invalid_bundle, b.error().detail);
+  auto st = d->initiate(r.peer, r.bundle, *rng_);
   if (!st) {
     if (st.code() == Errc::malformed) return fail(ErrorCode::invalid_bundle, st.error().detail);
     return fail_from(st.error());
@@ -120,30 +100,25 @@ Reply OlmAdapter::initiate(const Json& r) {
   return Json::object();
 }
 
-Reply OlmAdapter::encrypt(const Json& r) {
-  PTP_TRY(d, party(r));
-  PTP_TRY(peer, get_party(r, "peer"));
-  PTP_TRY(plaintext, get_hex(r, "plaintext"));
-  auto c = d->encrypt(peer, plaintext, *rng_);
+Reply OlmAdapter::encrypt(const request::Encrypt& r) {
+  PTP_TRY(d, party(r.party));
+  auto c = d->encrypt(r.peer, r.plaintext, *rng_);
   if (!c) return fail_from(c.error());
   return Json{{"ciphertext", to_hex(c->bytes)},
               {"kind", c->kind == signal::MessageKind::prekey ? "prekey" : "message"}};
 }
 
-Reply OlmAdapter::decrypt(const Json& r) {
-  PTP_TRY(d, party(r));
-  PTP_TRY(peer, get_party(r, "peer"));
-  PTP_TRY(bytes, get_hex(r, "ciphertext"));
-  PTP_TRY(kind, get_string(r, "kind"));
-  if (kind != "prekey" && kind != "message") return fail(ErrorCode::bad_request, "kind must be prekey or message");
-  signal::Ciphertext c{kind == "prekey" ? signal::MessageKind::prekey : signal::MessageKind::message, std::move(bytes)};
-  auto pt = d->decrypt(peer, c, *rng_);
+Reply OlmAdapter::decrypt(const request::Decrypt& r) {
+  PTP_TRY(d, party(r.party));
+  signal::Ciphertext c{r.kind == request::Kind::prekey ? signal::MessageKind::prekey : signal::MessageKind::message,
+                       r.ciphertext};
+  auto pt = d->decrypt(r.peer, c, *rng_);
   if (!pt) return fail_from(pt.error());
   return Json{{"plaintext", to_hex(*pt)}};
 }
 
-Reply OlmAdapter::export_party(const Json& r) {
-  PTP_TRY(d, party(r));
+Reply OlmAdapter::export_state(const request::Export& r) {
+  PTP_TRY(d, party(r.party));
   auto state = d->serialize();
   if (!state) return fail_from(state.error());
   Json out = {{"state", to_hex(*state)}};
@@ -151,15 +126,14 @@ Reply OlmAdapter::export_party(const Json& r) {
   return out;
 }
 
-Reply OlmAdapter::import_party(const Json& r) {
-  PTP_TRY(name, get_party(r, "party"));
-  if (parties_.contains(name)) return fail(ErrorCode::bad_request, "party " + name + " exists");
-  PTP_TRY(state, get_hex(r, "state"));
+Reply OlmAdapter::import_state(const request::Import& r) {
+  if (parties_.contains(r.party)) return fail(ErrorCode::bad_request, "party " + r.party + " exists");
+  Bytes state = r.state;
   auto d = olm::Device::deserialize(state);
   secure_wipe(state.data(), state.size());
   // Any state libolm cannot unpickle is a malformed request.
   if (!d) return fail(ErrorCode::bad_request, "state: " + d.error().detail);
-  parties_.emplace(name, std::move(d).value());
+  parties_.emplace(r.party, std::move(d).value());
   return Json::object();
 }
 
