@@ -49,6 +49,10 @@ std::optional<uint64_t> Hello::limit(const char* name) const {
   return std::nullopt;
 }
 
+std::chrono::milliseconds size_allowance(const Limits& limits, size_t request_bytes) {
+  return limits.per_mib * static_cast<int64_t>(request_bytes >> 20);
+}
+
 std::string_view to_string(MessageKind kind) {
   return kind == MessageKind::prekey ? "prekey" : "message";
 }
@@ -571,6 +575,7 @@ class PtpTarget final : public Target {
   // round_trip writes one line and reads one line within `limit`; a violation if not.
   std::optional<Violation> round_trip(std::string_view line, std::chrono::milliseconds limit,
                                       std::string& response_out) {
+    limit += size_allowance(limits_, line.size());
     const auto deadline = Clock::now() + limit;
     record(Direction::request, std::string(line));
     IoStatus st = proc_->write_line(line, deadline);

@@ -181,7 +181,15 @@ struct Inject {
 struct Limits {
   std::chrono::milliseconds hello{10000};
   std::chrono::milliseconds request{10000};
+  // per_mib is added to `request` for every whole MiB of the request line: the suite
+  // chooses sizes up to 16 MiB (DOS-3), and a slow or loaded machine must not turn the
+  // baseline's honest answer into a timeout.
+  std::chrono::milliseconds per_mib{1000};
 };
+
+// size_allowance is the time a request line of `request_bytes` bytes gets on top of its
+// limit: `per_mib` for every whole MiB.
+std::chrono::milliseconds size_allowance(const Limits& limits, size_t request_bytes);
 
 // Target is one running target process. Every method records its exchange in the
 // current transcript. After a violation the process is dead or untrusted: the

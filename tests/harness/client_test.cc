@@ -192,6 +192,25 @@ TEST(BrokenTarget, SlowHelloTimesOutWithinTheHelloLimit) {
   EXPECT_TRUE(eventually_gone(pid));
 }
 
+TEST(Limits, LargeRequestsGetTimeInProportionToTheirSize) {
+  const Limits limits{Ms(5000), Ms(300), Ms(400)};
+  EXPECT_EQ(size_allowance(limits, 0), Ms(0));
+  EXPECT_EQ(size_allowance(limits, (size_t{1} << 20) - 1), Ms(0));
+  EXPECT_EQ(size_allowance(limits, size_t{16} << 20), Ms(6400));
+}
+
+TEST(BrokenTarget, AHangOnALargeRequestTimesOutAfterTheScaledLimit) {
+  auto t = start_ok(broken("hang"), Limits{Ms(5000), Ms(300), Ms(400)});
+  ASSERT_TRUE(t);
+  ASSERT_TRUE(t->reset(std::nullopt).ok());
+  const auto t0 = Clock::now();
+  auto r = t->create(std::string((size_t{2} << 20) + 10, 'a'));  // 2 MiB: 300 + 2 * 400 ms
+  ASSERT_TRUE(r.violated());
+  EXPECT_EQ(r.violation().kind, ViolationKind::timeout);
+  EXPECT_NE(r.violation().detail.find("within 1100 ms"), std::string::npos) << r.violation().detail;
+  EXPECT_GE(elapsed_since(t0), Ms(1100));
+}
+
 TEST(BrokenTarget, RefusedHelloIsBadHello) {
   StartError e = start_fails(broken("refuse-hello"));
   EXPECT_EQ(e.violation.kind, ViolationKind::bad_hello);
