@@ -50,6 +50,9 @@ struct Run {
   const CheckContext& ctx;  // the check's seed, options and vectors folder
 
   const Key32& seed() const { return ctx.seed; }
+  // signal tells whether this process is held to Signal's exact formats (the baseline
+  // always is; the target under profile signal).
+  bool signal() const { return is_baseline || profile == harness::Profile::signal; }
 };
 
 // CheckSpec declares a check. Write it with designated initializers:

@@ -64,7 +64,4 @@ class Conversation {
   std::vector<std::string> log_;
 };
 
-// PARITY_CHECK_OP is PARITY_STEP for Conversation steps in a check function.
-#define PARITY_CONV(decl, expr, what) PARITY_STEP(decl, expr, what)
-
 }  // namespace parity::suites

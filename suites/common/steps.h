@@ -2,6 +2,7 @@
 // implies, and drive parties that may live in different target processes.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "harness/runner/check.h"
@@ -50,5 +51,17 @@ std::string refusal_text(const harness::Refusal& r);
 
 // short_hex shortens a hex string for observations.
 std::string short_hex(ByteView b, size_t max_bytes = 16);
+
+// Stopwatch measures how long a request took, in milliseconds.
+class Stopwatch {
+ public:
+  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
+  double ms() const {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
 
 }  // namespace parity::suites

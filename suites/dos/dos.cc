@@ -9,7 +9,6 @@
 #include "reference/wire/signal_message.h"
 #include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
-#include "suites/common/sides.h"
 
 namespace parity::suites {
 

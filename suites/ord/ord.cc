@@ -9,7 +9,6 @@
 #include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
 #include "suites/common/schedule.h"
-#include "suites/common/sides.h"
 
 namespace parity::suites {
 
