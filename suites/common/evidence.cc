@@ -1,5 +1,7 @@
 #include "suites/common/evidence.h"
 
+#include <utility>
+
 namespace parity::suites {
 
 namespace {
@@ -33,8 +35,15 @@ CheckOutcome Evidence::finish(CheckOutcome o) {
   return o;
 }
 
-CheckOutcome with_failures(Evidence& ev, const std::vector<std::string>& failures, size_t total,
-                           const std::string& what, std::string pass_summary, std::vector<std::string> notes) {
+harness::Transcript Evidence::take() {
+  collect();
+  return std::exchange(kept, {});
+}
+
+CheckOutcome with_failures(const Findings& f, const std::string& what, std::string pass_summary) {
+  if (f.stop) return *f.stop;
+  const std::vector<std::string>& failures = f.failures;
+  const size_t total = f.total;
   CheckOutcome o =
       failures.empty()
           ? CheckOutcome::pass(std::move(pass_summary))
@@ -44,8 +53,9 @@ CheckOutcome with_failures(Evidence& ev, const std::vector<std::string>& failure
   if (failures.size() > kMaxFailuresShown) {
     o.observations.push_back("... and " + std::to_string(failures.size() - kMaxFailuresShown) + " more");
   }
-  for (std::string& n : notes) o.observations.push_back(std::move(n));
-  return ev.finish(std::move(o));
+  for (const std::string& n : f.notes) o.observations.push_back(n);
+  o.evidence = f.evidence;
+  return o;
 }
 
 }  // namespace parity::suites

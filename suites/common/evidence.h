@@ -1,8 +1,11 @@
 // evidence.h: what the checks of optional capabilities (MED, STZ) share: evidence that
-// stays readable when requests carry megabytes, and the verdict of a list of failures.
+// stays readable when requests carry megabytes, their Side (Findings: the cases tried
+// and those that failed), and the verdict of a list of failures.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "suites/common/steps.h"
@@ -25,6 +28,8 @@ struct Evidence {
   void collect();
   // finish collects and attaches the evidence to a verdict.
   CheckOutcome finish(CheckOutcome o);
+  // take collects and hands over the evidence kept so far (for a scenario's Side).
+  harness::Transcript take();
   // collected collects after the op that gave `r`: ev.collected(ev.target.media_encrypt(...)).
   template <class T>
   Op<T> collected(Op<T> r) {
@@ -33,9 +38,34 @@ struct Evidence {
   }
 };
 
-// with_failures passes with pass_summary, or fails with "N of `total` `what`", the first
-// failure as counterexample and up to 20 as observations; notes follow either way.
-CheckOutcome with_failures(Evidence& ev, const std::vector<std::string>& failures, size_t total,
-                           const std::string& what, std::string pass_summary, std::vector<std::string> notes = {});
+// Findings is the Side of a MED or STZ check (check_spec.h): the cases it tried, one line
+// per case that failed, notes for the report, and the evidence Evidence kept. Checks that
+// measure more (a figure) extend it.
+struct Findings {
+  std::optional<CheckOutcome> stop;  // a violation, or the suite's own trouble; carries its evidence
+  size_t total = 0;
+  std::vector<std::string> failures;
+  std::vector<std::string> notes;
+  harness::Transcript evidence;
+};
+
+// stopped is the Side of a scenario cut short by `o` (which carries its own evidence, if any).
+template <class S = Findings>
+S stopped(CheckOutcome o) {
+  S side;
+  side.stop = std::move(o);
+  return side;
+}
+
+// stopped is the Side of a scenario cut short by `o`, with the evidence kept so far.
+template <class S = Findings>
+S stopped(Evidence& ev, CheckOutcome o) {
+  return stopped<S>(ev.finish(std::move(o)));
+}
+
+// with_failures judges Findings: a pass with pass_summary, or a fail with "N of `total`
+// `what`", the first failure as counterexample and up to 20 as observations; notes
+// follow either way, and the evidence. A stopped side is judged by its stop.
+CheckOutcome with_failures(const Findings& f, const std::string& what, std::string pass_summary);
 
 }  // namespace parity::suites

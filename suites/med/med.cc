@@ -13,6 +13,7 @@
 #include "reference/crypto/hash.h"
 #include "reference/media/media.h"
 #include "reference/media/media_file.h"
+#include "suites/common/check_spec.h"
 #include "suites/common/evidence.h"
 #include "suites/common/steps.h"
 #include "vectors/loader.h"
@@ -98,8 +99,8 @@ std::string size_name(size_t n) {
   return std::to_string(n) + " B";
 }
 
-Result<vectors::VectorFile> load(const CheckContext& ctx) {
-  std::filesystem::path path = std::filesystem::path(ctx.vectors_dir) / "media" / "media.json";
+Result<vectors::VectorFile> load(const Run& run) {
+  std::filesystem::path path = std::filesystem::path(run.ctx.vectors_dir) / "media" / "media.json";
   return vectors::load_vector_file(path, kVectorFile);
 }
 
@@ -124,23 +125,23 @@ std::string label(const vectors::Vector& t) {
 
 // ---- MED-1: valid vectors ---------------------------------------------------------------
 
-CheckOutcome med1_vectors(CheckContext& ctx) {
-  auto file = load(ctx);
-  if (!file) return vector_file_error(file.error());
-  Evidence ev{ctx.target, kElideBytes};
-  std::vector<std::string> failures;
-  size_t run = 0;
+Findings med1_vectors(Run& run) {
+  auto file = load(run);
+  if (!file) return stopped(vector_file_error(file.error()));
+  Evidence ev{run.target, kElideBytes};
+  Findings side;
+  std::vector<std::string>& failures = side.failures;
   for (const vectors::TestGroup& g : file->groups) {
     for (const vectors::Vector& t : g.tests) {
       if (t.result == vectors::Expect::invalid) continue;  // MED-2.vectors
       auto type = media::parse_media_type(t.fields.string("media_type"));
-      if (!type) return vector_file_error(make_error(Errc::malformed, label(t) + ": unknown media_type"));
-      ++run;
+      if (!type) return stopped(vector_file_error(make_error(Errc::malformed, label(t) + ": unknown media_type")));
+      ++side.total;
       const Bytes& key = t.fields.hex("media_key");
       const Bytes& want_hash = t.fields.hex("file_enc_sha256");
       const Bytes plaintext = plaintext_of(t);
       auto enc = media_encrypt(ev, *type, plaintext, &key);
-      if (enc.violated()) return ev.finish(CheckOutcome::error(enc.violation()));
+      if (enc.violated()) return stopped(ev, CheckOutcome::error(enc.violation()));
       if (enc.refused()) {
         failures.push_back(label(t) + ": media_encrypt refused: " + std::string(ptp::to_string(enc.refusal().code)) +
                            " " + enc.refusal().detail);
@@ -162,7 +163,7 @@ CheckOutcome med1_vectors(CheckContext& ctx) {
       // file_enc_sha256 has just pinned to the right bytes.
       const Bytes& file_bytes = t.fields.has("encrypted") ? t.fields.hex("encrypted") : enc->encrypted;
       auto dec = media_decrypt(ev, *type, key, file_bytes, want_hash);
-      if (dec.violated()) return ev.finish(CheckOutcome::error(dec.violation()));
+      if (dec.violated()) return stopped(ev, CheckOutcome::error(dec.violation()));
       if (dec.refused()) {
         failures.push_back(label(t) + ": media_decrypt of the vector's file refused: " +
                            std::string(ptp::to_string(dec.refusal().code)) + " " + dec.refusal().detail);
@@ -172,28 +173,33 @@ CheckOutcome med1_vectors(CheckContext& ctx) {
       }
     }
   }
-  return with_failures(ev, std::move(failures), run, "attachment vectors do not match",
-                       std::to_string(run) + " attachment vectors of " + kVectorFile +
+  side.evidence = ev.take();
+  return side;
+}
+
+CheckOutcome judge_vectors(Findings& mine, Findings*) {
+  return with_failures(mine, "attachment vectors do not match",
+                       std::to_string(mine.total) + " attachment vectors of " + kVectorFile +
                            " (4 types; 0, 16, 100 bytes and 1 MiB) encrypt to the known files and decrypt back");
 }
 
 // ---- MED-2: tampered files ----------------------------------------------------------------
 
-CheckOutcome med2_vectors(CheckContext& ctx) {
-  auto file = load(ctx);
-  if (!file) return vector_file_error(file.error());
-  Evidence ev{ctx.target, kElideBytes};
-  std::vector<std::string> failures;
-  size_t run = 0;
+Findings med2_vectors(Run& run) {
+  auto file = load(run);
+  if (!file) return stopped(vector_file_error(file.error()));
+  Evidence ev{run.target, kElideBytes};
+  Findings side;
+  std::vector<std::string>& failures = side.failures;
   for (const vectors::TestGroup& g : file->groups) {
     for (const vectors::Vector& t : g.tests) {
       if (t.result != vectors::Expect::invalid) continue;
       auto type = media::parse_media_type(t.fields.string("media_type"));
-      if (!type) return vector_file_error(make_error(Errc::malformed, label(t) + ": unknown media_type"));
-      ++run;
+      if (!type) return stopped(vector_file_error(make_error(Errc::malformed, label(t) + ": unknown media_type")));
+      ++side.total;
       auto dec = media_decrypt(ev, *type, t.fields.hex("media_key"), t.fields.hex("encrypted"),
                                t.fields.hex("file_enc_sha256"));
-      if (dec.violated()) return ev.finish(CheckOutcome::error(dec.violation()));
+      if (dec.violated()) return stopped(ev, CheckOutcome::error(dec.violation()));
       if (dec.ok()) {
         failures.push_back(label(t) + ": accepted, gave " + short_hex(*dec, 24));
       } else if (!counts_as_refusal(dec.refusal())) {
@@ -201,8 +207,13 @@ CheckOutcome med2_vectors(CheckContext& ctx) {
       }
     }
   }
-  return with_failures(ev, std::move(failures), run, "invalid attachment vectors are accepted",
-                       std::to_string(run) +
+  side.evidence = ev.take();
+  return side;
+}
+
+CheckOutcome judge_invalid_vectors(Findings& mine, Findings*) {
+  return with_failures(mine, "invalid attachment vectors are accepted",
+                       std::to_string(mine.total) +
                            " invalid attachment vectors (tampered blocks and MAC, truncated, "
                            "extended, wrong hash, wrong type, bad padding) are refused");
 }
@@ -250,29 +261,29 @@ std::vector<Tamper> tampers_of(MediaType type, const Bytes& file, const Bytes& h
   return out;
 }
 
-CheckOutcome med2_tamper(CheckContext& ctx) {
-  Evidence ev{ctx.target, kElideBytes};
-  SeededRng rng = ctx.rng();
-  std::vector<std::string> failures;
-  size_t run = 0;
+Findings med2_tamper(Run& run) {
+  Evidence ev{run.target, kElideBytes};
+  Findings side;
+  Rng& rng = run.rng;
+  std::vector<std::string>& failures = side.failures;
   // A short file keeps every bit affordable: 20 bytes -> 32 of ciphertext + 10 of MAC.
   // Two types, so the IV and keys of more than one label are exercised.
   for (MediaType type : {MediaType::image, MediaType::document}) {
     Bytes plaintext = random_bytes(rng, 20);
     auto enc = media_encrypt(ev, type, plaintext, nullptr);
-    if (enc.violated()) return ev.finish(CheckOutcome::error(enc.violation()));
-    if (enc.refused()) return ev.finish(CheckOutcome::unexpected_refusal("media_encrypt", enc.refusal()));
+    if (enc.violated()) return stopped(ev, CheckOutcome::error(enc.violation()));
+    if (enc.refused()) return stopped(ev, CheckOutcome::unexpected_refusal("media_encrypt", enc.refusal()));
     // The control: the genuine file decrypts (a target refusing everything would pass otherwise).
     auto genuine = media_decrypt(ev, type, enc->media_key, enc->encrypted, enc->file_enc_sha256);
-    if (genuine.violated()) return ev.finish(CheckOutcome::error(genuine.violation()));
+    if (genuine.violated()) return stopped(ev, CheckOutcome::error(genuine.violation()));
     if (genuine.refused())
-      return ev.finish(CheckOutcome::unexpected_refusal("media_decrypt of a genuine file", genuine.refusal()));
+      return stopped(ev, CheckOutcome::unexpected_refusal("media_decrypt of a genuine file", genuine.refusal()));
     if (*genuine != plaintext)
-      return ev.finish(CheckOutcome::fail("a genuine attachment does not decrypt to its plaintext"));
+      return stopped(ev, CheckOutcome::fail("a genuine attachment does not decrypt to its plaintext"));
     for (const Tamper& t : tampers_of(type, enc->encrypted, enc->file_enc_sha256)) {
-      ++run;
+      ++side.total;
       auto dec = media_decrypt(ev, t.type, enc->media_key, t.encrypted, t.file_enc_sha256);
-      if (dec.violated()) return ev.finish(CheckOutcome::error(dec.violation()));
+      if (dec.violated()) return stopped(ev, CheckOutcome::error(dec.violation()));
       if (dec.ok()) {
         failures.push_back(std::string(media::to_string(type)) + ": " + t.what + ": accepted, gave " +
                            short_hex(*dec, 24));
@@ -281,8 +292,13 @@ CheckOutcome med2_tamper(CheckContext& ctx) {
       }
     }
   }
-  return with_failures(ev, std::move(failures), run, "tampered attachments are accepted",
-                       std::to_string(run) +
+  side.evidence = ev.take();
+  return side;
+}
+
+CheckOutcome judge_tamper(Findings& mine, Findings*) {
+  return with_failures(mine, "tampered attachments are accepted",
+                       std::to_string(mine.total) +
                            " tampered attachments refused: every bit of two 42-byte files (with "
                            "the original and a recomputed file_enc_sha256), truncation at every "
                            "length, extensions, wrong file_enc_sha256, the keys of the other types");
@@ -290,21 +306,27 @@ CheckOutcome med2_tamper(CheckContext& ctx) {
 
 // ---- MED-3: fresh media keys -------------------------------------------------------------
 
-CheckOutcome med3_fresh_keys(CheckContext& ctx) {
-  Evidence ev{ctx.target, kElideBytes};
-  const int per_type = ctx.options.cases > 0 ? std::max(1, ctx.options.cases / 4) : 50;
+// KeySide is what MED-3 measures: the encryptions made (total), those that repeated a
+// key or a file, and how many distinct keys there were.
+struct KeySide : Findings {
+  size_t distinct_keys = 0;
+};
+
+KeySide med3_fresh_keys(Run& run) {
+  Evidence ev{run.target, kElideBytes};
+  KeySide side;
+  const int per_type = run.ctx.options.cases > 0 ? std::max(1, run.ctx.options.cases / 4) : 50;
   const Bytes plaintext(64, 0x61);  // the same attachment every time
   std::set<Bytes> keys;
   std::set<Bytes> files;
-  size_t made = 0;
-  std::vector<std::string> failures;
+  std::vector<std::string>& failures = side.failures;
   for (MediaType type : media::kMediaTypes) {
     for (int i = 0; i < per_type; ++i) {
       auto enc = media_encrypt(ev, type, plaintext, nullptr);
-      if (enc.violated()) return ev.finish(CheckOutcome::error(enc.violation()));
+      if (enc.violated()) return stopped<KeySide>(ev, CheckOutcome::error(enc.violation()));
       if (enc.refused())
-        return ev.finish(CheckOutcome::unexpected_refusal("media_encrypt without media_key", enc.refusal()));
-      ++made;
+        return stopped<KeySide>(ev, CheckOutcome::unexpected_refusal("media_encrypt without media_key", enc.refusal()));
+      ++side.total;
       // One line per encryption, so the count is of encryptions, not of problems.
       std::string wrong;
       if (enc->media_key.size() != media::kMediaKeyBytes) {
@@ -316,12 +338,19 @@ CheckOutcome med3_fresh_keys(CheckContext& ctx) {
         failures.push_back(std::string(media::to_string(type)) + " #" + std::to_string(i + 1) + ":" + wrong);
     }
   }
-  CheckOutcome o = with_failures(ev, std::move(failures), made, "encryptions of one attachment repeat a key or a file",
-                                 std::to_string(made) +
+  side.distinct_keys = keys.size();
+  side.evidence = ev.take();
+  return side;
+}
+
+CheckOutcome judge_fresh_keys(KeySide& mine, KeySide*) {
+  CheckOutcome o = with_failures(mine, "encryptions of one attachment repeat a key or a file",
+                                 std::to_string(mine.total) +
                                      " encryptions of the same 64-byte attachment (all four "
                                      "types) gave " +
-                                     std::to_string(keys.size()) + " distinct media keys and distinct files");
-  o.figures.push_back({"distinct media keys", static_cast<double>(keys.size()), std::nullopt, "keys"});
+                                     std::to_string(mine.distinct_keys) + " distinct media keys and distinct files");
+  if (!mine.stop)
+    o.figures.push_back({"distinct media keys", static_cast<double>(mine.distinct_keys), std::nullopt, "keys"});
   return o;
 }
 
@@ -616,40 +645,40 @@ std::vector<std::string> left_behind(const fs::path& dir, const std::vector<fs::
 // med2_files tampers with encrypted files of 1 MiB + 1 B (past the file drivers' chunk)
 // and hands them to media_decrypt_file: each must be refused, and leave no plaintext
 // file, partial or whole, behind (`out` or anything else in the directory).
-CheckOutcome med2_files(CheckContext& ctx) {
-  Evidence ev{ctx.target, kElideBytes};
-  SeededRng rng = ctx.rng();
+Findings med2_files(Run& run) {
+  Evidence ev{run.target, kElideBytes};
+  Findings side;
+  Rng& rng = run.rng;
   std::string why;
   auto dir = ScratchDir::make("med2", &why);
   if (!dir) {
-    return suite_error(ev, "MED-2 cannot create its temporary directory: " + why);
+    return stopped(suite_error(ev, "MED-2 cannot create its temporary directory: " + why));
   }
-  std::vector<std::string> failures;
-  size_t run = 0;
+  std::vector<std::string>& failures = side.failures;
   constexpr size_t kSize = (size_t{1} << 20) + 1;
   for (MediaType type : {MediaType::image, MediaType::video}) {
     const std::string name(media::to_string(type));
     const fs::path plain = dir->path() / (name + ".plain"), enc = dir->path() / (name + ".enc"),
                    back = dir->path() / (name + ".back");
     if (!write_plaintext(plain, kSize, rng, &why)) {
-      return suite_error(ev, "MED-2 cannot write its plaintext file: " + why);
+      return stopped(suite_error(ev, "MED-2 cannot write its plaintext file: " + why));
     }
     auto e = media_encrypt_file(ev, type, plain, enc);
-    if (e.violated()) return ev.finish(CheckOutcome::error(e.violation()));
-    if (e.refused()) return ev.finish(CheckOutcome::unexpected_refusal("media_encrypt_file", e.refusal()));
+    if (e.violated()) return stopped(ev, CheckOutcome::error(e.violation()));
+    if (e.refused()) return stopped(ev, CheckOutcome::unexpected_refusal("media_encrypt_file", e.refusal()));
     // The control: the genuine file decrypts (a target refusing everything would pass otherwise).
     auto genuine = media_decrypt_file(ev, type, e->media_key, enc, e->file_enc_sha256, back);
-    if (genuine.violated()) return ev.finish(CheckOutcome::error(genuine.violation()));
+    if (genuine.violated()) return stopped(ev, CheckOutcome::error(genuine.violation()));
     if (genuine.refused()) {
-      return ev.finish(CheckOutcome::unexpected_refusal("media_decrypt_file of a genuine file", genuine.refusal()));
+      return stopped(ev, CheckOutcome::unexpected_refusal("media_decrypt_file of a genuine file", genuine.refusal()));
     }
     if (const std::string diff = compare_files(plain, back); !diff.empty()) {
-      return ev.finish(
-          CheckOutcome::fail("a genuine attachment file decrypts to other bytes: the decrypted file " + diff));
+      return stopped(
+          ev, CheckOutcome::fail("a genuine attachment file decrypts to other bytes: the decrypted file " + diff));
     }
     auto file = read_file(enc);
     if (!file || file->size() < 26) {
-      return suite_error(ev, "MED-2 cannot read back the target's encrypted file " + enc.string());
+      return stopped(suite_error(ev, "MED-2 cannot read back the target's encrypted file " + enc.string()));
     }
     const Bytes& f = *file;
     auto flip = [](Bytes b, size_t at) {
@@ -682,12 +711,12 @@ CheckOutcome med2_files(CheckContext& ctx) {
       const FileTamper& t = tampers[i];
       const fs::path bad = dir->path() / (name + ".t" + std::to_string(i)), out = dir->path() / (name + ".out");
       if (!write_file(bad, t.file)) {
-        return suite_error(ev, "MED-2 cannot write a tampered file: " + io_problem(bad, "write"));
+        return stopped(suite_error(ev, "MED-2 cannot write a tampered file: " + io_problem(bad, "write")));
       }
-      ++run;
+      ++side.total;
       const std::string at = name + ", " + t.what + ": ";
       auto d = media_decrypt_file(ev, t.type, e->media_key, bad, t.hash, out);
-      if (d.violated()) return ev.finish(CheckOutcome::error(d.violation()));
+      if (d.violated()) return stopped(ev, CheckOutcome::error(d.violation()));
       if (d.ok()) {
         failures.push_back(at + "accepted (" + std::to_string(*d) + " bytes of plaintext)");
       } else if (!counts_as_refusal(d.refusal())) {
@@ -705,43 +734,67 @@ CheckOutcome med2_files(CheckContext& ctx) {
     std::error_code ec;
     for (const fs::path& p : {plain, enc, back}) fs::remove(p, ec);
   }
-  return with_failures(ev, std::move(failures), run, "tampered attachment files are accepted or leave files behind",
-                       std::to_string(run) +
+  side.evidence = ev.take();
+  return side;
+}
+
+CheckOutcome judge_files(Findings& mine, Findings*) {
+  return with_failures(mine, "tampered attachment files are accepted or leave files behind",
+                       std::to_string(mine.total) +
                            " tampered files of 1 MiB + 1 B (bits of the first block, the middle and the MAC, "
                            "truncations, an extension, a wrong file_enc_sha256, another type's keys) were refused "
                            "by media_decrypt_file, and none left a file behind");
 }
 
-CheckOutcome med4_round_trip(CheckContext& ctx) {
-  Evidence ev{ctx.target, kElideBytes};
-  SeededRng rng = ctx.rng();
+// RoundTripSide is what MED-4 measures: the round trips as hex on PTP lines, and through
+// files when the target declares `media_file`.
+struct RoundTripSide {
+  std::optional<CheckOutcome> stop;
   RoundTrips lines;
   RoundTrips files;
-  if (auto stop = med4_lines(ev, rng, lines)) return std::move(*stop);
-  const bool with_files = ctx.target.hello().has("media_file");
-  if (with_files) {
+  bool with_files = false;
+  harness::Transcript evidence;
+};
+
+RoundTripSide med4_round_trip(Run& run) {
+  Evidence ev{run.target, kElideBytes};
+  Rng& rng = run.rng;
+  RoundTripSide side;
+  if (auto stop = med4_lines(ev, rng, side.lines)) return stopped<RoundTripSide>(std::move(*stop));
+  side.with_files = run.target.hello().has("media_file");
+  if (side.with_files) {
     std::string why;
     auto dir = ScratchDir::make("med4", &why);
     if (!dir) {
-      return suite_error(ev, "MED-4 cannot create its temporary directory: " + why);
+      return stopped<RoundTripSide>(suite_error(ev, "MED-4 cannot create its temporary directory: " + why));
     }
     ev.note("media_file: the suite's files are in " + dir->path().string() + " (mode 0700, removed when MED-4 ends)");
-    if (auto stop = med4_files(ev, rng, dir->path(), files)) return std::move(*stop);
+    if (auto stop = med4_files(ev, rng, dir->path(), side.files)) return stopped<RoundTripSide>(std::move(*stop));
   }
+  side.evidence = ev.take();
+  return side;
+}
 
+CheckOutcome judge_round_trip(RoundTripSide& mine, RoundTripSide*) {
+  if (mine.stop) return *mine.stop;
+  const RoundTrips& lines = mine.lines;
+  const RoundTrips& files = mine.files;
   const size_t largest = std::max(lines.largest, files.largest);
   const std::string over_lines = std::to_string(lines.run) +
                                  " attachments round-trip as hex on PTP lines (4 types; 0 B to " +
                                  size_name(kMaxPtpAttachment) + ")";
-  std::vector<std::string> failures = std::move(lines.failures);
-  failures.insert(failures.end(), files.failures.begin(), files.failures.end());
+  Findings all;
+  all.total = lines.run + files.run;
+  all.failures = lines.failures;
+  all.failures.insert(all.failures.end(), files.failures.begin(), files.failures.end());
+  all.evidence = mine.evidence;
   CheckOutcome o;
-  if (!failures.empty() || with_files) {
-    o = with_failures(ev, std::move(failures), lines.run + files.run, "attachments do not round-trip",
+  if (!all.failures.empty() || mine.with_files) {
+    o = with_failures(all, "attachments do not round-trip",
                       over_lines + " and " + std::to_string(files.run) +
                           " through files (media_file; 4 types; 0 B to " + size_name(kMaxAttachment) +
                           "); the reference decrypts each of the target's files to the same plaintext");
-    if (!with_files) {
+    if (!mine.with_files) {
       o.observations.push_back("not tested: attachments above " + size_name(kMaxPtpAttachment) +
                                " (64 MiB needs the capability `media_file`, which the target does not declare)");
     }
@@ -755,7 +808,7 @@ CheckOutcome med4_round_trip(CheckContext& ctx) {
     o.observations.push_back(
         "limit: a PTP line holds at most about 8 MiB of attachment as hex (16 MiB line bound); "
         "declare `media_file` (docs/ptp.md, PTP 1.2) to be tested up to 64 MiB");
-    o = ev.finish(std::move(o));
+    o.evidence = mine.evidence;
   }
   o.figures.push_back({"largest attachment round-tripped", static_cast<double>(largest), std::nullopt, "bytes"});
   return o;
@@ -764,55 +817,68 @@ CheckOutcome med4_round_trip(CheckContext& ctx) {
 }  // namespace
 
 void register_med_checks(harness::Registry& registry) {
-  registry.add({.id = "MED-1.vectors",
-                 .requirement = "MED-1",
-                 .description = "attachment vectors (vectors/media): media_encrypt with the given key and media_decrypt",
-                 .needs = {Capability::media},
-                 .baseline = BaselineUse::none,
-                 .run = med1_vectors,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MED-2.vectors",
-                 .requirement = "MED-2",
-                 .description = "invalid attachment vectors (vectors/media) are refused by media_decrypt",
-                 .needs = {Capability::media},
-                 .baseline = BaselineUse::none,
-                 .run = med2_vectors,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MED-2.tamper",
-                 .requirement = "MED-2",
-                 .description = "every bit, truncation, extension, wrong file_enc_sha256 and wrong type of fresh files is refused",
-                 .needs = {Capability::media},
-                 .baseline = BaselineUse::none,
-                 .run = med2_tamper,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MED-2.files",
-                 .requirement = "MED-2",
-                 .description = "tampered files of 1 MiB + 1 B are refused by media_decrypt_file, leaving no file behind",
-                 .needs = {Capability::media, Capability::media_file},
-                 .baseline = BaselineUse::none,
-                 .run = med2_files,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MED-3.fresh-keys",
-                 .requirement = "MED-3",
-                 .description = "media_encrypt without media_key draws a fresh key every time",
-                 .needs = {Capability::media},
-                 .baseline = BaselineUse::none,
-                 .run = med3_fresh_keys, .aliases = {"MED-3.fresh_keys"},
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "MED-4.round-trip",
-                 .requirement = "MED-4",
-                 .description = "every type round-trips: 0 B .. 6 MiB as hex on PTP lines, and 0 B .. 64 MiB through files (capability "
-                "media_file; without it MED-4 is not-tested)",
-                 .needs = {Capability::media},
-                 .baseline = BaselineUse::none,
-                 .run = med4_round_trip, .aliases = {"MED-4.round_trip"},
-                 .file = __FILE__,
-                 .line = __LINE__});
+  // MED checks judge the target's attachments against the vectors and the reference's
+  // media code itself, not beside the baseline's.
+  add_check(registry, CheckSpec<Findings>{
+                          .id = "MED-1.vectors",
+                          .requirement = "MED-1",
+                          .description = "attachment vectors (vectors/media): media_encrypt with the given key and "
+                                         "media_decrypt",
+                          .needs = {Capability::media},
+                          .baseline = BaselineUse::none,
+                          .scenario = med1_vectors,
+                          .judge = judge_vectors,
+                      });
+  add_check(registry, CheckSpec<Findings>{
+                          .id = "MED-2.vectors",
+                          .requirement = "MED-2",
+                          .description = "invalid attachment vectors (vectors/media) are refused by media_decrypt",
+                          .needs = {Capability::media},
+                          .baseline = BaselineUse::none,
+                          .scenario = med2_vectors,
+                          .judge = judge_invalid_vectors,
+                      });
+  add_check(registry, CheckSpec<Findings>{
+                          .id = "MED-2.tamper",
+                          .requirement = "MED-2",
+                          .description = "every bit, truncation, extension, wrong file_enc_sha256 and wrong type of "
+                                         "fresh files is refused",
+                          .needs = {Capability::media},
+                          .baseline = BaselineUse::none,
+                          .scenario = med2_tamper,
+                          .judge = judge_tamper,
+                      });
+  add_check(registry, CheckSpec<Findings>{
+                          .id = "MED-2.files",
+                          .requirement = "MED-2",
+                          .description = "tampered files of 1 MiB + 1 B are refused by media_decrypt_file, leaving no "
+                                         "file behind",
+                          .needs = {Capability::media, Capability::media_file},
+                          .baseline = BaselineUse::none,
+                          .scenario = med2_files,
+                          .judge = judge_files,
+                      });
+  add_check(registry, CheckSpec<KeySide>{
+                          .id = "MED-3.fresh-keys",
+                          .requirement = "MED-3",
+                          .description = "media_encrypt without media_key draws a fresh key every time",
+                          .needs = {Capability::media},
+                          .baseline = BaselineUse::none,
+                          .scenario = med3_fresh_keys,
+                          .judge = judge_fresh_keys,
+                          .aliases = {"MED-3.fresh_keys"},
+                      });
+  add_check(registry, CheckSpec<RoundTripSide>{
+                          .id = "MED-4.round-trip",
+                          .requirement = "MED-4",
+                          .description = "every type round-trips: 0 B .. 6 MiB as hex on PTP lines, and 0 B .. 64 MiB "
+                                         "through files (capability media_file; without it MED-4 is not-tested)",
+                          .needs = {Capability::media},
+                          .baseline = BaselineUse::none,
+                          .scenario = med4_round_trip,
+                          .judge = judge_round_trip,
+                          .aliases = {"MED-4.round_trip"},
+                      });
 }
 
 }  // namespace parity::suites

@@ -4,10 +4,12 @@
 #include <filesystem>
 
 #include "reference/stanza/stanza.h"
-#include "base/utf8.h"
+#include "suites/common/check_spec.h"
 #include "suites/common/evidence.h"
 #include "suites/common/steps.h"
 #include "suites/stz/corpus.h"
+
+#include "base/utf8.h"
 
 namespace parity::suites {
 
@@ -74,8 +76,8 @@ CheckOutcome corpus_error(const Error& e) {
   return o;
 }
 
-Result<std::vector<CorpusEntry>> load(const CheckContext& ctx) {
-  return load_stanza_corpus(std::filesystem::path(ctx.vectors_dir) / "stanza");
+Result<std::vector<CorpusEntry>> load(const Run& run) {
+  return load_stanza_corpus(std::filesystem::path(run.ctx.vectors_dir) / "stanza");
 }
 
 std::string rule_of(const CorpusEntry& e) {
@@ -83,12 +85,12 @@ std::string rule_of(const CorpusEntry& e) {
 }
 
 // setup_reader creates the party that unwraps.
-std::optional<CheckOutcome> setup_reader(CheckContext& ctx, Evidence& ev) {
-  auto reset = ctx.target.reset(ctx.seed);
+std::optional<CheckOutcome> setup_reader(Run& run, Evidence& ev) {
+  auto reset = run.target.reset(run.seed());
   ev.collect();
   if (reset.violated()) return ev.finish(CheckOutcome::error(reset.violation()));
   if (reset.refused()) return ev.finish(CheckOutcome::unexpected_refusal("reset", reset.refusal()));
-  auto c = ctx.target.create("bob");
+  auto c = run.target.create("bob");
   ev.collect();
   if (c.violated()) return ev.finish(CheckOutcome::error(c.violation()));
   if (c.refused()) return ev.finish(CheckOutcome::unexpected_refusal("create", c.refusal()));
@@ -108,11 +110,16 @@ Op<HexSupport> probe_hex(Evidence& ev, const std::vector<CorpusEntry>& corpus) {
   return HexSupport::no;
 }
 
-// refuse_all sends every entry to unwrap and collects those not refused. Entries that
-// are not UTF-8 need `stanza_hex`; without it they are left out and named in notes_.
+// RefusalSide is what STZ-2.invalid-corpus and STZ-3.hostile measure: the stanzas sent
+// (total), those accepted (failures), and the slowest refusal.
+struct RefusalSide : Findings {
+  double slowest_ms = 0;
+};
+
+// refuse_all sends every entry to unwrap and collects those not refused in side_. Entries
+// that are not UTF-8 need `stanza_hex`; without it they are left out and named in its notes.
 std::optional<CheckOutcome> refuse_all(Evidence& ev, const std::vector<const CorpusEntry*>& entries, HexSupport hex,
-                                       std::vector<std::string>& failures_, std::vector<std::string>& notes_,
-                                       double& slowest_ms_, size_t& sent_) {
+                                       RefusalSide& side_) {
   size_t skipped = 0;
   for (const CorpusEntry* e : entries) {
     const StanzaEncoding how = is_utf8(e->bytes) ? StanzaEncoding::text : StanzaEncoding::hex;
@@ -120,23 +127,24 @@ std::optional<CheckOutcome> refuse_all(Evidence& ev, const std::vector<const Cor
       ++skipped;
       continue;
     }
-    ++sent_;
+    ++side_.total;
     const auto start = std::chrono::steady_clock::now();
     auto r = ev.collected(ev.target.unwrap("bob", e->bytes, how));
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    slowest_ms_ = std::max(slowest_ms_, ms);
+    side_.slowest_ms = std::max(side_.slowest_ms, ms);
     if (r.violated()) {
       CheckOutcome o = CheckOutcome::error(r.violation());
       o.summary = e->file + ": " + o.summary;
       o.counterexample = rule_of(*e);
       return ev.finish(std::move(o));
     }
-    if (r.ok()) failures_.push_back(rule_of(*e) + ": accepted");
+    if (r.ok()) side_.failures.push_back(rule_of(*e) + ": accepted");
   }
   if (skipped > 0) {
-    notes_.push_back(std::to_string(skipped) +
-                     " non-UTF-8 stanzas were not sent: a JSON string cannot carry them and the target does not take "
-                     "`stanza_hex` (tests/stanza checks them against the reference)");
+    side_.notes.push_back(
+        std::to_string(skipped) +
+        " non-UTF-8 stanzas were not sent: a JSON string cannot carry them and the target does not take "
+        "`stanza_hex` (tests/stanza checks them against the reference)");
   }
   return std::nullopt;
 }
@@ -150,11 +158,13 @@ struct WrapCase {
   size_t plaintext_size;
 };
 
-CheckOutcome stz1_wrap(CheckContext& ctx) {
-  Target& t = ctx.target;
-  Evidence ev{t, kElideBytes};
-  auto rng = ctx.rng();
-  PARITY_DO(t.reset(ctx.seed), "reset");
+// wrap_cases wraps messages of a real session both ways and collects in side_ those that
+// are not valid stanzas of their ciphertext. It returns a verdict only when the check
+// must stop.
+std::optional<CheckOutcome> wrap_cases(Run& run, Evidence& ev, Findings& side_) {
+  Target& t = run.target;
+  Rng& rng = run.rng;
+  PARITY_DO(t.reset(run.seed()), "reset");
   PARITY_STEP(auto alice_id, t.create("alice"), "create alice");
   PARITY_STEP(auto bob_id, t.create("bob"), "create bob");
   (void)alice_id;
@@ -174,8 +184,7 @@ CheckOutcome stz1_wrap(CheckContext& ctx) {
       {"a.b_c-d", "bob@interop.example/caf\xc3\xa9 & <\"tea\">", "alice@provider.example/t'l", 100},
       {"big", "bob@interop.example", "alice@provider.example", 100 * 1024},
   };
-  std::vector<std::string> failures;
-  size_t total = 0;
+  std::vector<std::string>& failures = side_.failures;
   for (size_t i = 0; i < cases.size(); ++i) {
     for (int dir = 0; dir < 2; ++dir) {
       const WrapCase& c = cases[i];
@@ -184,7 +193,7 @@ CheckOutcome stz1_wrap(CheckContext& ctx) {
       const std::string to = dir == 0 ? c.to : c.from, from = dir == 0 ? c.from : c.to;
       const std::string label =
           "case " + std::to_string(i) + " " + sender + "->" + recipient + " id " + c.id.substr(0, 16);
-      ++total;
+      ++side_.total;
       const Bytes plaintext = random_bytes(rng, c.plaintext_size);
       PARITY_STEP(auto ct, t.encrypt(sender, recipient, plaintext), "encrypt");
       auto w = ev.collected(t.wrap(sender, recipient, ct.ciphertext, ct.kind, {c.id, to, from}));
@@ -243,146 +252,178 @@ CheckOutcome stz1_wrap(CheckContext& ctx) {
       if (!diff.empty()) failures.push_back(label + ": unwrap of its own stanza:" + diff);
     }
   }
-  return with_failures(ev, failures, total, "wrapped messages are not valid stanzas of their ciphertext",
-                       std::to_string(total) +
+  return std::nullopt;
+}
+
+Findings stz1_wrap(Run& run) {
+  Evidence ev{run.target, kElideBytes};
+  Findings side;
+  // A step's own verdict (PARITY_STEP) carries no evidence: the runner keeps the transcripts.
+  if (auto o = wrap_cases(run, ev, side)) return stopped(std::move(*o));
+  side.evidence = ev.take();
+  return side;
+}
+
+CheckOutcome judge_wrap(Findings& mine, Findings*) {
+  return with_failures(mine, "wrapped messages are not valid stanzas of their ciphertext",
+                       std::to_string(mine.total) +
                            " wrapped messages (both kinds, ids and JIDs at their limits, escaped "
                            "resources, 0 B to 100 KiB) validate, decrypt and unwrap");
 }
 
 // ---- STZ-2: the corpus ------------------------------------------------------------------
 
-CheckOutcome stz2_valid(CheckContext& ctx) {
-  auto corpus = load(ctx);
-  if (!corpus) return corpus_error(corpus.error());
-  Evidence ev{ctx.target, kElideBytes};
-  if (auto o = setup_reader(ctx, ev)) return *o;
-  std::vector<std::string> failures;
-  size_t total = 0, not_messages = 0;
+Findings stz2_valid(Run& run) {
+  auto corpus = load(run);
+  if (!corpus) return stopped(corpus_error(corpus.error()));
+  Evidence ev{run.target, kElideBytes};
+  if (auto o = setup_reader(run, ev)) return stopped(std::move(*o));
+  Findings side;
+  size_t not_messages = 0;
   for (const CorpusEntry& e : *corpus) {
     if (e.expect != Expect::valid) continue;
     if (!e.unwrap) {
       ++not_messages;
       continue;
     }
-    ++total;
+    ++side.total;
     auto u = unwrap(ev, "bob", e.bytes, StanzaEncoding::text);
-    if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
+    if (u.violated()) return stopped(ev, CheckOutcome::error(u.violation()));
     if (u.refused()) {
-      failures.push_back(e.file + ": refused: " + std::string(ptp::to_string(u.refusal().code)) + " " +
-                         u.refusal().detail);
+      side.failures.push_back(e.file + ": refused: " + std::string(ptp::to_string(u.refusal().code)) + " " +
+                              u.refusal().detail);
       continue;
     }
     const std::string diff = differences(*e.unwrap, *u);
-    if (!diff.empty()) failures.push_back(e.file + ":" + diff);
+    if (!diff.empty()) side.failures.push_back(e.file + ":" + diff);
   }
-  std::vector<std::string> notes;
   if (not_messages > 0) {
-    notes.push_back(std::to_string(not_messages) +
-                    " valid key bundle and retry receipt stanzas are not sent: PTP/1 `unwrap` carries messages");
+    side.notes.push_back(std::to_string(not_messages) +
+                         " valid key bundle and retry receipt stanzas are not sent: PTP/1 `unwrap` carries messages");
   }
-  return with_failures(ev, failures, total, "valid corpus messages are not read correctly",
-                       "the " + std::to_string(total) +
-                           " valid corpus messages (unknown attributes and elements "
-                           "included) unwrap to their fields",
-                       std::move(notes));
+  side.evidence = ev.take();
+  return side;
 }
 
-CheckOutcome stz2_invalid(CheckContext& ctx) {
-  auto corpus = load(ctx);
-  if (!corpus) return corpus_error(corpus.error());
-  Evidence ev{ctx.target, kElideBytes};
-  if (auto o = setup_reader(ctx, ev)) return *o;
+CheckOutcome judge_valid(Findings& mine, Findings*) {
+  return with_failures(mine, "valid corpus messages are not read correctly",
+                       "the " + std::to_string(mine.total) +
+                           " valid corpus messages (unknown attributes and elements "
+                           "included) unwrap to their fields");
+}
+
+RefusalSide stz2_invalid(Run& run) {
+  auto corpus = load(run);
+  if (!corpus) return stopped<RefusalSide>(corpus_error(corpus.error()));
+  Evidence ev{run.target, kElideBytes};
+  if (auto o = setup_reader(run, ev)) return stopped<RefusalSide>(std::move(*o));
   auto hex = probe_hex(ev, *corpus);
-  if (hex.violated()) return ev.finish(CheckOutcome::error(hex.violation()));
+  if (hex.violated()) return stopped<RefusalSide>(ev, CheckOutcome::error(hex.violation()));
   std::vector<const CorpusEntry*> entries;
   for (const CorpusEntry& e : *corpus) {
     if (e.expect == Expect::invalid) entries.push_back(&e);
   }
-  std::vector<std::string> failures, notes;
-  double slowest = 0;
-  size_t sent = 0;
-  if (auto o = refuse_all(ev, entries, *hex, failures, notes, slowest, sent)) return *o;
-  CheckOutcome o =
-      with_failures(ev, failures, sent, "invalid corpus stanzas are accepted",
-                    "the " + std::to_string(sent) + " invalid corpus stanzas are refused", std::move(notes));
-  o.figures.push_back({"slowest refusal", slowest, std::nullopt, "ms"});
+  RefusalSide side;
+  if (auto o = refuse_all(ev, entries, *hex, side)) return stopped<RefusalSide>(std::move(*o));
+  side.evidence = ev.take();
+  return side;
+}
+
+// judge_refusals judges STZ-2.invalid-corpus and STZ-3.hostile: every stanza sent is refused.
+CheckOutcome judge_refusals(const RefusalSide& mine, const std::string& what, std::string pass_summary) {
+  CheckOutcome o = with_failures(mine, what, std::move(pass_summary));
+  if (!mine.stop) o.figures.push_back({"slowest refusal", mine.slowest_ms, std::nullopt, "ms"});
   return o;
+}
+
+CheckOutcome judge_invalid(RefusalSide& mine, RefusalSide*) {
+  return judge_refusals(mine, "invalid corpus stanzas are accepted",
+                        "the " + std::to_string(mine.total) + " invalid corpus stanzas are refused");
 }
 
 // ---- STZ-3: hostile XML -----------------------------------------------------------------
 
-CheckOutcome stz3_hostile(CheckContext& ctx) {
-  auto corpus = load(ctx);
-  if (!corpus) return corpus_error(corpus.error());
-  Evidence ev{ctx.target, kElideBytes};
-  if (auto o = setup_reader(ctx, ev)) return *o;
+RefusalSide stz3_hostile(Run& run) {
+  auto corpus = load(run);
+  if (!corpus) return stopped<RefusalSide>(corpus_error(corpus.error()));
+  Evidence ev{run.target, kElideBytes};
+  if (auto o = setup_reader(run, ev)) return stopped<RefusalSide>(std::move(*o));
   auto hex = probe_hex(ev, *corpus);
-  if (hex.violated()) return ev.finish(CheckOutcome::error(hex.violation()));
+  if (hex.violated()) return stopped<RefusalSide>(ev, CheckOutcome::error(hex.violation()));
   const std::vector<CorpusEntry> generated = generated_hostile_stanzas();
   std::vector<const CorpusEntry*> entries;
   for (const CorpusEntry& e : *corpus) {
     if (e.expect == Expect::invalid && e.hostility == Hostility::hostile) entries.push_back(&e);
   }
   for (const CorpusEntry& e : generated) entries.push_back(&e);
-  std::vector<std::string> failures, notes;
-  double slowest = 0;
-  size_t sent = 0;
-  if (auto o = refuse_all(ev, entries, *hex, failures, notes, slowest, sent)) return *o;
+  RefusalSide side;
+  if (auto o = refuse_all(ev, entries, *hex, side)) return stopped<RefusalSide>(std::move(*o));
   // After the attacks the target still reads a genuine stanza: none of them left it broken.
   for (const CorpusEntry& e : *corpus) {
     if (e.expect != Expect::valid || !e.unwrap) continue;
     auto u = unwrap(ev, "bob", e.bytes, StanzaEncoding::text);
-    if (u.violated()) return ev.finish(CheckOutcome::error(u.violation()));
+    if (u.violated()) return stopped<RefusalSide>(ev, CheckOutcome::error(u.violation()));
     if (!u.ok() || !differences(*e.unwrap, *u).empty()) {
-      failures.push_back("after the hostile inputs, the valid " + e.file + " is no longer read correctly");
+      side.failures.push_back("after the hostile inputs, the valid " + e.file + " is no longer read correctly");
     }
     break;
   }
-  CheckOutcome o = with_failures(ev, failures, sent, "hostile stanzas are accepted",
-                                 "the " + std::to_string(sent) +
-                                     " hostile stanzas (DOCTYPE, entities, billion laughs, "
-                                     "XXE, 200,000-deep nesting, 1 MiB attributes, invalid UTF-8, NUL) are refused",
-                                 std::move(notes));
-  o.figures.push_back({"slowest refusal", slowest, std::nullopt, "ms"});
-  return o;
+  side.evidence = ev.take();
+  return side;
+}
+
+CheckOutcome judge_hostile(RefusalSide& mine, RefusalSide*) {
+  return judge_refusals(mine, "hostile stanzas are accepted",
+                        "the " + std::to_string(mine.total) +
+                            " hostile stanzas (DOCTYPE, entities, billion laughs, "
+                            "XXE, 200,000-deep nesting, 1 MiB attributes, invalid UTF-8, NUL) are refused");
 }
 
 }  // namespace
 
 void register_stz_checks(harness::Registry& registry) {
-  registry.add({.id = "STZ-1.wrap",
-                 .requirement = "STZ-1",
-                 .description = "wrapped ciphertexts of a real session validate against the profile, decrypt, and unwrap at the recipient",
-                 .needs = {Capability::stanza},
-                 .baseline = BaselineUse::none,
-                 .run = stz1_wrap,
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "STZ-2.valid-corpus",
-                 .requirement = "STZ-2",
-                 .description = "every valid corpus message (vectors/stanza) unwraps to its fields",
-                 .needs = {Capability::stanza},
-                 .baseline = BaselineUse::none,
-                 .run = stz2_valid, .aliases = {"STZ-2.valid_corpus"},
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "STZ-2.invalid-corpus",
-                 .requirement = "STZ-2",
-                 .description = "every invalid corpus stanza is refused by unwrap",
-                 .needs = {Capability::stanza},
-                 .baseline = BaselineUse::none,
-                 .run = stz2_invalid, .aliases = {"STZ-2.invalid_corpus"},
-                 .file = __FILE__,
-                 .line = __LINE__});
-  registry.add({.id = "STZ-3.hostile",
-                 .requirement = "STZ-3",
-                 .description = "hostile XML (DOCTYPE, entities, deep nesting, huge attributes, invalid UTF-8) is refused, and the "
-                "target still reads stanzas afterwards",
-                 .needs = {Capability::stanza},
-                 .baseline = BaselineUse::none,
-                 .run = stz3_hostile,
-                 .file = __FILE__,
-                 .line = __LINE__});
+  // STZ checks judge the target's stanzas against the profile itself (reference/stanza
+  // and the corpus), not beside the baseline's.
+  add_check(registry, CheckSpec<Findings>{
+                          .id = "STZ-1.wrap",
+                          .requirement = "STZ-1",
+                          .description = "wrapped ciphertexts of a real session validate against the profile, "
+                                         "decrypt, and unwrap at the recipient",
+                          .needs = {Capability::stanza},
+                          .baseline = BaselineUse::none,
+                          .scenario = stz1_wrap,
+                          .judge = judge_wrap,
+                      });
+  add_check(registry, CheckSpec<Findings>{
+                          .id = "STZ-2.valid-corpus",
+                          .requirement = "STZ-2",
+                          .description = "every valid corpus message (vectors/stanza) unwraps to its fields",
+                          .needs = {Capability::stanza},
+                          .baseline = BaselineUse::none,
+                          .scenario = stz2_valid,
+                          .judge = judge_valid,
+                          .aliases = {"STZ-2.valid_corpus"},
+                      });
+  add_check(registry, CheckSpec<RefusalSide>{
+                          .id = "STZ-2.invalid-corpus",
+                          .requirement = "STZ-2",
+                          .description = "every invalid corpus stanza is refused by unwrap",
+                          .needs = {Capability::stanza},
+                          .baseline = BaselineUse::none,
+                          .scenario = stz2_invalid,
+                          .judge = judge_invalid,
+                          .aliases = {"STZ-2.invalid_corpus"},
+                      });
+  add_check(registry, CheckSpec<RefusalSide>{
+                          .id = "STZ-3.hostile",
+                          .requirement = "STZ-3",
+                          .description = "hostile XML (DOCTYPE, entities, deep nesting, huge attributes, invalid "
+                                         "UTF-8) is refused, and the target still reads stanzas afterwards",
+                          .needs = {Capability::stanza},
+                          .baseline = BaselineUse::none,
+                          .scenario = stz3_hostile,
+                          .judge = judge_hostile,
+                      });
 }
 
 }  // namespace parity::suites

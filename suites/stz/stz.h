@@ -7,7 +7,7 @@
 
 namespace parity::suites {
 
-// register_stz_checks adds STZ-1.wrap, STZ-2.valid_corpus, STZ-2.invalid_corpus and
+// register_stz_checks adds STZ-1.wrap, STZ-2.valid-corpus, STZ-2.invalid-corpus and
 // STZ-3.hostile; each needs capability "stanza".
 void register_stz_checks(harness::Registry& registry);
 

@@ -2,7 +2,8 @@
 // `media_file` (0 B to 64 MiB through files), is not-tested without it (a part left out
 // is no pass), and still fails without it when a size over lines fails. MED-2.files
 // passes on the reference and fails a target that accepts a tampered file or leaves a
-// partial plaintext file behind.
+// partial plaintext file behind. A violation stops a MED check as `error` with the
+// evidence gathered before it.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -37,6 +38,15 @@ class Masked final : public test::ForwardingTarget {
   size_t refuse_encrypted_size = 0;  // 0: refuse nothing
   bool accept_bad_files = false;     // media_decrypt_file: answer ok where the reference refuses
   bool leave_part_files = false;     // media_decrypt_file: leave OUT.part behind after a refusal
+  int break_after_encrypts = -1;     // media_encrypt: break the protocol after this many; -1: never
+
+  Op<harness::MediaEncrypted> media_encrypt(media::MediaType type, ByteView plaintext,
+                                            std::optional<ByteView> key) override {
+    if (break_after_encrypts >= 0 && encrypts_++ >= break_after_encrypts) {
+      return harness::Violation{harness::ViolationKind::exited, "broken by the test", ""};
+    }
+    return ForwardingTarget::media_encrypt(type, plaintext, key);
+  }
 
   Op<Bytes> media_decrypt(media::MediaType type, ByteView key, ByteView encrypted, ByteView hash) override {
     if (refuse_encrypted_size != 0 && encrypted.size() == refuse_encrypted_size) {
@@ -53,6 +63,9 @@ class Masked final : public test::ForwardingTarget {
     }
     return r;
   }
+
+ private:
+  int encrypts_ = 0;
 };
 
 std::unique_ptr<Masked> reference(const std::string& hide) {
@@ -187,6 +200,24 @@ TEST(Med2Files, FailsATargetThatLeavesAPartialFileBehind) {
   CheckOutcome o = run_check(*t, "MED-2.files");
   EXPECT_EQ(o.verdict, Verdict::fail) << o.summary;
   EXPECT_NE(o.counterexample.find(".out.part behind"), std::string::npos) << o.counterexample;
+}
+
+// A violation in the middle of a check stops it as `error`, with the exchanges before it
+// as evidence (and no figure measured by the part that did not run).
+TEST(Med3, AViolationIsAnErrorWithTheEvidenceSoFar) {
+  auto t = reference("");
+  ASSERT_TRUE(t);
+  t->break_after_encrypts = 3;
+  CheckOutcome o = run_check(*t, "MED-3.fresh-keys");
+  EXPECT_EQ(o.verdict, Verdict::error) << o.summary;
+  EXPECT_NE(o.summary.find("broken by the test"), std::string::npos) << o.summary;
+  EXPECT_TRUE(o.figures.empty());
+  ASSERT_TRUE(o.evidence.has_value());
+  size_t encrypts = 0;
+  for (const harness::TranscriptEntry& e : o.evidence->entries) {
+    if (e.direction == harness::Direction::request && e.line.find("\"media_encrypt\"") != std::string::npos) ++encrypts;
+  }
+  EXPECT_EQ(encrypts, 3u) << "the evidence does not hold the three encryptions before the violation";
 }
 
 }  // namespace
