@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <utility>
 
 #include "harness/mutation_matrix.h"
 
@@ -28,6 +29,42 @@ std::string md_escape(std::string_view s) {
   return out;
 }
 
+// group_bounds says, for the groups whose scenarios depend on delivery bounds, what
+// their checks do to a sound target whose bounds are smaller than Signal's (issue 12).
+std::string_view group_bounds(std::string_view group) {
+  static const std::pair<std::string_view, std::string_view> kBounds[] = {
+      {"FS",
+       "Bounds. FS-1..3 deliver only small jumps (FS-3: a refused delivery is not a delivery) and judge "
+       "delivered messages only, so a smaller bound changes nothing. FS-4 sizes both streams from the "
+       "target's declared `max_skip` (every jump within it; the jump of `max_skip` + 1 it then tries may "
+       "be refused, as the bound permits) and from Signal's bounds (`suites/common/bounds.h`): each stream "
+       "leaves more undelivered than Signal lets a clone read (one chain: more than 2000; epochs: more "
+       "epochs than 5 chains and more messages than one chain), and what a clone reads is compared with "
+       "Signal's bounds for that stream, never with what the baseline kept. A target with smaller sound "
+       "bounds reads less and passes; one that keeps more than it declares fails where that exceeds "
+       "Signal's bounds."},
+      {"ORD",
+       "Bounds. ORD checks deliver only what the target's declared bounds promise: ORD-1 jumps at most "
+       "`max_skip` and expects the newest `max_skipped_keys`, ORD-2.epochs holds a target declaring fewer "
+       "receiver chains to its own declaration, ORD-2.skipped-chains keeps each chain's jump within "
+       "`max_skip` and `max_skipped_keys` and its chains within `max_receiver_chains`, ORD-3 and ORD-4 "
+       "stay within the schedule model's reach. A sound target with smaller bounds passes; one that "
+       "breaks its own declaration fails."},
+      {"DOS",
+       "Bounds. DOS-1.genuine jumps the target's declared `max_skip` + 1, which it must refuse; "
+       "DOS-1.forged claims +10^5 and more (profile signal). DOS-2 plays streams that stay within the "
+       "target's `max_skip` and exceed Signal's bounds (one chain: twice 2000 skipped; epochs: as FS-4's), "
+       "and compares what a clone reads with Signal's bounds for that stream (for the epochs: the larger of "
+       "one chain's 2000 and 5 epochs' worth, or, in profile signal, the chains the messages name), never "
+       "with what the baseline happened to keep. DOS-3 sends no jump. A sound target with smaller bounds "
+       "passes."},
+  };
+  for (const auto& [g, text] : kBounds) {
+    if (g == group) return text;
+  }
+  return {};
+}
+
 const GroupProof* proof_of(std::string_view group) {
   for (const GroupProof& p : group_proofs()) {
     if (p.group == group) return &p;
@@ -50,7 +87,8 @@ std::string group_where(const Registry& registry, std::string_view group) {
     }
     std::string mutants;
     for (const MutantRow& m : mutation_matrix()) {
-      if (m.must_fail.count(std::string(r.id)) != 0) mutants += (mutants.empty() ? "" : ", ") + std::string("`") + m.mutant + "`";
+      if (m.must_fail.count(std::string(r.id)) != 0)
+        mutants += (mutants.empty() ? "" : ", ") + std::string("`") + m.mutant + "`";
     }
     out << "| " << r.id << " | " << (checks.empty() ? "none yet" : checks) << " | " << (mutants.empty() ? "-" : mutants)
         << " |\n";
@@ -106,12 +144,13 @@ std::string catalogue_markdown(const Registry& registry) {
       << "is `not-applicable`.\n";
   for (const Group& g : groups()) {
     out << "\n## " << g.id << " — " << g.title << "\n\n";
+    if (std::string_view b = group_bounds(g.id); !b.empty()) out << b << "\n\n";
     out << "| ID | Level | Profile | Title | Statement |\n";
     out << "| --- | --- | --- | --- | --- |\n";
     for (const Requirement& r : catalogue()) {
       if (r.group != g.id) continue;
-      out << "| " << r.id << " | " << to_string(r.level) << " | " << (r.signal_only ? "signal only" : "all")
-          << " | " << md_escape(r.title) << " | " << md_escape(r.text) << " |\n";
+      out << "| " << r.id << " | " << to_string(r.level) << " | " << (r.signal_only ? "signal only" : "all") << " | "
+          << md_escape(r.title) << " | " << md_escape(r.text) << " |\n";
     }
     out << group_where(registry, g.id);
   }

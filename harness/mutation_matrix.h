@@ -34,6 +34,8 @@ inline const std::vector<MutantRow>& mutation_matrix() {
       {"accept-reflection", "MSG-5", {"MSG-5"}},
       {"no-identity-binding", "AKE-3", {"AKE-3", "SIG-1", "SIG-2", "SIG-3", "SIG-4"}},
       {"keep-old-chains", "FS-4", {"DOS-2", "FS-4"}},
+      {"keys-past-bound", "FS-4", {"DOS-2", "FS-4"}},
+      {"small-bounds-keep-chains", "FS-4", {"DOS-2", "FS-4"}},
   };
   return rows;
 }

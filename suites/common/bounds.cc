@@ -1,5 +1,7 @@
 #include "suites/common/bounds.h"
 
+#include <algorithm>
+
 namespace parity::suites {
 
 std::string Bounds::describe() const {
@@ -30,6 +32,25 @@ Bounds bounds_of(const harness::Target& t, const harness::Target* baseline) {
   pick("max_skipped_keys", kSignalMaxSkippedKeys, b.max_skipped_keys);
   pick("max_receiver_chains", kSignalMaxReceiverChains, b.max_receiver_chains);
   return b;
+}
+
+uint64_t chains_allowance(const Bounds& baseline, uint64_t per_epoch, uint64_t epochs) {
+  const uint64_t one_chain = std::min(per_epoch * epochs, baseline.max_skipped_keys);
+  const uint64_t per_chain =
+      std::min(epochs, baseline.max_receiver_chains) * std::min(per_epoch, baseline.max_skipped_keys);
+  return std::max(one_chain, per_chain);
+}
+
+EpochPlan plan_epochs(const Bounds& target, const Bounds& baseline) {
+  // Eight epochs of an eighth of the baseline's per-chain keys, and ten more, when the
+  // target's max_skip allows such jumps; smaller jumps take more epochs.
+  const uint64_t min_epochs = baseline.max_receiver_chains + 3;
+  EpochPlan p;
+  p.per_epoch = std::max<uint64_t>(
+      1, std::min({baseline.max_skipped_keys / min_epochs + 10, target.max_skip, baseline.max_skip}));
+  p.epochs = std::max(min_epochs, baseline.max_skipped_keys / p.per_epoch + 1);
+  p.allowance = chains_allowance(baseline, p.per_epoch, p.epochs);
+  return p;
 }
 
 }  // namespace parity::suites

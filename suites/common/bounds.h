@@ -32,4 +32,25 @@ struct Bounds {
 // declaration, or Signal's figure when the baseline is absent too.
 Bounds bounds_of(const harness::Target& t, const harness::Target* baseline);
 
+// chains_allowance is what the baseline's bounds let a clone read of `epochs` ratchet
+// epochs that each left `per_epoch` messages undelivered: the larger of one chain's worth
+// (a target whose turns share one chain) and the newest max_receiver_chains epochs' worth
+// (a chain per turn), so a target is not presumed to ratchet.
+uint64_t chains_allowance(const Bounds& baseline, uint64_t per_epoch, uint64_t epochs);
+
+// EpochPlan is a retention stream over several receiving chains (FS-4, DOS-2): each epoch
+// leaves `per_epoch` messages undelivered and delivers the next one, a jump no larger than
+// the target's max_skip (so every delivery is one its bounds permit), and there are more
+// epochs than the baseline keeps chains and, together, more messages than one chain may
+// keep: a target that never drops a chain reads more than `allowance`, whatever its
+// declared max_skip.
+struct EpochPlan {
+  uint64_t per_epoch = 0;
+  uint64_t epochs = 0;
+  uint64_t allowance = 0;  // chains_allowance of the stream
+};
+
+// plan_epochs sizes the stream for a target with bounds `target` against `baseline`.
+EpochPlan plan_epochs(const Bounds& target, const Bounds& baseline);
+
 }  // namespace parity::suites

@@ -283,7 +283,8 @@ FarSide forged_far(Target& t, const Key32& seed) {
       signal::Ciphertext rc{
           reply->kind == harness::MessageKind::prekey ? signal::MessageKind::prekey : signal::MessageKind::message,
           reply->ciphertext};
-      if (auto p = mallory.decrypt("bob2", rc, rng); !p) no_peer = "the reference could not read bob2's answer: see SIG-1";
+      if (auto p = mallory.decrypt("bob2", rc, rng); !p)
+        no_peer = "the reference could not read bob2's answer: see SIG-1";
     }
   }
   if (no_peer) {
@@ -367,10 +368,12 @@ CheckOutcome judge_forged(FarSide& mine, FarSide* base) {
 
 struct RetainSide {
   std::optional<CheckOutcome> stop;
-  // The stream both sides play: steps no larger than either's max_skip, and twice the
-  // baseline's per-chain key bound skipped in all.
+  // The streams both sides play: in one chain, steps no larger than either's max_skip,
+  // and twice the baseline's per-chain key bound skipped in all; over many chains, the
+  // epochs of plan_epochs (bounds.h), more than the baseline's bounds let a clone read.
   uint64_t step = 0;
   int jumps = 0;
+  EpochPlan plan;
   Bounds declared;  // the bounds of the process this side played on
   Bounds baseline;  // the baseline's bounds, which retention is compared with
   int one_chain_skipped = 0;
@@ -383,12 +386,7 @@ struct RetainSide {
   std::vector<std::optional<Key32>> epoch_keys;
 };
 
-// kEpochs is how many receiving chains the multi-chain stream makes: more than the
-// baseline keeps, so a target that never drops a chain keeps more than it.
-constexpr int kEpochs = static_cast<int>(kSignalMaxReceiverChains) + 3;
-constexpr int kSkipPerEpoch = 10;
-
-RetainSide retention(Target& t, uint64_t step, int jumps, bool signal) {
+RetainSide retention(Target& t, uint64_t step, int jumps, const EpochPlan& plan, bool signal) {
   RetainSide side;
   auto stop = [&](CheckOutcome o, const Conversation& c) {
     o.counterexample = c.story(10);
@@ -420,14 +418,14 @@ RetainSide retention(Target& t, uint64_t step, int jumps, bool signal) {
       if (p.ok() && *p == m.plaintext) ++side.one_chain_readable;
     }
   }
-  // Many chains: in each epoch a delivery 10 ahead, then the peer answers (a new chain).
+  // Many chains: in each epoch a delivery per_epoch ahead, then the peer answers (a new chain).
   {
     Conversation c(t, "carol", "dave");
     if (auto e = c.establish(); !e.ok()) return stop(outcome_of(e, "establishing the session"), c);
     std::vector<std::vector<Sent>> epochs;
-    for (int e = 0; e < kEpochs; ++e) {
+    for (uint64_t e = 0; e < plan.epochs; ++e) {
       epochs.emplace_back();
-      for (int i = 0; i < kSkipPerEpoch; ++i) {
+      for (uint64_t i = 0; i < plan.per_epoch; ++i) {
         auto m = c.send(0);
         if (!m.ok()) return stop(outcome_of(m, "encrypting"), c);
         epochs.back().push_back(std::move(*m));
@@ -443,7 +441,9 @@ RetainSide retention(Target& t, uint64_t step, int jumps, bool signal) {
       }
       side.epoch_keys.push_back(key);
       auto d = c.deliver(*m);
-      if (!d.ok()) return stop(outcome_of(d, "delivering a message 10 ahead"), c);
+      if (!d.ok())
+        return stop(
+            outcome_of(d, "delivering a message " + std::to_string(plan.per_epoch) + " ahead (within max_skip)"), c);
       auto r = c.send(1);
       if (!r.ok()) return stop(outcome_of(r, "encrypting the answer"), c);
       auto dr = c.deliver(*r);
@@ -471,9 +471,11 @@ RetainSide play_retention(Run& r) {
   const uint64_t step = std::max<uint64_t>(1, std::min(b.max_skip, bb.max_skip));
   const uint64_t total = 2 * bb.max_skipped_keys;
   const int jumps = static_cast<int>((total + step - 1) / step);
-  RetainSide side = retention(r.target, step, jumps, r.ctx.profile == harness::Profile::signal);
+  const EpochPlan plan = plan_epochs(b, bb);
+  RetainSide side = retention(r.target, step, jumps, plan, r.ctx.profile == harness::Profile::signal);
   side.step = step;
   side.jumps = jumps;
+  side.plan = plan;
   side.declared = r.bounds;
   side.baseline = bb;
   return side;
@@ -487,25 +489,36 @@ CheckOutcome judge_retention(RetainSide& mine, RetainSide* theirs) {
   const uint64_t step = mine.step;
   const int jumps = mine.jumps;
   CheckOutcome o;
-  // What the baseline's bounds allow for the stream the target saw: per chain at most
-  // max_skipped_keys, and only the newest max_receiver_chains chains. Epochs are chains
-  // unless the messages show one ratchet key for several (profile signal only).
+  const EpochPlan& plan = mine.plan;
+  const int epoch_count = static_cast<int>(plan.epochs);
+  // What the baseline's bounds allow for the streams the target saw: in one chain at most
+  // max_skipped_keys. Over the epochs, where the messages name their chains (profile
+  // signal: one ratchet key for several epochs is one chain), the newest
+  // max_receiver_chains chains' worth, each at most max_skipped_keys; otherwise
+  // chains_allowance (bounds.h): the larger of one chain's worth and the newest
+  // max_receiver_chains epochs' worth, so a target is not presumed to ratchet.
   const uint64_t bound_one = std::min<uint64_t>(static_cast<uint64_t>(mine.one_chain_skipped), bb.max_skipped_keys);
   std::vector<uint64_t> chains;  // skipped per chain, oldest first
   bool merged = false;
-  for (size_t e = 0; e < mine.per_epoch.size(); ++e) {
+  bool named = !mine.epoch_keys.empty();
+  for (size_t e = 0; e < mine.epoch_keys.size(); ++e) {
+    named = named && mine.epoch_keys[e].has_value();
     const bool same =
         e > 0 && mine.epoch_keys[e] && mine.epoch_keys[e - 1] && *mine.epoch_keys[e] == *mine.epoch_keys[e - 1];
     if (same) {
-      chains.back() += kSkipPerEpoch;
+      chains.back() += plan.per_epoch;
       merged = true;
     } else {
-      chains.push_back(kSkipPerEpoch);
+      chains.push_back(plan.per_epoch);
     }
   }
-  uint64_t bound_many = 0;
-  for (size_t i = 0; i < chains.size() && i < bb.max_receiver_chains; ++i) {
-    bound_many += std::min<uint64_t>(chains[chains.size() - 1 - i], bb.max_skipped_keys);
+  uint64_t bound_many = plan.allowance;
+  if (named) {
+    uint64_t by_chain = 0;
+    for (size_t i = 0; i < chains.size() && i < bb.max_receiver_chains; ++i) {
+      by_chain += std::min<uint64_t>(chains[chains.size() - 1 - i], bb.max_skipped_keys);
+    }
+    bound_many = by_chain;
   }
   o.observations.push_back(b.describe());
   o.observations.push_back("one chain: " + std::to_string(jumps) + " deliveries each " + std::to_string(step) +
@@ -513,20 +526,21 @@ CheckOutcome judge_retention(RetainSide& mine, RetainSide* theirs) {
                            " messages unread; a clone made afterwards read " + std::to_string(mine.one_chain_readable) +
                            " (baseline " + std::to_string(base.one_chain_readable) + "; the baseline's bounds allow " +
                            std::to_string(bound_one) + ")");
-  std::string per = "many chains: " + std::to_string(kEpochs) + " epochs, each skipping " +
-                    std::to_string(kSkipPerEpoch) + "; the clone read per epoch (oldest first):";
+  std::string per = "many chains: " + std::to_string(epoch_count) + " epochs, each skipping " +
+                    std::to_string(plan.per_epoch) + " (within max_skip); the clone read per epoch (oldest first):";
   for (size_t i = 0; i < mine.per_epoch.size(); ++i) {
-    per += " " + std::to_string(mine.per_epoch[i]) + "/" + std::to_string(base.per_epoch[i]);
+    per += " " + std::to_string(mine.per_epoch[i]) + "/" +
+           (i < base.per_epoch.size() ? std::to_string(base.per_epoch[i]) : std::string("-"));
   }
   o.observations.push_back(per + " (target/baseline); the baseline's bounds allow " + std::to_string(bound_many) +
                            (merged ? " (the target's messages show " + std::to_string(chains.size()) +
-                                         " ratchet keys for " + std::to_string(kEpochs) +
+                                         " ratchet keys for " + std::to_string(epoch_count) +
                                          " epochs: it did not start a chain each epoch)"
                                    : ""));
   o.figures.push_back(
       {"skipped keys retained, one chain", double(mine.one_chain_readable), double(base.one_chain_readable), "keys"});
-  o.figures.push_back({"skipped keys retained, " + std::to_string(kEpochs) + " epochs", double(mine.chains_readable),
-                       double(base.chains_readable), "keys"});
+  o.figures.push_back({"skipped keys retained, " + std::to_string(epoch_count) + " epochs",
+                       double(mine.chains_readable), double(base.chains_readable), "keys"});
   if (b.borrowed.empty() && static_cast<uint64_t>(mine.one_chain_readable) > b.max_skipped_keys) {
     o.observations.push_back("the target keeps more skipped keys in one chain than its declared max_skipped_keys (" +
                              std::to_string(b.max_skipped_keys) + ")");
@@ -543,20 +557,20 @@ CheckOutcome judge_retention(RetainSide& mine, RetainSide* theirs) {
   }
   if (static_cast<uint64_t>(mine.chains_readable) > bound_many) {
     o.verdict = Verdict::fail;
-    o.summary = "skip-ahead messages over " + std::to_string(kEpochs) + " ratchet steps left " +
+    o.summary = "skip-ahead messages over " + std::to_string(epoch_count) + " ratchet steps left " +
                 std::to_string(mine.chains_readable) + " keys readable, more than the " + std::to_string(bound_many) +
                 " the baseline's bounds allow: old receiving chains are not dropped";
-    o.counterexample = "in each of " + std::to_string(kEpochs) +
-                       " epochs carol sends 11 messages, dave receives the 11th and "
-                       "answers; a clone of dave then reads " +
-                       std::to_string(mine.chains_readable) + " of the " + std::to_string(mine.chains_skipped) +
-                       " skipped";
+    o.counterexample =
+        "in each of " + std::to_string(epoch_count) + " epochs carol sends " + std::to_string(plan.per_epoch + 1) +
+        " messages, dave receives the last and "
+        "answers; a clone of dave then reads " +
+        std::to_string(mine.chains_readable) + " of the " + std::to_string(mine.chains_skipped) + " skipped";
     return o;
   }
   o.summary = "retained skipped keys stay within the baseline's bounds: " + std::to_string(mine.one_chain_readable) +
               " in one chain (bound " + std::to_string(bound_one) + ", baseline read " +
               std::to_string(base.one_chain_readable) + "), " + std::to_string(mine.chains_readable) + " over " +
-              std::to_string(kEpochs) + " epochs (bound " + std::to_string(bound_many) + ", baseline read " +
+              std::to_string(epoch_count) + " epochs (bound " + std::to_string(bound_many) + ", baseline read " +
               std::to_string(base.chains_readable) + ")";
   return o;
 }

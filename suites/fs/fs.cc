@@ -12,6 +12,7 @@
 #include "suites/common/conversation.h"
 #include "suites/common/property.h"
 #include "suites/common/schedule.h"
+#include "suites/common/steps.h"
 
 namespace parity::suites {
 
@@ -315,87 +316,119 @@ CheckOutcome judge_fs3(Fs3Side& mine, Fs3Side* base) {
 
 // --- FS-4 ----------------------------------------------------------------------------
 
-constexpr int kExtra = 48;  // messages sent past the first jump: more than the baseline keeps per chain
-constexpr int kEpochs = 8;
+constexpr int kExtra = 48;  // messages skipped past the baseline's per-chain bound
 
-// fs4_chain: alice sends jump+kExtra+1 messages in one chain; bob receives message
-// #jump (within the declared skip) and the last one; a clone of bob then tries every
-// message never delivered.
-Op<Unit> fs4_chain(Conversation& c, Probe& out_, uint64_t jump) {
+// ChainPlan is FS-4's one-chain stream: jumps of `step` (within both processes' max_skip)
+// until `total` messages are undelivered, more than one chain may keep; then, when
+// `past` is set, a jump of the target's max_skip + 1, which its bounds permit it to refuse.
+struct ChainPlan {
+  uint64_t step = 1;
+  uint64_t total = 0;
+  uint64_t past = 0;  // 0: no jump past the declared bound
+};
+
+// fs4_chain: alice sends the chain's messages; bob receives the one after each jump;
+// a clone of bob then tries every message never delivered that only a kept skipped key
+// reads (after a refused jump past the bound, the held messages are ahead of bob's chain:
+// any clone reads those with the chain key, so they are not retention).
+Op<Unit> fs4_chain(Conversation& c, Probe& out_, const ChainPlan& plan, std::string& past_note_) {
   PARITY_PASS([[maybe_unused]] Unit e, c.establish());
-  std::vector<Sent> burst;
-  const size_t total = static_cast<size_t>(jump) + kExtra + 1;
-  for (size_t i = 0; i < total; ++i) {
-    PARITY_PASS(Sent s, c.send(0));
-    burst.push_back(std::move(s));
-  }
-  PARITY_PASS([[maybe_unused]] Bytes p0, c.deliver(burst[static_cast<size_t>(jump)]));
-  PARITY_PASS([[maybe_unused]] Bytes p1, c.deliver(burst.back()));
   std::vector<Sent> undelivered;
-  for (size_t i = 0; i + 1 < total; ++i) {
-    if (i != jump) undelivered.push_back(burst[i]);
+  while (undelivered.size() < plan.total) {
+    const uint64_t n = std::min<uint64_t>(plan.step, plan.total - undelivered.size());
+    for (uint64_t i = 0; i < n; ++i) {
+      PARITY_PASS(Sent s, c.send(0));
+      undelivered.push_back(std::move(s));
+    }
+    PARITY_PASS(Sent next, c.send(0));
+    PARITY_PASS([[maybe_unused]] Bytes p, c.deliver(next));
   }
   c.note("(" + std::to_string(undelivered.size()) + " messages of this chain stay undelivered)");
+  if (plan.past > 0) {
+    std::vector<Sent> held;
+    for (uint64_t i = 0; i < plan.past; ++i) {
+      PARITY_PASS(Sent s, c.send(0));
+      held.push_back(std::move(s));
+    }
+    PARITY_PASS(Sent far, c.send(0));
+    auto d = c.deliver(far);
+    if (d.violated()) return d.violation();
+    const std::string jump = "a jump of max_skip + 1 (" + std::to_string(plan.past) + ")";
+    if (d.ok()) {
+      past_note_ = jump + " past the declared bound was accepted: its " + std::to_string(plan.past) +
+                   " held messages are tried on the clone too";
+      undelivered.insert(undelivered.end(), held.begin(), held.end());
+    } else {
+      past_note_ = jump + " was refused (" + refusal_text(d.refusal()) + "), as the declared bound permits";
+    }
+  }
   PARITY_PASS([[maybe_unused]] Unit cl, c.clone(1, "bob~1"));
   return probe_clone(c, undelivered, "bob~1", out_);
 }
 
-// fs4_epochs: in each of 8 epochs alice sends `per_epoch` messages that are never
-// delivered and one that is, and bob answers (a ratchet step each way); a clone of bob
-// then tries all the undelivered ones.
-Op<Unit> fs4_epochs(Conversation& c, Probe& out_, int per_epoch) {
+// fs4_epochs: in each epoch alice sends `per_epoch` messages that are never delivered
+// and one that is, and bob answers (a ratchet step each way); a clone of bob then tries
+// all the undelivered ones.
+Op<Unit> fs4_epochs(Conversation& c, Probe& out_, const EpochPlan& plan) {
   PARITY_PASS([[maybe_unused]] Unit e, c.establish());
   std::vector<Sent> undelivered;
-  for (int i = 0; i < kEpochs; ++i) {
-    for (int k = 0; k < per_epoch; ++k) {
+  for (uint64_t i = 0; i < plan.epochs; ++i) {
+    for (uint64_t k = 0; k < plan.per_epoch; ++k) {
       PARITY_PASS(Sent u, c.send(0));
       undelivered.push_back(std::move(u));
     }
-    c.note("(" + std::to_string(per_epoch) + " messages of this epoch stay undelivered)");
+    c.note("(" + std::to_string(plan.per_epoch) + " messages of this epoch stay undelivered)");
     PARITY_PASS([[maybe_unused]] Unit rt, c.round_trip(0));
   }
   PARITY_PASS([[maybe_unused]] Unit cl, c.clone(1, "bob~1"));
   return probe_clone(c, undelivered, "bob~1", out_);
 }
 
-// RetentionSide is FS-4 on one process: the stream it played (the same on both) and
-// what a clone read of it.
+// RetentionSide is FS-4 on one process: the streams it played (the same on both) and
+// what a clone read of them.
 struct RetentionSide {
   std::optional<CheckOutcome> stop;
   Bounds baseline;  // the baseline's bounds, which retention is compared with
-  uint64_t jump = 0;
-  int per_epoch = 0;
-  size_t epoch_bound = 0;
+  Bounds target;    // the target's declared bounds, which size the streams
+  ChainPlan chain_plan;
+  EpochPlan epoch_plan;
+  std::string past_note;      // what became of the jump past the declared bound
   std::string target_limits;  // what the target declared, for the observations
   Probe chain;
   Probe epochs;
 };
 
-// fs4_retention plays both streams. The jump in one chain is the baseline's per-chain
-// key bound, or the target's max_skip when that is smaller; in the epochs stream each
-// epoch leaves max_skipped_keys/8 + 10 undelivered: 8 of them exceed what one chain may
-// keep, so a target whose turns share one chain is held to the per-chain bound and one
-// with a chain per turn to max_receiver_chains; reading more than either allows breaks
-// both.
+// fs4_retention plays both streams, sized from the target's declared bounds and the
+// baseline's (both processes play the same streams): every delivery is within the
+// target's max_skip, and each stream leaves more undelivered than the baseline's bounds
+// let a clone read, so a target keeping more than it declares is seen where it matters.
 RetentionSide fs4_retention(Run& r) {
   RetentionSide side;
   side.baseline = bounds_of(*r.ctx.baseline, nullptr);
-  const Bounds tb = bounds_of(r.ctx.target, r.ctx.baseline);
+  side.target = bounds_of(r.ctx.target, r.ctx.baseline);
   const Bounds& bb = side.baseline;
-  side.jump = std::max<uint64_t>(std::min({bb.max_skipped_keys, bb.max_skip, tb.max_skip}), 1);
-  side.per_epoch = static_cast<int>(bb.max_skipped_keys / kEpochs) + 10;
-  side.epoch_bound = std::max<size_t>(bb.max_skipped_keys, bb.max_receiver_chains * side.per_epoch);
+  const Bounds& tb = side.target;
+  side.chain_plan.step = std::max<uint64_t>(std::min({bb.max_skipped_keys, bb.max_skip, tb.max_skip}), 1);
+  side.chain_plan.total = bb.max_skipped_keys + kExtra;
+  // The jump past the bound costs max_skip + 1 messages: probed up to twice Signal's.
+  if (tb.max_skip < 2 * bb.max_skip) side.chain_plan.past = tb.max_skip + 1;
+  side.epoch_plan = plan_epochs(tb, bb);
   const auto& limits = r.ctx.target.hello().limits;
   side.target_limits = limits.empty() ? std::string("none") : limits.dump();
-  const uint64_t jump = side.jump;
-  auto chain = play_probe(r, 1, [jump](Conversation& c, Probe& p) { return fs4_chain(c, p, jump); });
+  const ChainPlan chain_plan = side.chain_plan;
+  std::string past_note;
+  auto chain = play_probe(
+      r, 1, [&chain_plan, &past_note](Conversation& c, Probe& p) { return fs4_chain(c, p, chain_plan, past_note); });
   if (auto* o = std::get_if<CheckOutcome>(&chain)) {
     side.stop = std::move(*o);
     return side;
   }
   side.chain = std::move(std::get<Probe>(chain));
-  const int per_epoch = side.per_epoch;
-  auto epochs = play_probe(r, 2, [per_epoch](Conversation& c, Probe& p) { return fs4_epochs(c, p, per_epoch); });
+  side.past_note = past_note.empty() ? "the jump past the declared max_skip (" + std::to_string(tb.max_skip) +
+                                           ") was not probed: more than twice the baseline's"
+                                     : past_note;
+  const EpochPlan epoch_plan = side.epoch_plan;
+  auto epochs = play_probe(r, 2, [&epoch_plan](Conversation& c, Probe& p) { return fs4_epochs(c, p, epoch_plan); });
   if (auto* o = std::get_if<CheckOutcome>(&epochs)) {
     side.stop = std::move(*o);
     return side;
@@ -409,6 +442,8 @@ CheckOutcome judge_fs4(RetentionSide& mine, RetentionSide* base) {
   const Bounds& bb = mine.baseline;
   const Probe& chain = mine.chain;
   const Probe& epochs = mine.epochs;
+  const EpochPlan& ep = mine.epoch_plan;
+  const uint64_t chain_bound = std::min<uint64_t>(static_cast<uint64_t>(chain.tried), bb.max_skipped_keys);
   CheckOutcome o = CheckOutcome::pass("");
   const auto n = [](const Probe& p) { return static_cast<double>(p.read.size()); };
   const auto theirs = [&](const Probe RetentionSide::*probe) -> std::optional<double> {
@@ -417,31 +452,40 @@ CheckOutcome judge_fs4(RetentionSide& mine, RetentionSide* base) {
   };
   o.figures.push_back({"undelivered messages of one chain a clone reads (of " + std::to_string(chain.tried) + ")",
                        n(chain), theirs(&RetentionSide::chain), "messages"});
-  o.figures.push_back({"undelivered messages of " + std::to_string(kEpochs) + " epochs a clone reads (of " +
+  o.figures.push_back({"undelivered messages of " + std::to_string(ep.epochs) + " epochs a clone reads (of " +
                            std::to_string(epochs.tried) + ")",
                        n(epochs), theirs(&RetentionSide::epochs), "messages"});
-  o.observations.push_back("target's declared limits: " + mine.target_limits);
+  o.observations.push_back("target's declared limits: " + mine.target_limits + "; " + mine.target.describe());
   o.observations.push_back("baseline bounds: " + std::to_string(bb.max_skipped_keys) + " skipped keys per chain, " +
                            std::to_string(bb.max_receiver_chains) + " receiver chains");
-  o.observations.push_back("epochs: " + std::to_string(mine.per_epoch) + " undelivered per epoch; allowed " +
-                           std::to_string(mine.epoch_bound) + " = the larger of one chain's " +
+  o.observations.push_back("one chain: jumps of " + std::to_string(mine.chain_plan.step) +
+                           " (within the declared max_skip) leave " + std::to_string(mine.chain_plan.total) +
+                           " undelivered; allowed " + std::to_string(chain_bound) + "; " + mine.past_note);
+  o.observations.push_back("epochs: " + std::to_string(ep.epochs) + " epochs of " + std::to_string(ep.per_epoch) +
+                           " undelivered (each a jump within the declared max_skip); allowed " +
+                           std::to_string(ep.allowance) + " = the larger of one chain's " +
                            std::to_string(bb.max_skipped_keys) + " and " + std::to_string(bb.max_receiver_chains) +
                            " epochs' worth, so a target is not presumed to ratchet");
+  if (mine.target.borrowed.empty() && chain.read.size() > mine.target.max_skipped_keys) {
+    o.observations.push_back("the target's clone read " + std::to_string(chain.read.size()) +
+                             " undelivered messages of one chain, more than its declared max_skipped_keys (" +
+                             std::to_string(mine.target.max_skipped_keys) + ")");
+  }
   std::vector<std::string> over;
-  if (chain.read.size() > bb.max_skipped_keys) {
-    over.push_back("one chain: " + std::to_string(chain.read.size()) + " > " + std::to_string(bb.max_skipped_keys));
+  if (chain.read.size() > chain_bound) {
+    over.push_back("one chain: " + std::to_string(chain.read.size()) + " > " + std::to_string(chain_bound));
     o.counterexample = chain.story;
   }
-  if (epochs.read.size() > mine.epoch_bound) {
-    over.push_back(std::to_string(kEpochs) + " epochs: " + std::to_string(epochs.read.size()) + " > " +
-                   std::to_string(mine.epoch_bound));
+  if (epochs.read.size() > ep.allowance) {
+    over.push_back(std::to_string(ep.epochs) + " epochs: " + std::to_string(epochs.read.size()) + " > " +
+                   std::to_string(ep.allowance));
     if (o.counterexample.empty()) o.counterexample = epochs.story;
   }
   const auto count = [](const RetentionSide* s, const Probe RetentionSide::*probe) {
     return s == nullptr ? std::string("-") : std::to_string((s->*probe).read.size());
   };
   const std::string counts = "one chain " + std::to_string(chain.read.size()) + " vs " +
-                             count(base, &RetentionSide::chain) + ", " + std::to_string(kEpochs) + " epochs " +
+                             count(base, &RetentionSide::chain) + ", " + std::to_string(ep.epochs) + " epochs " +
                              std::to_string(epochs.read.size()) + " vs " + count(base, &RetentionSide::epochs);
   if (!over.empty()) {
     o.verdict = Verdict::fail;

@@ -381,7 +381,8 @@ SpreadSide spread(Target& t, const Bounds& b) {
     return side;
   };
   if (auto e = c.establish(); !e.ok()) return stop(e, "establishing the session");
-  const uint64_t k = std::min<uint64_t>(25, b.max_skipped_keys);
+  // Each chain's jump stays within max_skip and its held messages within max_skipped_keys.
+  const uint64_t k = std::max<uint64_t>(1, std::min<uint64_t>({25, b.max_skipped_keys, b.max_skip}));
   const int epochs =
       static_cast<int>(std::min<uint64_t>(kSpreadEpochs, b.max_receiver_chains > 1 ? b.max_receiver_chains - 1 : 1));
   std::vector<std::vector<Sent>> held(static_cast<size_t>(epochs));

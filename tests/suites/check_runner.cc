@@ -5,9 +5,10 @@
 
 #include <gtest/gtest.h>
 
-#include "cli/checks.h"
 #include "harness/runner/runner.h"
 #include "harness/runner/seeds.h"
+
+#include "cli/checks.h"
 
 namespace parity::suites::test {
 
@@ -33,10 +34,11 @@ std::optional<CheckOutcome> reset_for_check(harness::Target& t, const Key32& see
 
 }  // namespace
 
-std::unique_ptr<harness::Target> start_reference(const std::string& label) {
+std::unique_ptr<harness::Target> start_reference(const std::string& label, const std::string& args) {
   harness::Limits limits;
   limits.request = std::chrono::milliseconds(60000);  // a loaded test machine
-  auto r = harness::start_target(PARITY_REFERENCE_TARGET, label, limits);
+  const std::string command = std::string(PARITY_REFERENCE_TARGET) + (args.empty() ? "" : " " + args);
+  auto r = harness::start_target(command, label, limits);
   if (auto* e = std::get_if<harness::StartError>(&r)) {
     ADD_FAILURE() << "the reference does not start: " << e->violation.detail;
     return nullptr;

@@ -12,9 +12,9 @@
 namespace parity::suites::test {
 
 // start_reference starts the reference target process under `label` (transcripts name
-// it), with request limits for a loaded test machine; null, and a test failure, when it
-// does not start.
-std::unique_ptr<harness::Target> start_reference(const std::string& label = "target");
+// it), with request limits for a loaded test machine; `args` are its arguments (for
+// example "--mutant keys-past-bound"). Null, and a test failure, when it does not start.
+std::unique_ptr<harness::Target> start_reference(const std::string& label = "target", const std::string& args = "");
 
 // RunOptions are the knobs of one check run.
 struct RunOptions {

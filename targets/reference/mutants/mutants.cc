@@ -182,6 +182,27 @@ const std::vector<Entry>& entries() {
        session_hooks<NoIdentityBinding>},
       {{"keep-old-chains", "never drops old receiving chains"},
        [](ptp::ReferenceConfig& c) { c.policy.rules.max_receiver_chains = SIZE_MAX; }},
+      // The two below declare bounds smaller than Signal's and keep one of them only on
+      // paper: the retention checks must see the lie where it breaks Signal's bounds,
+      // with scenarios that stay within what they declare.
+      {{"keys-past-bound",
+        "declares max_skip and max_skipped_keys 1000, refuses jumps past 1000, keeps every skipped key"},
+       [](ptp::ReferenceConfig& c) {
+         c.policy.rules.max_skip = 1000;
+         c.policy.rules.max_message_keys = std::nullopt;
+         c.declared_limits.max_skip = 1000;
+         c.declared_limits.max_message_keys = 1000;
+       }},
+      {{"small-bounds-keep-chains",
+        "declares max_skip 100, 100 skipped keys and 3 receiver chains, keeps the first two but every receiving chain"},
+       [](ptp::ReferenceConfig& c) {
+         c.policy.rules.max_skip = 100;
+         c.policy.rules.max_message_keys = 100;
+         c.policy.rules.max_receiver_chains = SIZE_MAX;
+         c.declared_limits.max_skip = 100;
+         c.declared_limits.max_message_keys = 100;
+         c.declared_limits.max_receiver_chains = 3;
+       }},
   };
   return all;
 }
@@ -201,7 +222,8 @@ std::optional<ptp::ReferenceConfig> mutant_config(std::string_view name) {
   for (const Entry& e : entries()) {
     if (e.info.name != name) continue;
     ptp::ReferenceConfig c;
-    // The declared limits stay the baseline's: a flaw does not announce itself.
+    // The declared limits stay the baseline's unless the entry sets them: a flaw does not
+    // announce itself.
     if (name != "none") c.version += "+mutant." + std::string(name);
     e.apply(c);
     return c;
