@@ -83,6 +83,7 @@ std::string group_where(const Registry& registry, std::string_view group) {
     for (const CheckDef& c : registry.checks()) {
       if (c.requirement != r.id) continue;
       checks += (checks.empty() ? "" : "<br>") + std::string("`") + c.id + "` " + c.file + ":" + std::to_string(c.line);
+      if (c.level) checks += " (" + std::string(to_string(*c.level)) + ")";
       for (const std::string& a : c.aliases) checks += " (formerly `" + a + "`)";
     }
     std::string mutants;

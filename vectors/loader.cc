@@ -28,26 +28,31 @@ constexpr FieldSpec kCbcGroup[] = {{"keySize", FT::integer, true}, {"ivSize", FT
 constexpr FieldSpec kGcmGroup[] = {
     {"keySize", FT::integer, true}, {"ivSize", FT::integer, true}, {"tagSize", FT::integer, true}};
 
-constexpr FieldSpec kX25519Test[] = {{"private", FT::hex, true},
+// Every primitive test says with `domain` whether Signal v3 makes that call (README.md):
+// "signal-v3", "signal-v3-media" (attachments only) or "other".
+constexpr FieldSpec kX25519Test[] = {{"domain", FT::string, true},
+                                     {"private", FT::hex, true},
                                      {"public", FT::hex, true},
                                      {"shared", FT::hex, true},
                                      {"iterations", FT::integer, false}};
-constexpr FieldSpec kX25519PublicTest[] = {{"private", FT::hex, true}, {"public", FT::hex, true}};
+constexpr FieldSpec kX25519PublicTest[] = {
+    {"domain", FT::string, true}, {"private", FT::hex, true}, {"public", FT::hex, true}};
 constexpr FieldSpec kXeddsaTest[] = {
-    {"public", FT::hex, true}, {"message", FT::hex, true}, {"signature", FT::hex, true}};
-constexpr FieldSpec kHkdfTest[] = {{"ikm", FT::hex, true},
-                                   {"salt", FT::hex, true},
-                                   {"info", FT::hex, true},
-                                   {"length", FT::integer, true},
-                                   {"okm", FT::hex, true}};
-constexpr FieldSpec kHmacTest[] = {{"key", FT::hex, true}, {"data", FT::hex, true}, {"mac", FT::hex, true}};
+    {"domain", FT::string, true}, {"public", FT::hex, true}, {"message", FT::hex, true}, {"signature", FT::hex, true}};
+constexpr FieldSpec kHkdfTest[] = {{"domain", FT::string, true}, {"ikm", FT::hex, true},        {"salt", FT::hex, true},
+                                   {"info", FT::hex, true},      {"length", FT::integer, true}, {"okm", FT::hex, true}};
+constexpr FieldSpec kHmacTest[] = {
+    {"domain", FT::string, true}, {"key", FT::hex, true}, {"data", FT::hex, true}, {"mac", FT::hex, true}};
 constexpr FieldSpec kHashTest[] = {
-    {"data", FT::hex, true}, {"repeat", FT::integer, false}, {"digest", FT::hex, true}};
-constexpr FieldSpec kCbcTest[] = {
-    {"key", FT::hex, true}, {"iv", FT::hex, true}, {"plaintext", FT::hex, true}, {"ciphertext", FT::hex, true}};
-constexpr FieldSpec kGcmTest[] = {{"key", FT::hex, true},       {"iv", FT::hex, true},
-                                  {"aad", FT::hex, true},       {"plaintext", FT::hex, true},
-                                  {"ciphertext", FT::hex, true}, {"tag", FT::hex, true}};
+    {"domain", FT::string, true}, {"data", FT::hex, true}, {"repeat", FT::integer, false}, {"digest", FT::hex, true}};
+constexpr FieldSpec kCbcTest[] = {{"domain", FT::string, true},
+                                  {"key", FT::hex, true},
+                                  {"iv", FT::hex, true},
+                                  {"plaintext", FT::hex, true},
+                                  {"ciphertext", FT::hex, true}};
+constexpr FieldSpec kGcmTest[] = {
+    {"domain", FT::string, true}, {"key", FT::hex, true},        {"iv", FT::hex, true}, {"aad", FT::hex, true},
+    {"plaintext", FT::hex, true}, {"ciphertext", FT::hex, true}, {"tag", FT::hex, true}};
 constexpr FieldSpec kKdfCkTest[] = {{"chain", FT::hex, true}, {"next_chain", FT::hex, true}, {"seed", FT::hex, true}};
 constexpr FieldSpec kMessageKeysTest[] = {
     {"seed", FT::hex, true}, {"cipher_key", FT::hex, true}, {"mac_key", FT::hex, true}, {"iv", FT::hex, true}};

@@ -95,6 +95,11 @@ void Registry::add(CheckDef def) {
     errors_.push_back("check " + def.id + ": no run function");
     return;
   }
+  // Level is an enum ordered must < should < info: a check may only weigh less.
+  if (def.level && *def.level < find_requirement(def.requirement)->level) {
+    errors_.push_back("check " + def.id + ": level " + std::string(to_string(*def.level)) + " above its requirement's");
+    return;
+  }
   // Where a check is written, relative to the repository: the compiler gives an
   // absolute path, which would differ per checkout.
   if (const size_t at = def.file.rfind("/suites/"); at != std::string::npos) def.file = def.file.substr(at + 1);

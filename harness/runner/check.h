@@ -54,6 +54,10 @@ struct CheckDef {
   std::function<CheckOutcome(CheckContext&)> run = {};
   // aliases are former ids, still accepted by --only, waivers and replay.
   std::vector<std::string> aliases = {};
+  // level, when set, weighs the check less than its requirement (never more): the part of
+  // a requirement its statement names a SHOULD (KAT-1's vectors outside the domain the
+  // protocol uses). Unset: the requirement's level.
+  std::optional<Level> level = {};
   // file and line say where the check is written, for `parity list --markdown`.
   std::string file = {};
   int line = 0;

@@ -98,7 +98,7 @@ ResultRecord base_record(const CheckDef& def, const std::string& seed) {
   rec.check = def.id;
   rec.requirement = def.requirement;
   rec.group = req != nullptr ? std::string(req->group) : "";
-  rec.level = req != nullptr ? req->level : Level::must;
+  rec.level = def.level ? *def.level : req != nullptr ? req->level : Level::must;
   rec.title = def.description.empty() && req != nullptr ? std::string(req->title) : def.description;
   rec.seed = seed;
   return rec;

@@ -75,6 +75,8 @@ struct CheckSpec {
   // otherwise. It is also asked judge(b, &b) of the baseline alone, which must pass.
   std::function<CheckOutcome(S& target, S* baseline)> judge = {};
   std::vector<std::string> aliases = {};  // former ids (still accepted by --only, waivers, replay)
+  // level, when set, weighs the check less than its requirement (CheckDef::level).
+  std::optional<harness::Level> level = {};
   // trim bounds the evidence (both transcripts, merged in time order).
   EvidenceTrim trim = {};
   // Where the spec is written (clang 14 has no std::source_location; the builtins give the
@@ -144,6 +146,7 @@ void add_check(Registry& registry, CheckSpec<S> spec) {
   def.needs = spec.needs;
   def.baseline = spec.baseline;
   def.aliases = spec.aliases;
+  def.level = spec.level;
   def.file = spec.file;
   def.line = spec.line;
   if (spec.scenario && spec.judge) {

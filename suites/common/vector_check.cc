@@ -31,6 +31,11 @@ CaseVerdict VectorCase::judge_match(bool matched, const std::string& detail) con
   return matched ? std::nullopt : CaseVerdict(detail);
 }
 
+CaseVerdict VectorCase::judge_refusal(const std::string& detail) const {
+  if (test_.result == vectors::Expect::acceptable) return std::nullopt;
+  return detail;
+}
+
 VectorWalk walk_vectors(const vectors::VectorFile& file, const VectorCheck& check) {
   VectorWalk walk;
   walk.file = file.name;
@@ -40,6 +45,11 @@ VectorWalk walk_vectors(const vectors::VectorFile& file, const VectorCheck& chec
     for (const vectors::Vector& t : g.tests) {
       t.fields.reset_usage();  // a file may be walked more than once
       VectorCase c(g, t);
+      if (check.take_case && !check.take_case(c)) continue;
+      if (c.stop_) {  // take_case found a case no check can judge
+        walk.stop = std::move(c.stop_);
+        return walk;
+      }
       CaseVerdict verdict = check.run_case(c);
       if (c.stop_) {
         walk.stop = std::move(c.stop_);
@@ -48,7 +58,12 @@ VectorWalk walk_vectors(const vectors::VectorFile& file, const VectorCheck& chec
       ++walk.run;
       if (c.unsupported_) {
         ++walk.unsupported;
-        verdict = "refused as unsupported" + (c.unsupported_->empty() ? "" : ": " + *c.unsupported_);
+        std::string why = "refused as unsupported" + (c.unsupported_->empty() ? "" : ": " + *c.unsupported_);
+        if (check.unsupported_not_applicable) {
+          walk.not_applicable.push_back(case_line(file.name, t) + ": " + why);
+          continue;
+        }
+        verdict = std::move(why);
       }
       for (const std::string& m : t.fields.misuses()) {
         walk.defects.push_back("suite defect: tcId " + std::to_string(t.tc_id) + ": " + m);
@@ -101,8 +116,22 @@ CheckOutcome vector_outcome(const VectorWalk& walk) {
     listed(walk.failures, o.observations);
     return o;
   }
-  return CheckOutcome::pass(std::to_string(walk.run) + " " + walk.what + " vectors of " + walk.file +
-                            " behave as published");
+  if (walk.run > 0 && walk.not_applicable.size() == walk.run) {
+    CheckOutcome o;
+    o.verdict = harness::Verdict::not_applicable;
+    o.summary = "the target answers `unsupported` for all " + std::to_string(walk.run) + " " + walk.what +
+                " vectors of " + walk.file + " it was given";
+    listed(walk.not_applicable, o.observations);
+    return o;
+  }
+  const size_t answered = walk.run - walk.not_applicable.size();
+  CheckOutcome o = CheckOutcome::pass(std::to_string(answered) + " " + walk.what + " vectors of " + walk.file +
+                                      " behave as published");
+  if (!walk.not_applicable.empty()) {
+    o.summary += "; " + std::to_string(walk.not_applicable.size()) + " answered `unsupported` (listed)";
+    listed(walk.not_applicable, o.observations);
+  }
+  return o;
 }
 
 }  // namespace parity::suites

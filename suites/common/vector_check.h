@@ -53,6 +53,11 @@ class VectorCase {
   // judge_match honours the case's Wycheproof result: valid and acceptable must match,
   // invalid must not.
   CaseVerdict judge_match(bool matched, const std::string& detail) const;
+  // judge_refusal judges a target that refused the case's input (any code but
+  // `unsupported`, which says the operation is missing, not that the input is bad): an
+  // `acceptable` case passes, since Wycheproof's word means either behaviour is fine;
+  // any other fails with `detail`.
+  CaseVerdict judge_refusal(const std::string& detail) const;
 
   // stop ends the walk with this outcome (a protocol violation: error).
   void stop(CheckOutcome outcome) { stop_ = std::move(outcome); }
@@ -74,8 +79,15 @@ struct VectorCheck {
   std::string what;  // names the cases in summaries: "12 <what> vectors of <file> ..."
   // take_group, when set, picks the groups that run; the others are skipped, not counted.
   std::function<bool(const vectors::TestGroup&)> take_group = {};
+  // take_case, when set, picks the cases of a taken group that run (its reads count); the
+  // others are skipped, not counted, and their fields are not checked.
+  std::function<bool(VectorCase&)> take_case = {};
   // run_case sends one case to the target and judges it.
   std::function<CaseVerdict(VectorCase&)> run_case = {};
+  // unsupported_not_applicable: a case the target refuses as `unsupported` is listed
+  // (VectorWalk::not_applicable), not failed: vectors outside the domain the protocol
+  // uses, where a target may lack a parameter it never needs.
+  bool unsupported_not_applicable = false;
 };
 
 // VectorWalk is what walking a file measured (a Side of check_spec.h).
@@ -86,7 +98,10 @@ struct VectorWalk {
   size_t run = 0;                     // cases run
   size_t unsupported = 0;             // cases the target refused as unsupported
   std::vector<std::string> failures;  // one line per failed case, in file order
-  std::vector<std::string> defects;   // suite defects: fields never used, reads of absent fields
+  // not_applicable: one line per case refused as `unsupported` where
+  // VectorCheck::unsupported_not_applicable says that is no failure.
+  std::vector<std::string> not_applicable;
+  std::vector<std::string> defects;  // suite defects: fields never used, reads of absent fields
 };
 
 // walk_vectors runs every case of a loaded file; it stops at the first case that stops.
@@ -97,7 +112,9 @@ VectorWalk walk_vectors(const vectors::VectorFile& file, const VectorCheck& chec
 VectorWalk walk_vector_file(const std::string& vectors_dir, std::string_view name, const VectorCheck& check);
 
 // vector_outcome judges a walk: its stop if any; error on a suite defect; fail with the
-// first failure as counterexample and up to 20 in observations; pass otherwise.
+// first failure as counterexample and up to 20 in observations; not-applicable when every
+// case run was refused as `unsupported` and that is no failure; pass otherwise (listing
+// the cases refused as `unsupported`, if any).
 CheckOutcome vector_outcome(const VectorWalk& walk);
 
 }  // namespace parity::suites

@@ -60,16 +60,19 @@ Json hex(const Bytes& b) {
 CaseVerdict x25519(Call& c, const VectorCase& t) {
   Bytes k = t.hex("private");
   Bytes u = t.hex("public");
+  const Bytes& want = t.hex("shared");
   int64_t n = t.has("iterations") ? t.integer("iterations") : 1;
   for (int64_t i = 0; i < n; ++i) {
-    auto r = c.run({{"private", hex(k)}, {"public", hex(u)}});
-    if (!r) return "refused";
+    harness::Refusal refusal;
+    auto r = c.run({{"private", hex(k)}, {"public", hex(u)}}, &refusal);
+    // RFC 7748 section 6.1 lets an implementation refuse an all-zero shared secret: the
+    // `acceptable` vectors (low-order, twist, non-canonical) pass refused or answered.
+    if (!r) return c.violation ? "violation" : t.judge_refusal("refused: " + std::string(ptp::to_string(refusal.code)));
     auto shared = hex_field(*r, "shared");
     if (!shared) return "response lacks a hex \"shared\"";
     u = k;  // RFC 7748 section 5.2: k, u <- X25519(k, u), k
     k = *shared;
   }
-  const Bytes& want = t.hex("shared");
   return t.judge_match(k == want, want_got(want, k));
 }
 
@@ -207,12 +210,22 @@ CaseVerdict kdf_rk(Call& c, const VectorCase& t) {
 
 using Translator = std::function<CaseVerdict(Call&, const VectorCase&)>;
 
+// Reach says which checks a file's vectors feed. KAT-1 is a MUST on the domain the
+// protocol uses its primitives in and a SHOULD elsewhere (requirements.md); each
+// primitive test says where it belongs in its `domain` field (vectors/README.md).
+enum class Reach {
+  domain,  // every vector is in Signal v3's domain: one check, its requirement's level
+  split,   // the check judges the vectors in the domain; `<name>-edge` (SHOULD) the others
+  edge,    // Signal v3 never calls it: the check judges every vector, as a SHOULD
+};
+
 struct KatFile {
   const char* requirement;
   const char* primitive;  // the PTP name (the check id's suffix)
   const char* path;
   Translator translate;
   bool v3_only = false;  // skip groups of other libsignal versions (PTP speaks v3)
+  Reach reach = Reach::domain;
 };
 
 const std::vector<KatFile>& kat_files() {
@@ -220,14 +233,14 @@ const std::vector<KatFile>& kat_files() {
       {"KAT-1", "x25519", "vectors/primitives/x25519.json", x25519},
       {"KAT-1", "x25519_public", "vectors/primitives/x25519_public.json", x25519_public},
       {"KAT-1", "xeddsa_verify", "vectors/primitives/xeddsa.json", xeddsa_verify},
-      {"KAT-1", "hkdf_sha256", "vectors/primitives/hkdf_sha256.json", hkdf},
-      {"KAT-1", "hmac_sha256", "vectors/primitives/hmac_sha256.json", hmac},
-      {"KAT-1", "sha256", "vectors/primitives/sha256.json", hash},
-      {"KAT-1", "sha512", "vectors/primitives/sha512.json", hash},
+      {"KAT-1", "hkdf_sha256", "vectors/primitives/hkdf_sha256.json", hkdf, false, Reach::split},
+      {"KAT-1", "hmac_sha256", "vectors/primitives/hmac_sha256.json", hmac, false, Reach::split},
+      {"KAT-1", "sha256", "vectors/primitives/sha256.json", hash, false, Reach::split},
+      {"KAT-1", "sha512", "vectors/primitives/sha512.json", hash, false, Reach::edge},
       {"KAT-1", "aes256_cbc", "vectors/primitives/aes256_cbc.json",
        [](Call& c, const VectorCase& t) { return aes(c, t, "cbc", false); }},
       {"KAT-1", "aes256_gcm", "vectors/primitives/aes256_gcm.json",
-       [](Call& c, const VectorCase& t) { return aes(c, t, "gcm", true); }},
+       [](Call& c, const VectorCase& t) { return aes(c, t, "gcm", true); }, false, Reach::edge},
       {"KAT-2", "kdf_ck", "vectors/signal/kdf_ck.json", kdf_ck, true},
       {"KAT-2", "kdf_rk", "vectors/signal/kdf_rk.json", kdf_rk, true},
       {"KAT-2", "message_keys", "vectors/signal/message_keys.json", message_keys, true},
@@ -235,28 +248,70 @@ const std::vector<KatFile>& kat_files() {
   return files;
 }
 
-// play_file sends every vector of a file to the target's `primitive`.
-VectorWalk play_file(Run& run, const KatFile& file) {
+// in_domain reads a primitive test's `domain`: whether Signal v3 makes that call, for
+// this target (attachments' calls count where it declares `media`). nullopt: a value the
+// suite does not know (a defect of the vector file).
+std::optional<bool> in_domain(const VectorCase& c, const Target& target) {
+  const std::string& d = c.string("domain");
+  if (d == "signal-v3") return true;
+  if (d == "signal-v3-media") return target.hello().has("media");
+  if (d == "other") return false;
+  return std::nullopt;
+}
+
+// play_file sends the vectors of a file that the check judges (edge: those outside
+// Signal v3's domain; otherwise those inside it) to the target's `primitive`.
+VectorWalk play_file(Run& run, const KatFile& file, bool edge) {
   // AES checks call encrypt and decrypt; the others call the primitive itself.
   std::string name = file.primitive;
   if (name == "aes256_cbc" || name == "aes256_gcm") name += "_encrypt";
   Call call{run.target, name, std::nullopt, false, {}};
-  VectorCheck check{.what = file.primitive, .run_case = [&](VectorCase& c) {
-                      call.unsupported = false;
-                      CaseVerdict p = file.translate(call, c);
-                      if (call.violation) c.stop(CheckOutcome::error(*call.violation));
-                      if (call.unsupported) c.refused_as_unsupported(call.unsupported_detail);
-                      return p;
-                    }};
+  VectorCheck check{
+      .what = file.primitive,
+      .take_case =
+          [&](VectorCase& c) {
+            std::optional<bool> inside = in_domain(c, run.target);
+            if (!inside || (*inside && file.reach == Reach::edge) || (!*inside && file.reach == Reach::domain)) {
+              // A vector this file's checks cannot judge: stop, never skip it silently.
+              CheckOutcome o;
+              o.verdict = harness::Verdict::error;
+              o.summary = "suite defect: " + std::string(file.path) + " tcId " + std::to_string(c.tc_id()) +
+                          ": domain \"" + c.string("domain") + "\" does not fit this file's checks";
+              c.stop(std::move(o));
+              return true;
+            }
+            return *inside != edge;
+          },
+      .run_case = [&](VectorCase& c) -> CaseVerdict {
+        call.unsupported = false;
+        CaseVerdict p = file.translate(call, c);
+        if (call.violation) c.stop(CheckOutcome::error(*call.violation));
+        if (call.unsupported) c.refused_as_unsupported(call.unsupported_detail);
+        return p;
+      },
+      .unsupported_not_applicable = edge};
+  // KAT-2's files are Signal's own KDFs: no `domain`, all of it Signal's.
+  if (std::string_view(file.requirement) != "KAT-1") check.take_case = {};
   if (file.v3_only) {
     check.take_group = [](const vectors::TestGroup& g) {
       return !g.params.has("version") || g.params.integer("version") == 3;
     };
   }
   VectorWalk walk = walk_vector_file(run.ctx.vectors_dir, file.path, check);
-  // Refusing one input as unsupported fails that vector; refusing every input means the
+  if (!walk.stop && walk.run == 0) {
+    CheckOutcome o;
+    o.verdict = harness::Verdict::not_applicable;
+    o.summary = edge ? "every vector of " + std::string(file.path) + " is in the domain Signal v3 uses " +
+                           file.primitive + " in, for this target: the MUST check judges them"
+                     : "no vector of " + std::string(file.path) + " is in the domain Signal v3 uses " + file.primitive +
+                           " in, for this target (SHA-256 alone: attachments, with `media`); " +
+                           "the -edge check judges them as a SHOULD";
+    walk.stop = std::move(o);
+  }
+  // Outside the domain, `unsupported` is listed, not failed (vector_outcome). Inside it,
+  // refusing one input as unsupported fails that vector; refusing every input means the
   // primitive is missing, which only profile signal fails.
-  if (!walk.stop && walk.run > 0 && walk.unsupported == walk.run) {
+  if (!edge && !walk.stop && walk.run > 0 && walk.unsupported == walk.run) {
     if (run.profile == harness::Profile::signal) {
       walk.stop = CheckOutcome::fail("the target answers `unsupported` for primitive " + std::string(file.primitive) +
                                      ", which profile signal requires");
@@ -280,15 +335,36 @@ void register_kat_checks(harness::Registry& registry) {
     std::replace(name.begin(), name.end(), '_', '-');
     std::vector<std::string> aliases;
     if (name != f.primitive) aliases.push_back(std::string(f.requirement) + "." + f.primitive);
+    const bool edge = f.reach == Reach::edge;
+    std::optional<harness::Level> level;
+    if (edge) level = harness::Level::should;
     add_check(registry, CheckSpec<VectorWalk>{
                             .id = std::string(f.requirement) + "." + name,
                             .requirement = f.requirement,
-                            .description = std::string("vectors of ") + f.path + " through PTP primitive",
+                            .description = std::string("vectors of ") + f.path +
+                                           (f.reach == Reach::domain ? ""
+                                            : edge                   ? " (Signal v3 does not use it: a SHOULD)"
+                                                                     : " in the domain Signal v3 uses") +
+                                           " through PTP primitive",
                             .needs = {Capability::primitives},
                             .baseline = BaselineUse::none,
-                            .scenario = [&f](Run& r) { return play_file(r, f); },
+                            .scenario = [&f, edge](Run& r) { return play_file(r, f, edge); },
                             .judge = [](VectorWalk& w, VectorWalk*) { return vector_outcome(w); },
                             .aliases = std::move(aliases),
+                            .level = level,
+                        });
+    if (f.reach != Reach::split) continue;
+    // The rest of a file Signal v3 uses in part: a SHOULD, where `unsupported` is listed.
+    add_check(registry, CheckSpec<VectorWalk>{
+                            .id = std::string(f.requirement) + "." + name + "-edge",
+                            .requirement = f.requirement,
+                            .description = std::string("vectors of ") + f.path +
+                                           " outside the domain Signal v3 uses (a SHOULD) through PTP primitive",
+                            .needs = {Capability::primitives},
+                            .baseline = BaselineUse::none,
+                            .scenario = [&f](Run& r) { return play_file(r, f, true); },
+                            .judge = [](VectorWalk& w, VectorWalk*) { return vector_outcome(w); },
+                            .level = harness::Level::should,
                         });
   }
 }

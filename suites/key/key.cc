@@ -228,12 +228,14 @@ struct Probe {
   bool accepted = false;
   bool predictable = false;
   std::string code;
+  bool whole = false;  // layout probes: every key the layout names is small-order (a signature forged)
 };
 
 struct SmallSide {
   std::optional<CheckOutcome> stop;
   std::vector<Probe> probes;
   std::string note;
+  bool layout = false;  // the probes were planted through the bundle's layout (profile equivalent)
   int accepted() const {
     return static_cast<int>(std::count_if(probes.begin(), probes.end(), [](const Probe& p) { return p.accepted; }));
   }
@@ -353,14 +355,112 @@ SmallSide small_order(Target& t, Rng& rng) {
   return side;
 }
 
-std::optional<CheckOutcome> signal_formats_only(const CheckContext& ctx) {
-  if (ctx.profile == harness::Profile::signal) return std::nullopt;
-  CheckOutcome o;
-  o.verdict = Verdict::not_applicable;
-  o.summary =
-      "planting small-order keys needs a bundle the suite can build and sign and a header it can parse: only "
-      "the signal-v3 formats are known (a `layout` names byte ranges, not how to sign them)";
-  return o;
+// key_ranges are the ranges of a layout that hold a public key: 32 bytes, or 33 with a
+// type byte first (the `signature` range is not one).
+std::vector<harness::LayoutRange> key_ranges(const harness::BundleLayout& layout) {
+  std::vector<harness::LayoutRange> out;
+  for (const harness::LayoutRange& r : layout.ranges) {
+    const size_t n = r.end - r.start;
+    if (r.name != "signature" && (n == 32 || n == 33)) out.push_back(r);
+  }
+  return out;
+}
+
+// plant writes `point` into a key range, after its type byte when it has one.
+void plant(Bytes& bundle, const harness::LayoutRange& r, const Key32& point) {
+  std::copy(point.begin(), point.end(), bundle.begin() + static_cast<std::ptrdiff_t>(r.end - 32));
+}
+
+// small_order_in_layout is KEY-2 for a bundle format the suite does not know (profile
+// equivalent): the bundle's `layout` says where its keys are, so the small-order points go
+// there, into a genuine bundle of the target. The suite cannot sign for the target's
+// identities, so a probe that replaces every named key also replaces a 64-byte
+// `signature` with the forgery that verifies under a small-order identity in XEdDSA and
+// Ed25519 (R = the neutral point, s = 0) whenever the hash is a multiple of the order.
+// Headers are the target's own format: not probed.
+SmallSide small_order_in_layout(Target& t) {
+  SmallSide side;
+  if (auto id = t.create("alice"); !id.ok()) return side.stop = outcome_of(id, "create alice"), side;
+  if (auto id = t.create("bob"); !id.ok()) return side.stop = outcome_of(id, "create bob"), side;
+  auto not_applicable = [&](std::string why) {
+    CheckOutcome o;
+    o.verdict = Verdict::not_applicable;
+    o.summary = std::move(why);
+    side.stop = std::move(o);
+    return side;
+  };
+  int n = 0;
+  for (const auto& [name, point] : small_order_points()) {
+    // One probe with every named key replaced, then one per key range on its own.
+    auto first = t.bundle("bob");
+    if (!first.ok()) return side.stop = outcome_of(first, "bundle of bob"), side;
+    if (!first->layout) {
+      return not_applicable(
+          "planting small-order keys in a bundle of a format other than signal-v3 needs the bundle's `layout` (the "
+          "byte ranges of its keys), which the target does not give");
+    }
+    const std::vector<harness::LayoutRange> keys = key_ranges(*first->layout);
+    if (keys.empty()) {
+      return not_applicable("the bundle's `layout` (" + first->layout->to_json() +
+                            ") names no key range of 32 bytes, or 33 with a type byte: nowhere to plant a key");
+    }
+    for (size_t k = 0; k <= keys.size(); ++k) {
+      auto b = k == 0 ? std::move(first) : t.bundle("bob");
+      if (!b.ok()) return side.stop = outcome_of(b, "bundle of bob"), side;
+      // Each bundle's own layout: its ranges may move with the lengths of its fields.
+      const std::vector<harness::LayoutRange> here =
+          b->layout ? key_ranges(*b->layout) : std::vector<harness::LayoutRange>{};
+      if (here.size() != keys.size()) {
+        return side.stop = CheckOutcome::fail(
+                   "the key ranges of the bundles' `layout` differ from one bundle to the "
+                   "next: the suite cannot say where the keys are"),
+               side;
+      }
+      Bytes bytes = b->bundle;
+      Probe p;
+      if (k == 0) {
+        for (const harness::LayoutRange& r : here) plant(bytes, r, point);
+        if (const harness::LayoutRange* s = b->layout ? b->layout->find("signature") : nullptr;
+            s != nullptr && s->end - s->start == 64) {
+          std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(s->start),
+                    bytes.begin() + static_cast<std::ptrdiff_t>(s->end), 0);
+          bytes[s->start] = 0x01;
+        }
+        // Only when the layout names nothing but these keys and a signature can the suite
+        // say no key it does not know of is left honest.
+        p.whole = b->layout->ranges.size() == here.size() + (b->layout->find("signature") != nullptr ? 1u : 0u);
+        p.what = "every key range " + name + (p.whole ? ", signature forged" : "");
+      } else {
+        plant(bytes, here[k - 1], point);
+        p.what = "range " + here[k - 1].name + " " + name + " (signature as given)";
+      }
+      const std::string peer = "evil" + std::to_string(n++);
+      auto r = t.initiate("alice", peer, bytes);
+      if (r.violated()) return side.stop = CheckOutcome::error(r.violation()), side;
+      if (r.refused()) {
+        p.code = std::string(ptp::to_string(r.refusal().code));
+      } else {
+        p.accepted = true;
+        auto c = t.encrypt("alice", peer, to_bytes("KEY-2 probe"));
+        if (c.violated()) return side.stop = CheckOutcome::error(c.violation()), side;
+        // Every DH against these keys is a constant: with no other key named, nothing secret is left.
+        if (c.ok()) p.predictable = p.whole;
+        if (!c.ok()) p.code = "encrypt " + std::string(ptp::to_string(c.refusal().code));
+      }
+      side.probes.push_back(p);
+    }
+  }
+  side.layout = true;
+  side.note =
+      "profile equivalent: small-order points planted in the key ranges the bundle's `layout` names; message headers "
+      "are the target's own format and are not probed";
+  return side;
+}
+
+SmallSide play_small(Run& r) {
+  // Under equivalent both sides play the layout probes, so their figures compare.
+  if (r.ctx.profile == harness::Profile::signal) return small_order(r.target, r.rng);
+  return small_order_in_layout(r.target);
 }
 
 CheckOutcome judge_small(SmallSide& mine, SmallSide* theirs) {
@@ -375,9 +475,12 @@ CheckOutcome judge_small(SmallSide& mine, SmallSide* theirs) {
     o.observations.push_back(line);
   }
   o.observations.push_back(
-      "rule: a probe passes when it is refused, or when the target's first message from the accepted "
-      "bundle cannot be read with every X3DH and ratchet DH output set to zero; a forged header is "
-      "refused by its MAC in any case, which shows the MAC is checked, not that small-order keys are");
+      mine.layout ? "rule: a probe fails when the target accepts and encrypts to a bundle whose every key the layout "
+                    "names is small-order and whose layout names nothing else but a signature; accepting a single "
+                    "planted key is shown, not judged (the suite cannot tell what else the session key rests on)"
+                  : "rule: a probe passes when it is refused, or when the target's first message from the accepted "
+                    "bundle cannot be read with every X3DH and ratchet DH output set to zero; a forged header is "
+                    "refused by its MAC in any case, which shows the MAC is checked, not that small-order keys are");
   if (!mine.note.empty()) o.observations.push_back(mine.note);
   o.figures.push_back(
       {"small-order/non-canonical probes accepted", double(mine.accepted()), double(base.accepted()), "probes"});
@@ -386,6 +489,15 @@ CheckOutcome judge_small(SmallSide& mine, SmallSide* theirs) {
     o.verdict = Verdict::fail;
     for (const Probe& p : mine.probes) {
       if (p.predictable) {
+        if (p.whole) {
+          o.summary = "accepted a bundle with " + p.what +
+                      " and encrypted to it: every DH against its keys is a constant, and the layout names no "
+                      "other key, so nothing secret is left in the session key";
+          o.counterexample =
+              "take a bundle of the target; write the point into every key range of its layout and "
+              "R=01 00..00, s=0 into its signature; initiate; encrypt";
+          break;
+        }
         o.summary =
             "accepted " + p.what + ", and its first message decrypts with all-zero DH outputs: anyone can read it";
         o.counterexample = "build a bundle: identity 05||00..00, signature R=01 00..00, s=0; " + p.what +
@@ -398,7 +510,7 @@ CheckOutcome judge_small(SmallSide& mine, SmallSide* theirs) {
   }
   o.summary = std::to_string(mine.accepted()) + " of " + std::to_string(mine.probes.size()) +
               " small-order or non-canonical probes accepted (baseline " + std::to_string(base.accepted()) +
-              "), none made the session key predictable";
+              (mine.layout ? "), none with every key the layout names" : "), none made the session key predictable");
   return o;
 }
 
@@ -522,8 +634,7 @@ void register_key_checks(harness::Registry& registry) {
                           .requirement = "KEY-2",
                           .description = "small-order and non-canonical keys in bundles and headers are refused or "
                                          "leave the key unpredictable",
-                          .precondition = signal_formats_only,
-                          .scenario = [](Run& r) { return small_order(r.target, r.rng); },
+                          .scenario = play_small,
                           .judge = judge_small,
                       });
   add_check(registry, CheckSpec<ScanSide>{

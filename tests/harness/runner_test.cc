@@ -353,6 +353,25 @@ TEST(RegistryTest, RefusesBadRegistrations) {
   EXPECT_EQ(r.errors().size(), 5u);
 }
 
+// A check may weigh less than its requirement (KAT-1's vectors outside the protocol's
+// domain), never more; its failure then counts at its own level.
+TEST(RegistryTest, ACheckLevelMayOnlyLowerItsRequirements) {
+  Harness h;
+  CheckDef edge = def("KAT-1.edge", "KAT-1", {}, failing());
+  edge.level = Level::should;
+  h.registry.add(std::move(edge));
+  CheckDef raised = def("KEY-2.raised", "KEY-2");
+  raised.level = Level::must;
+  h.registry.add(std::move(raised));
+  ASSERT_EQ(h.registry.errors().size(), 1u);
+  EXPECT_NE(h.registry.errors()[0].find("KEY-2.raised: level MUST above its requirement's"), std::string::npos)
+      << h.registry.errors()[0];
+  RunOutcome o = h.run();
+  EXPECT_EQ(h.record(o, "KAT-1.edge").verdict, Verdict::fail);
+  EXPECT_EQ(h.record(o, "KAT-1.edge").level, Level::should);
+  EXPECT_EQ(o.exit_status, kExitOk);  // a SHOULD failure does not fail the run
+}
+
 TEST(RegistryTest, CheckNamesAreKebabCase) {
   Registry r;
   r.add(def("MED-3.fresh-keys", "MED-3"));

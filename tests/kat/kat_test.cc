@@ -358,6 +358,20 @@ const VectorCase kCases[] = {
     {"vectors/media/media.json", "media", media_test::run_media_vectors},
 };
 
+// domain_rule is the rule each primitive file's `domain` field follows (vectors/README.md,
+// docs/ptp.md): where Signal v3 makes the call. Empty: the kind has no such field.
+std::string domain_rule(std::string_view kind, const Vector& t) {
+  if (kind == "x25519" || kind == "x25519_public" || kind == "xeddsa_verify" || kind == "aes256_cbc")
+    return "signal-v3";
+  if (kind == "hkdf_sha256") {
+    return t.fields.hex("salt").size() == 32 && t.fields.integer("length") <= 80 ? "signal-v3" : "other";
+  }
+  if (kind == "hmac_sha256") return t.fields.hex("key").size() == 32 ? "signal-v3" : "other";
+  if (kind == "sha256") return "signal-v3-media";
+  if (kind == "sha512" || kind == "aes256_gcm") return "other";
+  return "";
+}
+
 // PrintTo names a case by its file in test names and messages.
 void PrintTo(const VectorCase& c, std::ostream* os) { *os << c.path; }
 
@@ -370,6 +384,15 @@ TEST_P(KnownAnswer, MatchesReference) {
   ASSERT_EQ(file->kind, c.kind) << c.path << ": schema";
   ASSERT_GT(file->test_count(), 0u);
   c.run(*file);
+  // Each primitive test's `domain` follows the one rule of its kind.
+  for (const TestGroup& g : file->groups) {
+    for (const Vector& t : g.tests) {
+      const std::string want = domain_rule(c.kind, t);
+      if (!want.empty()) {
+        EXPECT_EQ(t.fields.string("domain"), want) << t.where << ": " << t.comment;
+      }
+    }
+  }
   // Every field of every vector must have been read by the runner.
   std::string unused;
   for (const std::string& line : file->unconsumed()) unused += line + "\n";

@@ -20,8 +20,8 @@ constexpr std::string_view kGood = R"({
   "testGroups": [
     {
       "tests": [
-        {"tcId": 1, "comment": "c1", "flags": [], "ikm": "0b0b", "salt": "", "info": "", "length": 2, "okm": "aabb", "result": "valid"},
-        {"tcId": 2, "comment": "c2", "flags": ["X"], "ikm": "0b0b", "salt": "00", "info": "", "length": 2, "okm": "ccdd", "result": "invalid"}
+        {"tcId": 1, "comment": "c1", "flags": [], "domain": "other", "ikm": "0b0b", "salt": "", "info": "", "length": 2, "okm": "aabb", "result": "valid"},
+        {"tcId": 2, "comment": "c2", "flags": ["X"], "domain": "other", "ikm": "0b0b", "salt": "00", "info": "", "length": 2, "okm": "ccdd", "result": "invalid"}
       ]
     }
   ]
@@ -198,6 +198,7 @@ TEST_F(LoaderTest, UnusedFieldsAreReported) {
   auto r = load("good.json", kGood);
   ASSERT_TRUE(r.ok()) << r.error().detail;
   for (const Vector& t : r->groups[0].tests) {
+    (void)t.fields.string("domain");
     (void)t.fields.hex("ikm");
     (void)t.fields.hex("salt");
     (void)t.fields.hex("info");
@@ -215,6 +216,7 @@ TEST_F(LoaderTest, MisusedFieldsAreReported) {
   ASSERT_TRUE(r.ok()) << r.error().detail;
   const Vector& t = r->groups[0].tests[0];
   for (std::string_view f : {"ikm", "salt", "info", "okm"}) (void)t.fields.hex(f);
+  (void)t.fields.string("domain");
   EXPECT_EQ(t.fields.hex("length").size(), 0u);  // wrong type: empty value, recorded
   EXPECT_EQ(t.fields.integer("okmm"), 0);        // absent: zero, recorded
   const auto& m = t.fields.misuses();

@@ -3,6 +3,7 @@
 // implementation could have: the flaw the check is about. Each fake is a
 // ForwardingTarget (forwarding_target.h) that overrides one behaviour; every check runs
 // through run_registered_check (check_runner.h), as `parity run` runs it.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -84,6 +85,80 @@ TEST(Fakes, KatPassesOnReferenceAndFailsAWrongX25519) {
   EXPECT_TRUE(contains(bad.summary, "x25519 vectors do not behave as published")) << bad.summary;
   ASSERT_FALSE(bad.observations.empty());
   EXPECT_TRUE(contains(bad.observations[0], "x25519.json tcId")) << bad.observations[0];
+}
+
+// ---- KAT-1: the domain Signal v3 uses its primitives in ------------------------------------
+
+// RefusesZeroSharedSecret refuses an X25519 whose result is all zero, as RFC 7748 section
+// 6.1 permits: every vector it refuses is `acceptable`, so KAT-1.x25519 passes.
+class RefusesZeroSharedSecret final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  int refused = 0;
+  Op<Json> primitive(const std::string& name, const Json& fields) override {
+    Op<Json> r = ForwardingTarget::primitive(name, fields);
+    if (name != "x25519" || !r.ok()) return r;
+    auto shared = ptp::get_hex(*r, "shared");
+    if (!shared.ok() || !std::all_of(shared->begin(), shared->end(), [](uint8_t b) { return b == 0; })) return r;
+    ++refused;
+    return harness::Refusal{ptp::ErrorCode::bad_request, "all-zero shared secret"};
+  }
+};
+
+// SignalOnly is a library with only what Signal v3 sessions call (no `media`): HKDF with a
+// 32-byte salt and at most 80 bytes out, no SHA-256 or SHA-512 alone, no AES-GCM. With
+// `also_refuse_64` it lacks HKDF's 64-byte output too, which Signal's root step needs.
+class SignalOnly final : public ForwardingTarget {
+ public:
+  SignalOnly(std::unique_ptr<harness::Target> inner, bool also_refuse_64)
+      : ForwardingTarget(std::move(inner)), also_refuse_64_(also_refuse_64) {
+    auto& caps = mutable_hello().capabilities;
+    caps.erase(std::remove(caps.begin(), caps.end(), "media"), caps.end());
+  }
+  Op<Json> primitive(const std::string& name, const Json& fields) override {
+    const auto no = harness::Refusal{ptp::ErrorCode::unsupported, "not used by Signal v3"};
+    if (name == "sha256" || name == "sha512" || name.starts_with("aes256_gcm")) return no;
+    if (name == "hkdf_sha256") {
+      auto salt = ptp::get_hex(fields, "salt");
+      const int64_t length = fields.at("length").get<int64_t>();
+      if (!salt.ok() || salt->size() != 32 || length > 80 || (also_refuse_64_ && length == 64)) return no;
+    }
+    return ForwardingTarget::primitive(name, fields);
+  }
+
+ private:
+  bool also_refuse_64_;
+};
+
+TEST(Fakes, KatAcceptsARefusedAllZeroSharedSecret) {
+  auto t = fake<RefusesZeroSharedSecret>();
+  ASSERT_TRUE(t);
+  CheckOutcome o = run_registered_check(*t, "KAT-1.x25519");
+  EXPECT_GT(t->refused, 0) << "no vector gave an all-zero result";
+  EXPECT_EQ(o.verdict, Verdict::pass) << explain(o);
+}
+
+TEST(Fakes, KatJudgesSignalsDomainAsAMustAndListsUnsupportedOutsideIt) {
+  auto t = std::make_unique<SignalOnly>(start_reference(), false);
+  // In the domain: every vector answered, so the MUST checks pass.
+  CheckOutcome hkdf = run_registered_check(*t, "KAT-1.hkdf-sha256");
+  EXPECT_EQ(hkdf.verdict, Verdict::pass) << explain(hkdf);
+  EXPECT_TRUE(contains(hkdf.summary, "6 hkdf_sha256 vectors")) << hkdf.summary;
+  // Outside it, `unsupported` is not-applicable, and listed.
+  for (const char* id : {"KAT-1.hkdf-sha256-edge", "KAT-1.sha256-edge", "KAT-1.sha512", "KAT-1.aes256-gcm"}) {
+    CheckOutcome o = run_registered_check(*t, id);
+    EXPECT_EQ(o.verdict, Verdict::not_applicable) << id << ": " << explain(o);
+    EXPECT_FALSE(o.observations.empty()) << id;
+  }
+  // SHA-256 alone is in the domain of attachments only: without `media`, no vector is.
+  CheckOutcome sha = run_registered_check(*t, "KAT-1.sha256");
+  EXPECT_EQ(sha.verdict, Verdict::not_applicable) << explain(sha);
+
+  // `unsupported` inside the domain (HKDF's 64-byte output of the root step) fails the MUST.
+  auto lacks = std::make_unique<SignalOnly>(start_reference(), true);
+  CheckOutcome bad = run_registered_check(*lacks, "KAT-1.hkdf-sha256");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.counterexample, "refused as unsupported")) << bad.counterexample;
 }
 
 // ---- SIG: bundles whose prekey signature does not verify ----------------------------------
@@ -355,6 +430,56 @@ TEST(Fakes, KeyPassesOnReferenceAndFailsRepeatedBundleKeys) {
   EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
   EXPECT_TRUE(contains(bad.summary, "a public key repeated after 2 sessions")) << bad.summary;
   EXPECT_TRUE(contains(bad.counterexample, "a whole bundle")) << bad.counterexample;
+}
+
+// ---- KEY-2 under equivalent: small-order keys planted through the bundle's layout ---------
+
+// AcceptsPlantedKeys accepts every bundle (it initiates from the genuine one it gave out)
+// and records which bytes the suite changed, and whether they lay in the layout's ranges.
+class AcceptsPlantedKeys final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  int planted = 0;
+  int outside = 0;  // changed bytes outside every key and signature range of the layout
+  Op<harness::BundleResult> bundle(const std::string& party, const harness::Inject& inject) override {
+    Op<harness::BundleResult> r = ForwardingTarget::bundle(party, inject);
+    if (r.ok()) last_ = *r;
+    return r;
+  }
+  Op<harness::Unit> initiate(const std::string& party, const std::string& peer, ByteView bytes,
+                             const harness::Inject& inject) override {
+    if (!last_ || !last_->layout || bytes.size() != last_->bundle.size())
+      return ForwardingTarget::initiate(party, peer, bytes, inject);
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      if (bytes[i] == last_->bundle[i]) continue;
+      ++planted;
+      bool inside = false;
+      for (const harness::LayoutRange& r : last_->layout->ranges) inside |= i >= r.start && i < r.end;
+      if (!inside) ++outside;
+    }
+    return ForwardingTarget::initiate(party, peer, last_->bundle, inject);
+  }
+
+ private:
+  std::optional<harness::BundleResult> last_;
+};
+
+TEST(Fakes, KeyTwoPlantsKeysInTheLayoutUnderEquivalent) {
+  const RunOptions equivalent{.profile = harness::Profile::equivalent};
+  CheckOutcome good = on_reference("KEY-2.small-order", equivalent);
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "0 of 21 small-order or non-canonical probes accepted")) << good.summary;
+  bool identity_probed = false;
+  for (const std::string& line : good.observations) identity_probed |= contains(line, "range identity u=0");
+  EXPECT_TRUE(identity_probed) << explain(good);
+
+  auto t = fake<AcceptsPlantedKeys>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "KEY-2.small-order", equivalent);
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "every key range u=0, signature forged")) << bad.summary;
+  EXPECT_GT(t->planted, 0);
+  EXPECT_EQ(t->outside, 0) << "bytes changed outside the layout's ranges";
 }
 
 // ---- STZ: a stanza reader too lenient, and one too strict ------------------------------------

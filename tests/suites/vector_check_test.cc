@@ -20,13 +20,13 @@ using harness::Verdict;
 constexpr std::string_view kFile = R"({
   "algorithm": "SHA-256", "source": "FIPS 180-2 B.1", "schema": "sha256",
   "testGroups": [{"tests": [
-    {"tcId": 1, "comment": "abc", "flags": [], "data": "616263",
+    {"tcId": 1, "comment": "abc", "flags": [], "domain": "signal-v3", "data": "616263",
      "digest": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "result": "valid"},
-    {"tcId": 2, "comment": "wrong digest", "flags": ["Tampered"], "data": "616263",
+    {"tcId": 2, "comment": "wrong digest", "flags": ["Tampered"], "domain": "other", "data": "616263",
      "digest": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ae", "result": "invalid"},
-    {"tcId": 3, "comment": "empty", "flags": [], "data": "",
+    {"tcId": 3, "comment": "empty", "flags": [], "domain": "signal-v3", "data": "",
      "digest": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "result": "acceptable"},
-    {"tcId": 4, "comment": "abc once", "flags": [], "data": "616263", "repeat": 1,
+    {"tcId": 4, "comment": "abc once", "flags": [], "domain": "signal-v3", "data": "616263", "repeat": 1,
      "digest": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "result": "valid"}
   ]}]
 })";
@@ -40,6 +40,7 @@ vectors::VectorFile load(std::string_view text = kFile) {
 // digest_of plays the target: SHA-256 of `data` repeated `repeat` times, with one bit
 // flipped when `broken`.
 Bytes digest_of(const VectorCase& c, bool read_repeat, bool broken) {
+  (void)c.string("domain");  // the walks here judge every domain alike
   Bytes data = c.hex("data");
   if (read_repeat && c.has("repeat")) {
     Bytes unit = data;
@@ -125,6 +126,7 @@ TEST(VectorCheck, AcceptingAnInvalidVectorFails) {
   vectors::VectorFile f = load();
   VectorCheck yes{.what = "sha256", .run_case = [](VectorCase& c) {
                     (void)c.hex("data");
+                    (void)c.string("domain");
                     if (c.has("repeat")) (void)c.integer("repeat");
                     return c.judge_match(!c.hex("digest").empty(), "accepted");
                   }};
@@ -164,6 +166,72 @@ TEST(VectorCheck, UnsupportedCasesFailAndAreCounted) {
   EXPECT_EQ(walk.failures[0], "test.json tcId 3 (empty; result acceptable): refused as unsupported: no empty input");
 }
 
+// An `acceptable` case passes refused (either behaviour is fine); a `valid` one fails.
+TEST(VectorCheck, AnAcceptableCasePassesRefusedAValidOneFails) {
+  vectors::VectorFile f = load();
+  VectorCheck refuses = sha256_check(true, false);
+  auto right = refuses.run_case;
+  refuses.run_case = [right](VectorCase& c) -> CaseVerdict {
+    if (c.tc_id() != 1 && c.tc_id() != 3) return right(c);
+    (void)digest_of(c, true, false);
+    (void)c.hex("digest");
+    return c.judge_refusal("refused: bad_request");
+  };
+  VectorWalk walk = walk_vectors(f, refuses);
+  EXPECT_TRUE(walk.defects.empty());
+  ASSERT_EQ(walk.failures.size(), 1u);
+  EXPECT_EQ(walk.failures[0], "test.json tcId 1 (abc; result valid): refused: bad_request");
+  // Answered, the acceptable case must still match.
+  VectorWalk answered = walk_vectors(f, sha256_check(true, true));
+  bool tc3_failed = false;
+  for (const std::string& line : answered.failures) tc3_failed |= line.starts_with("test.json tcId 3 ");
+  EXPECT_TRUE(tc3_failed);
+}
+
+// take_case picks cases (by `domain` here): the others are neither run nor checked.
+TEST(VectorCheck, TakeCasePicksCasesAndSkipsTheRest) {
+  vectors::VectorFile f = load();
+  VectorCheck check = sha256_check(true, false);
+  check.take_case = [](VectorCase& c) { return c.string("domain") == "other"; };
+  VectorWalk walk = walk_vectors(f, check);
+  EXPECT_EQ(walk.run, 1u);
+  CheckOutcome o = vector_outcome(walk);
+  EXPECT_EQ(o.verdict, Verdict::pass) << o.summary;
+  EXPECT_EQ(o.summary, "1 sha256 vectors of test.json behave as published");
+}
+
+// Where `unsupported` is no failure (outside the protocol's domain), it is listed; when
+// every case is unsupported the walk is not-applicable; a wrong answer still fails.
+TEST(VectorCheck, UnsupportedOutsideTheDomainIsListedNotFailed) {
+  vectors::VectorFile f = load();
+  VectorCheck check = sha256_check(true, false);
+  check.unsupported_not_applicable = true;
+  auto right = check.run_case;
+  check.run_case = [right](VectorCase& c) {
+    if (c.tc_id() == 3) c.refused_as_unsupported("no empty input");
+    return right(c);
+  };
+  VectorWalk walk = walk_vectors(f, check);
+  EXPECT_TRUE(walk.failures.empty());
+  ASSERT_EQ(walk.not_applicable.size(), 1u);
+  CheckOutcome o = vector_outcome(walk);
+  EXPECT_EQ(o.verdict, Verdict::pass) << o.summary;
+  EXPECT_EQ(o.summary, "3 sha256 vectors of test.json behave as published; 1 answered `unsupported` (listed)");
+  ASSERT_EQ(o.observations.size(), 1u);
+  EXPECT_EQ(o.observations[0], "test.json tcId 3 (empty; result acceptable): refused as unsupported: no empty input");
+
+  check.run_case = [right](VectorCase& c) {
+    c.refused_as_unsupported("");
+    return right(c);
+  };
+  CheckOutcome none = vector_outcome(walk_vectors(f, check));
+  EXPECT_EQ(none.verdict, Verdict::not_applicable) << none.summary;
+
+  VectorCheck wrong = sha256_check(true, true);
+  wrong.unsupported_not_applicable = true;
+  EXPECT_EQ(vector_outcome(walk_vectors(f, wrong)).verdict, Verdict::fail);
+}
+
 TEST(VectorCheck, SkippedGroupsAreNotRun) {
   vectors::VectorFile f = load();
   VectorCheck check = sha256_check(true, true);
@@ -176,8 +244,9 @@ TEST(VectorCheck, SkippedGroupsAreNotRun) {
 TEST(VectorCheck, AtMostTwentyFailuresAreListed) {
   std::string tests;
   for (int i = 1; i <= 25; ++i) {
-    tests += std::string(i == 1 ? "" : ",") + R"({"tcId": )" + std::to_string(i) +
-             R"(, "comment": "c", "flags": [], "data": "00", "digest": "00", "result": "valid"})";
+    tests +=
+        std::string(i == 1 ? "" : ",") + R"({"tcId": )" + std::to_string(i) +
+        R"(, "comment": "c", "flags": [], "domain": "signal-v3", "data": "00", "digest": "00", "result": "valid"})";
   }
   vectors::VectorFile f = load(
       R"({"algorithm": "SHA-256", "source": "s", "schema": "sha256", "testGroups": [{"tests": [)" + tests + "]}]}");
