@@ -72,7 +72,7 @@ Op<harness::CiphertextResult> Conversation::encrypt(const std::string& from, con
                                                     const Bytes& plaintext, const std::string& label) {
   auto c = target_.encrypt(from, to, plaintext);
   log_.push_back(from + " sends " + label + " to " + to +
-                 (c.ok()        ? " (" + c->kind + ")"
+                 (c.ok()        ? " (" + std::string(harness::to_string(c->kind)) + ")"
                   : c.refused() ? ": refused"
                                 : ": violates PTP"));
   return c;
