@@ -159,7 +159,7 @@ FreshSide play_fresh(Run& r) {
   // count on both sides, so the baseline plays as many units as the target.
   const int per_unit = r.ctx.profile == harness::Profile::signal ? kKeysPerUnit : 3;
   const int units = r.ctx.options.cases > 0 ? r.ctx.options.cases : (10000 + per_unit - 1) / per_unit;
-  FreshSide side = freshness(r.target, r.signal(), units);
+  FreshSide side = freshness(r.target, r.is_baseline || r.profile == harness::Profile::signal, units);
   side.per_unit = per_unit;
   return side;
 }
