@@ -38,7 +38,7 @@ TEST(ConversationNamed, ThirdPartiesTalkAndTheLogSaysSo) {
 
   auto m = c.encrypt("bob", "carol", to_bytes("hi carol"), "a first message");
   ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->kind, "prekey");
+  EXPECT_EQ(m->kind, harness::MessageKind::prekey);
   auto read = c.decrypt("carol", "bob", *m, "bob's first message");
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(*read, to_bytes("hi carol"));
