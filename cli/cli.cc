@@ -242,7 +242,7 @@ int do_run(const RunArgs& a, const CliEnv& env) {
 int do_targets(const CliEnv& env) {
   for (const BuiltinTarget& b : builtin_targets()) {
     Resolution r = resolve_target(b.name, env.exe_dir);
-    env.out << pad(b.name, 11);
+    env.out << pad(b.name, 14);
     if (r.command) {
       env.out << *r.command << "\n";
     } else {

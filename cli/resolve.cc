@@ -1,9 +1,9 @@
 #include "cli/resolve.h"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
+
+#include <unistd.h>
 
 #include "harness/runner/runner.h"
 
@@ -37,10 +37,11 @@ std::string canonical_or(const fs::path& p) {
 
 const std::vector<BuiltinTarget>& builtin_targets() {
   static const std::vector<BuiltinTarget> t = {
-      {"reference", "parity-target-reference"},
-      {"libsignal", "parity-target-libsignal"},
-      {"olm", "parity-target-olm"},
-      {"python", "parity_target.py"},
+      {"reference", "parity-target-reference", "", ""},
+      {"reference-alt", "parity-target-reference", "reference", "--variant alt"},
+      {"libsignal", "parity-target-libsignal", "", ""},
+      {"olm", "parity-target-olm", "", ""},
+      {"python", "parity_target.py", "", ""},
   };
   return t;
 }
@@ -73,11 +74,13 @@ Resolution resolve_target(const std::string& value, const std::string& exe_dir) 
     return res;
   }
 
-  const std::vector<fs::path> local = {dir / builtin->program, dir / ".." / "targets" / builtin->name / builtin->program};
+  const std::string args = builtin->args.empty() ? "" : " " + builtin->args;
+  const std::string folder = builtin->folder.empty() ? builtin->name : builtin->folder;
+  const std::vector<fs::path> local = {dir / builtin->program, dir / ".." / "targets" / folder / builtin->program};
   for (const fs::path& c : local) {
     res.searched.push_back(canonical_or(c));
     if (is_executable(c)) {
-      res.command = shell_quote(canonical_or(c));
+      res.command = shell_quote(canonical_or(c)) + args;
       return res;
     }
   }
@@ -92,7 +95,7 @@ Resolution resolve_target(const std::string& value, const std::string& exe_dir) 
     if (!entry.empty()) {
       const fs::path c = fs::path(entry) / builtin->program;
       if (is_executable(c)) {
-        res.command = shell_quote(c.string());
+        res.command = shell_quote(c.string()) + args;
         return res;
       }
     }

@@ -1,12 +1,15 @@
 // resolve.h: built-in target names and the commands they resolve to.
 //
-// `--target NAME` with a built-in name (reference, libsignal, olm, python) runs an
-// installed program; anything else is a shell command line, run as given. An
-// executable `parity-target-NAME` is looked for, in order:
+// `--target NAME` with a built-in name (reference, reference-alt, libsignal, olm, python)
+// runs an installed program; anything else is a shell command line, run as given. An
+// executable `parity-target-FOLDER` (FOLDER: the name, or `reference` for reference-alt)
+// is looked for, in order:
 //   1. next to the parity binary (an installed tree: bin/parity, bin/parity-target-*);
-//   2. DIR/../../targets/NAME/ where DIR holds the parity binary (the build tree:
-//      build/dev/cli/parity and build/dev/targets/NAME/parity-target-NAME);
+//   2. DIR/../targets/FOLDER/ where DIR holds the parity binary (the build tree:
+//      build/dev/cli/parity and build/dev/targets/FOLDER/parity-target-FOLDER);
 //   3. each directory of PATH.
+// `reference-alt` is `parity-target-reference --variant alt`, the sound alternative of
+// the baseline (docs/mutants.md).
 // `python` is `python3 SCRIPT` with SCRIPT the first existing of
 // DIR/../share/parity/targets/python/parity_target.py (installed) and
 // SOURCE/targets/python/parity_target.py (the source tree this parity was built from).
@@ -22,6 +25,8 @@ namespace parity::harness {
 struct BuiltinTarget {
   std::string name;
   std::string program;  // executable or script file name
+  std::string folder;   // its folder under targets/ in the build tree; empty: `name`
+  std::string args;     // arguments appended to the command, already shell-quoted
 };
 
 const std::vector<BuiltinTarget>& builtin_targets();

@@ -40,4 +40,22 @@ inline const std::vector<MutantRow>& mutation_matrix() {
   return rows;
 }
 
+// SoundRow is a sound alternative of the reference (`parity-target-reference --variant
+// NAME`, targets/reference/variants): a protocol that differs from Signal wherever a
+// provider's may (AEAD, KDF labels, chain constants, smaller declared bounds, its own
+// protocol name) and keeps every security property. tests/mutants runs it and asserts
+// that every check passes or is not applicable (no fail, no error, at any level): a
+// failure is a false alarm of that check.
+struct SoundRow {
+  std::string variant;  // the --variant argument
+  std::string profile;  // the profile its hello selects
+};
+
+inline const std::vector<SoundRow>& sound_variants() {
+  static const std::vector<SoundRow> rows = {
+      {"alt", "equivalent"},
+  };
+  return rows;
+}
+
 }  // namespace parity::harness

@@ -97,7 +97,7 @@ Status Device::initiate(const std::string& peer, const wire::Bundle& bundle, Rng
   p.their_signed_prekey = bundle.signed_prekey_public;
   p.their_onetime_prekey = bundle.prekey_public;
 
-  SessionState s = initialize_alice(p);
+  SessionState s = initialize_alice(p, policy_.kdf);
   s.pending_prekey = PendingPrekey{bundle.prekey_id, bundle.signed_prekey_id, p.our_base_key.public_key};
   s.local_registration_id = registration_id_;
   s.remote_registration_id = bundle.registration_id;
@@ -122,7 +122,7 @@ Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphert
   if (ciphertext.kind == MessageKind::message) {
     auto it = sessions_.find(peer);
     if (it == sessions_.end()) return make_error(Errc::no_session, "no session with " + peer);
-    PARITY_ASSIGN(wire::SignalMessage m, wire::decode_signal_message(ciphertext.bytes));
+    PARITY_ASSIGN(wire::SignalMessage m, wire::decode_signal_message(ciphertext.bytes, policy_.scheme->wire_format()));
     // decrypt_with_record changes the record only when it succeeds.
     auto pt = decrypt_with_record(it->second, m, ciphertext.bytes, keys, policy_);
     if (!pt && pt.code() != Errc::duplicate_message && policy_.hooks->tries_other_peers()) {
@@ -135,7 +135,8 @@ Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphert
     return pt;
   }
 
-  PARITY_ASSIGN(wire::PreKeySignalMessage m, wire::decode_prekey_message(ciphertext.bytes));
+  PARITY_ASSIGN(wire::PreKeySignalMessage m,
+                wire::decode_prekey_message(ciphertext.bytes, policy_.scheme->wire_format()));
   auto trusted = trusted_.find(peer);
   if (trusted != trusted_.end() && trusted->second != m.identity_key) {
     return make_error(Errc::untrusted_identity, "identity key of " + peer + " changed");
@@ -161,7 +162,7 @@ Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphert
       p.our_onetime_prekey = opk->second;
       if (*m.prekey_id != kMaxPrekeyId) consumed_prekey = *m.prekey_id;
     }
-    SessionState s = initialize_bob(p);
+    SessionState s = initialize_bob(p, policy_.kdf);
     s.local_registration_id = registration_id_;
     s.remote_registration_id = m.registration_id.value_or(0);
     s.alice_base_key = m.base_key;

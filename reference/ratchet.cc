@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <string>
 
-#include "reference/crypto/aes.h"
 #include "reference/keys/kdf_labels.h"
 #include "reference/wire/public_key.h"
 
@@ -20,23 +19,22 @@ Result<EncryptedMessage> encrypt_with_state(SessionState& state_, ByteView plain
     return make_error(Errc::limit_exceeded,
                       "plaintext of " + std::to_string(plaintext.size()) + " bytes exceeds the bound");
   }
-  auto [mk, next_chain] = state_.sender_chain.step();
-  PARITY_ASSIGN(Bytes ciphertext, aes256_cbc_encrypt(mk.cipher_key, mk.iv, plaintext));
+  auto [mk, next_chain] = state_.sender_chain.step(policy.kdf);
 
   wire::SignalMessage m;
+  m.format = policy.scheme->wire_format();
   m.ratchet_key = state_.sender_ratchet.public_key;
   m.counter = state_.sender_chain.index;
   m.previous_counter = state_.previous_counter;
-  m.ciphertext = std::move(ciphertext);
-  Bytes out = m.body();
   auto [sender, receiver] = policy.hooks->mac_identities(state_.local_identity, state_.remote_identity);
-  m.mac = wire::compute_mac(mk.mac_key, sender, receiver, out);
-  out.insert(out.end(), m.mac.begin(), m.mac.end());
+  auto sealed = policy.scheme->seal(m, mk, sender, receiver, plaintext);
   secure_wipe(&mk, sizeof mk);
+  PARITY_ASSIGN(Bytes out, std::move(sealed));
 
   EncryptedMessage result;
   if (state_.pending_prekey) {
     wire::PreKeySignalMessage pk;
+    pk.format = m.format;
     pk.prekey_id = state_.pending_prekey->prekey_id;
     pk.base_key = state_.pending_prekey->base_key;
     pk.identity_key = state_.local_identity;
@@ -60,7 +58,7 @@ ChainKey receiver_chain_for(SessionState& s, const Key32& their_ratchet, const R
                             const SessionPolicy& policy) {
   if (const ReceiverChain* rc = s.find_receiver_chain(their_ratchet)) return rc->chain;
   const size_t max_chains = policy.rules.max_receiver_chains;
-  RootStep receiving = s.root.create_chain(their_ratchet, s.sender_ratchet);
+  RootStep receiving = s.root.create_chain(their_ratchet, s.sender_ratchet, policy.kdf);
   std::optional<KeyPair> ours = policy.hooks->next_ratchet_key(s, keys);
   if (!ours) {
     // Receive on the new chain and keep sending on ours.
@@ -68,7 +66,7 @@ ChainKey receiver_chain_for(SessionState& s, const Key32& their_ratchet, const R
     s.add_receiver_chain(their_ratchet, receiving.chain, max_chains);
     return receiving.chain;
   }
-  RootStep sending = receiving.root.create_chain(their_ratchet, *ours);
+  RootStep sending = receiving.root.create_chain(their_ratchet, *ours, policy.kdf);
   s.root = sending.root;
   s.add_receiver_chain(their_ratchet, receiving.chain, max_chains);
   s.ratchet_steps++;
@@ -103,12 +101,12 @@ Result<MessageKeys> message_keys_for(SessionState& s, const Key32& their_ratchet
                                                  std::to_string(*rules.max_skip) + ")");
   }
   ChainKey cur = chain;
-  auto step = cur.step();
+  auto step = cur.step(policy.kdf);
   while (cur.index < counter) {
     rc->skipped.push_back(step.first);
     if (rules.max_message_keys && rc->skipped.size() > *rules.max_message_keys) rc->skipped.pop_front();
     cur = step.second;
-    step = cur.step();
+    step = cur.step(policy.kdf);
   }
   rc->chain = step.second;
   if (keep_used) rc->skipped.push_back(step.first);
@@ -120,16 +118,13 @@ Result<MessageKeys> message_keys_for(SessionState& s, const Key32& their_ratchet
 Result<Bytes> decrypt_with_state(SessionState& state_, const wire::SignalMessage& message, ByteView raw,
                                  const RatchetKeySource& keys, const SessionPolicy& policy) {
   if (state_.version != kCiphertextVersion) return make_error(Errc::bad_version, "session version is not 3");
-  if (raw.size() < kMacLength) return make_error(Errc::malformed, "message shorter than its MAC");
+  if (raw.size() < policy.scheme->wire_format().mac_length()) {
+    return make_error(Errc::malformed, "message shorter than its MAC");
+  }
   ChainKey chain = receiver_chain_for(state_, message.ratchet_key, keys, policy);
   PARITY_ASSIGN(MessageKeys mk, message_keys_for(state_, message.ratchet_key, chain, message.counter, policy));
   auto [sender, receiver] = policy.hooks->mac_identities(state_.remote_identity, state_.local_identity);
-  auto mac = wire::compute_mac(mk.mac_key, sender, receiver, raw.first(raw.size() - kMacLength));
-  if (!policy.hooks->mac_matches(mac, message.mac)) {
-    secure_wipe(&mk, sizeof mk);
-    return make_error(Errc::bad_mac, "MAC does not verify");
-  }
-  auto plaintext = aes256_cbc_decrypt(mk.cipher_key, mk.iv, message.ciphertext);
+  auto plaintext = policy.scheme->open(message, raw, mk, sender, receiver, *policy.hooks);
   secure_wipe(&mk, sizeof mk);
   if (!plaintext) return plaintext.error();
   state_.pending_prekey.reset();

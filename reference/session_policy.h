@@ -1,7 +1,9 @@
 // session_policy.h: what a party's protocol steps may leave to a variant of the
-// baseline: the bounds its sessions keep (RatchetRules) and the steps themselves
-// (SessionHooks). The defaults are Signal as libsignal-protocol-c does it, exactly; a
-// Device without a policy of its own runs them.
+// baseline: the bounds its sessions keep (RatchetRules), the labels and constants of its
+// key schedule (KdfConstants, keys/kdf_labels.h), how a message is encrypted,
+// authenticated and framed (MessageScheme) and the steps themselves (SessionHooks). The
+// defaults are Signal as libsignal-protocol-c does it, exactly; a Device without a
+// policy of its own runs them.
 #pragma once
 
 #include <array>
@@ -14,8 +16,10 @@
 #include "base/bytes.h"
 #include "reference/crypto/x25519.h"
 #include "reference/keys/kdf_labels.h"
+#include "reference/keys/message_keys.h"
 #include "reference/session/session_state.h"
 #include "reference/wire/bundle.h"
+#include "reference/wire/signal_message.h"
 
 namespace parity::signal {
 
@@ -81,9 +85,38 @@ class SessionHooks {
 // signal_hooks are Signal's steps (the defaults above).
 std::shared_ptr<const SessionHooks> signal_hooks();
 
-// SessionPolicy is the rules and the steps a Device runs. The default is Signal.
+// MessageScheme is how a message is encrypted under its message keys, authenticated and
+// framed on the wire. Every default is Signal's: AES-256-CBC, then the truncated
+// HMAC-SHA256 over both identities and the serialised message, version byte 0x33.
+// `sender` and `receiver` are the identities the session binds (after
+// SessionHooks::mac_identities). Implementations hold no per-session data.
+class MessageScheme {
+ public:
+  virtual ~MessageScheme() = default;
+
+  // wire_format is the framing of the messages this scheme writes and reads.
+  virtual wire::WireFormat wire_format() const { return wire::WireFormat{}; }
+
+  // seal encrypts `plaintext` into `message_` (whose header fields are set) and returns
+  // the serialised message.
+  virtual Result<Bytes> seal(wire::SignalMessage& message_, const MessageKeys& keys, const Key32& sender,
+                             const Key32& receiver, ByteView plaintext) const;
+
+  // open authenticates `message` (received as `raw`) and decrypts it; a message that
+  // does not authenticate is Errc::bad_mac. Signal's MAC comparison is hooks.mac_matches.
+  virtual Result<Bytes> open(const wire::SignalMessage& message, ByteView raw, const MessageKeys& keys,
+                             const Key32& sender, const Key32& receiver, const SessionHooks& hooks) const;
+};
+
+// signal_scheme is Signal's scheme (the defaults above).
+std::shared_ptr<const MessageScheme> signal_scheme();
+
+// SessionPolicy is the rules, key schedule, message scheme and steps a Device runs. The
+// default is Signal.
 struct SessionPolicy {
   RatchetRules rules;
+  KdfConstants kdf;
+  std::shared_ptr<const MessageScheme> scheme = signal_scheme();
   std::shared_ptr<const SessionHooks> hooks = signal_hooks();
   bool operator==(const SessionPolicy&) const = default;
 };

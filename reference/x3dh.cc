@@ -19,9 +19,8 @@ void append_dh(Bytes& secret, const KeyPair& ours, const Key32& pub) {
 
 }  // namespace
 
-RootStep derive_initial_keys(ByteView dh_concat) {
-  static const Bytes kInfo = to_bytes(kSessionInfo);
-  auto okm = hkdf_sha256(dh_concat, {}, kInfo, 64);
+RootStep derive_initial_keys(ByteView dh_concat, const KdfConstants& kdf) {
+  auto okm = hkdf_sha256(dh_concat, {}, label_bytes(kdf.session_info), 64);
   if (!okm.ok()) std::abort();
   RootStep step;
   std::copy_n(okm->begin(), 32, step.root.key.begin());
@@ -30,16 +29,16 @@ RootStep derive_initial_keys(ByteView dh_concat) {
   return step;
 }
 
-SessionState initialize_alice(const AliceParameters& p) {
+SessionState initialize_alice(const AliceParameters& p, const KdfConstants& kdf) {
   Bytes secret(32, kDiscontinuityByte);
   append_dh(secret, p.our_identity, p.their_signed_prekey);
   append_dh(secret, p.our_base_key, p.their_identity);
   append_dh(secret, p.our_base_key, p.their_signed_prekey);
   if (p.their_onetime_prekey) append_dh(secret, p.our_base_key, *p.their_onetime_prekey);
-  RootStep derived = derive_initial_keys(secret);
+  RootStep derived = derive_initial_keys(secret, kdf);
   secure_wipe(secret.data(), secret.size());
 
-  RootStep sending = derived.root.create_chain(p.their_signed_prekey, p.our_ratchet_key);
+  RootStep sending = derived.root.create_chain(p.their_signed_prekey, p.our_ratchet_key, kdf);
   SessionState s;
   s.version = kCiphertextVersion;
   s.local_identity = p.our_identity.public_key;
@@ -51,13 +50,13 @@ SessionState initialize_alice(const AliceParameters& p) {
   return s;
 }
 
-SessionState initialize_bob(const BobParameters& p) {
+SessionState initialize_bob(const BobParameters& p, const KdfConstants& kdf) {
   Bytes secret(32, kDiscontinuityByte);
   append_dh(secret, p.our_signed_prekey, p.their_identity);
   append_dh(secret, p.our_identity, p.their_base_key);
   append_dh(secret, p.our_signed_prekey, p.their_base_key);
   if (p.our_onetime_prekey) append_dh(secret, *p.our_onetime_prekey, p.their_base_key);
-  RootStep derived = derive_initial_keys(secret);
+  RootStep derived = derive_initial_keys(secret, kdf);
   secure_wipe(secret.data(), secret.size());
 
   SessionState s;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "reference/crypto/x25519.h"
+#include "reference/keys/kdf_labels.h"
 #include "reference/session/session_state.h"
 
 namespace parity::signal {
@@ -29,15 +30,15 @@ struct BobParameters {
 };
 
 // derive_initial_keys is HKDF-SHA256(0xFF*32 || dh1 || dh2 || dh3 [|| dh4], zero salt,
-// "WhisperText", 64) split into root key and chain key.
-RootStep derive_initial_keys(ByteView dh_concat);
+// "WhisperText" (kdf.session_info), 64) split into root key and chain key.
+RootStep derive_initial_keys(ByteView dh_concat, const KdfConstants& kdf = kSignalKdf);
 
 // initialize_alice builds the initiator's session: the derived chain receives from the
 // peer's signed prekey, and a root step with our ratchet key makes the sending chain.
-SessionState initialize_alice(const AliceParameters& p);
+SessionState initialize_alice(const AliceParameters& p, const KdfConstants& kdf = kSignalKdf);
 
 // initialize_bob builds the responder's session: the derived chain sends under its
 // signed prekey.
-SessionState initialize_bob(const BobParameters& p);
+SessionState initialize_bob(const BobParameters& p, const KdfConstants& kdf = kSignalKdf);
 
 }  // namespace parity::signal

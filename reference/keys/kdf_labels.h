@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/bytes.h"
+
 namespace parity::signal {
 
 // kSessionInfo is the HKDF info of the X3DH master secret ("WhisperText").
@@ -29,6 +31,25 @@ inline constexpr uint8_t kCiphertextVersion = 3;
 inline constexpr uint8_t kVersionByte = (kCiphertextVersion << 4) | kCiphertextVersion;
 // kKeyType is the type byte of a serialised Curve25519 public key.
 inline constexpr uint8_t kKeyType = 0x05;
+
+// KdfConstants are the labels and constants the key schedule derives with; a variant of
+// the baseline (session_policy.h) may use its own. The defaults are Signal's, above.
+struct KdfConstants {
+  std::string_view session_info = kSessionInfo;           // HKDF info of the X3DH master secret
+  std::string_view ratchet_info = kRatchetInfo;           // HKDF info of the root-key step
+  std::string_view message_keys_info = kMessageKeysInfo;  // HKDF info of the message-key expansion
+  uint8_t message_key_seed = kMessageKeySeed;             // HMAC input: chain key -> message-key seed
+  uint8_t chain_key_seed = kChainKeySeed;                 // HMAC input: chain key -> next chain key
+  bool operator==(const KdfConstants&) const = default;
+};
+
+// kSignalKdf is Signal's key schedule.
+inline constexpr KdfConstants kSignalKdf{};
+
+// label_bytes views a label as the bytes HKDF takes, without a copy.
+inline ByteView label_bytes(std::string_view label) {
+  return {reinterpret_cast<const uint8_t*>(label.data()), label.size()};
+}
 
 // kMaxSkip is the largest counter jump accepted within a receiving chain.
 inline constexpr uint32_t kMaxSkip = 2000;

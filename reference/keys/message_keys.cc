@@ -4,13 +4,11 @@
 #include <cstdlib>
 
 #include "reference/crypto/hash.h"
-#include "reference/keys/kdf_labels.h"
 
 namespace parity::signal {
 
-MessageKeys MessageKeys::from_seed(const Key32& seed, uint32_t counter) {
-  static const Bytes kInfo = to_bytes(kMessageKeysInfo);
-  auto okm = hkdf_sha256(seed, {}, kInfo, kMessageKeysLength);
+MessageKeys MessageKeys::from_seed(const Key32& seed, uint32_t counter, const KdfConstants& kdf) {
+  auto okm = hkdf_sha256(seed, {}, label_bytes(kdf.message_keys_info), kMessageKeysLength);
   if (!okm.ok()) std::abort();  // a fixed, valid length cannot fail
   MessageKeys mk;
   const Bytes& b = okm.value();

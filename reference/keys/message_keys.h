@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "base/bytes.h"
+#include "reference/keys/kdf_labels.h"
 
 namespace parity::signal {
 
@@ -16,8 +17,9 @@ struct MessageKeys {
   std::array<uint8_t, 16> iv{};
   uint32_t counter = 0;
 
-  // from_seed expands seed with HKDF-SHA256 (zero salt, "WhisperMessageKeys", 80 bytes).
-  static MessageKeys from_seed(const Key32& seed, uint32_t counter);
+  // from_seed expands seed with HKDF-SHA256 (zero salt, "WhisperMessageKeys"
+  // (kdf.message_keys_info), 80 bytes).
+  static MessageKeys from_seed(const Key32& seed, uint32_t counter, const KdfConstants& kdf = kSignalKdf);
   bool operator==(const MessageKeys&) const = default;
 };
 

@@ -5,13 +5,11 @@
 
 #include "reference/crypto/hash.h"
 #include "reference/crypto/x25519.h"
-#include "reference/keys/kdf_labels.h"
 
 namespace parity::signal {
 
-RootStep RootKey::kdf(const Key32& dh_output) const {
-  static const Bytes kInfo = to_bytes(kRatchetInfo);  // built once: hot path
-  auto okm = hkdf_sha256(dh_output, key, kInfo, 64);
+RootStep RootKey::kdf(const Key32& dh_output, const KdfConstants& constants) const {
+  auto okm = hkdf_sha256(dh_output, key, label_bytes(constants.ratchet_info), 64);
   if (!okm.ok()) std::abort();
   RootStep step;
   std::copy_n(okm->begin(), 32, step.root.key.begin());
@@ -21,9 +19,9 @@ RootStep RootKey::kdf(const Key32& dh_output) const {
   return step;
 }
 
-RootStep RootKey::create_chain(const Key32& their_ratchet, const KeyPair& ours) const {
+RootStep RootKey::create_chain(const Key32& their_ratchet, const KeyPair& ours, const KdfConstants& constants) const {
   Key32 shared = x25519(ours, their_ratchet);
-  RootStep step = kdf(shared);
+  RootStep step = kdf(shared, constants);
   secure_wipe(shared.data(), shared.size());
   return step;
 }

@@ -11,15 +11,18 @@ namespace parity::wire {
 
 namespace {
 
-Status check_version(ByteView data, size_t min_size) {
+Status check_version(ByteView data, size_t min_size, uint8_t version_byte) {
   if (data.size() > kMaxMessageSize) {
     return make_error(Errc::limit_exceeded, "message of " + std::to_string(data.size()) + " bytes exceeds 1 MiB");
   }
   if (data.size() < min_size) {
     return make_error(Errc::malformed, "message of " + std::to_string(data.size()) + " bytes is too short");
   }
-  if (data[0] != signal::kVersionByte) {
-    return make_error(Errc::bad_version, "version byte " + std::to_string(data[0]) + " at offset 0, expected 0x33");
+  if (data[0] != version_byte) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const std::string expected = {'0', 'x', kHex[version_byte >> 4], kHex[version_byte & 0xf]};
+    return make_error(Errc::bad_version,
+                      "version byte " + std::to_string(data[0]) + " at offset 0, expected " + expected);
   }
   return {};
 }
@@ -36,22 +39,24 @@ Bytes SignalMessage::body() const {
   w.bytes_field(4, ciphertext);
   Bytes out;
   out.reserve(w.bytes().size() + 1 + mac.size());
-  out.push_back(signal::kVersionByte);
+  out.push_back(format.version_byte);
   out.insert(out.end(), w.bytes().begin(), w.bytes().end());
   return out;
 }
 
 Bytes SignalMessage::serialize() const {
   Bytes out = body();
-  out.insert(out.end(), mac.begin(), mac.end());
+  if (format.has_mac) out.insert(out.end(), mac.begin(), mac.end());
   return out;
 }
 
-Result<SignalMessage> decode_signal_message(ByteView data) {
-  PARITY_TRY(check_version(data, 1 + signal::kMacLength + 1));
+Result<SignalMessage> decode_signal_message(ByteView data, const WireFormat& format) {
+  const size_t mac_length = format.mac_length();
+  PARITY_TRY(check_version(data, 1 + mac_length + 1, format.version_byte));
   SignalMessage m;
+  m.format = format;
   m.previous_counter.reset();
-  ProtoReader r(data.subspan(1, data.size() - 1 - signal::kMacLength), 4);
+  ProtoReader r(data.subspan(1, data.size() - 1 - mac_length), 4);
   bool has_key = false;
   bool has_counter = false;
   bool has_ciphertext = false;
@@ -89,7 +94,7 @@ Result<SignalMessage> decode_signal_message(ByteView data) {
   if (!has_key || !has_counter || !has_ciphertext) {
     return make_error(Errc::malformed, "SignalMessage lacks ratchet key, counter or ciphertext");
   }
-  std::copy(data.end() - signal::kMacLength, data.end(), m.mac.begin());
+  std::copy(data.end() - static_cast<std::ptrdiff_t>(mac_length), data.end(), m.mac.begin());
   return m;
 }
 
@@ -103,14 +108,15 @@ Bytes PreKeySignalMessage::serialize() const {
   w.uint32_field(6, signed_prekey_id);
   Bytes out;
   out.reserve(w.bytes().size() + 1);
-  out.push_back(signal::kVersionByte);
+  out.push_back(format.version_byte);
   out.insert(out.end(), w.bytes().begin(), w.bytes().end());
   return out;
 }
 
-Result<PreKeySignalMessage> decode_prekey_message(ByteView data) {
-  PARITY_TRY(check_version(data, 2));
+Result<PreKeySignalMessage> decode_prekey_message(ByteView data, const WireFormat& format) {
+  PARITY_TRY(check_version(data, 2, format.version_byte));
   PreKeySignalMessage m;
+  m.format = format;
   m.registration_id.reset();
   ProtoReader r(data.subspan(1), 6);
   bool has_base = false;
@@ -136,7 +142,7 @@ Result<PreKeySignalMessage> decode_prekey_message(ByteView data) {
       }
       case 4: {
         PARITY_ASSIGN(ByteView b, bytes_of(f));
-        auto inner = decode_signal_message(b);
+        auto inner = decode_signal_message(b, format);
         if (!inner) return make_error(inner.code(), "embedded SignalMessage: " + inner.error().detail + at(f));
         m.message = std::move(inner).value();
         m.message_bytes.assign(b.begin(), b.end());

@@ -94,9 +94,9 @@ Rng& ReferenceAdapter::rng_for(const std::string& party) {
 
 HelloInfo ReferenceAdapter::hello() const {
   HelloInfo h;
-  h.implementation = "parity-reference";
+  h.implementation = config_.implementation;
   h.version = config_.version;
-  h.protocol = "signal-v3";
+  h.protocol = config_.protocol;
   h.capabilities = {"export", "import", "deterministic", "inject", "primitives", "media", "media_file", "stanza"};
   const signal::RatchetRules& declared = config_.declared_limits;
   h.limits = {{"max_skip", limit(declared.max_skip)},
@@ -199,6 +199,12 @@ Reply ReferenceAdapter::import_state(const request::Import& r) {
 }
 
 Reply ReferenceAdapter::primitive(const request::Primitive& r) {
+  // kdf_rk, kdf_ck and message_keys are signal-v3's key schedule (docs/ptp.md): a
+  // variant with a key schedule of its own does not offer them as its own.
+  if (config_.protocol != "signal-v3" && (r.name == "kdf_rk" || r.name == "kdf_ck" || r.name == "message_keys")) {
+    return fail(ErrorCode::unsupported,
+                "primitive " + r.name + " is signal-v3's; this target speaks " + config_.protocol);
+  }
   return reference_primitive(r);
 }
 

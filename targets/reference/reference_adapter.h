@@ -7,6 +7,7 @@
 #include <string>
 
 #include "reference/device.h"
+
 #include "ptp/server.h"
 
 namespace parity::ptp {
@@ -53,7 +54,9 @@ class PartyHooks {
 
 // ReferenceConfig is what the target runs; the default is the Signal baseline.
 struct ReferenceConfig {
+  std::string implementation = "parity-reference";  // hello's implementation
   std::string version = "0.1.0";
+  std::string protocol = "signal-v3";    // hello's protocol (custom:NAME for a variant)
   signal::SessionPolicy policy;          // every party's rules and protocol steps
   signal::RatchetRules declared_limits;  // the limits hello declares
   std::unique_ptr<PartyHooks> party_hooks = std::make_unique<PartyHooks>();

@@ -323,6 +323,8 @@ TEST(ParityBinary, ExitStatuses) {
   Cli t = exec(kParity + " targets");
   EXPECT_EQ(t.status, 0);
   EXPECT_NE(t.out.find("targets/reference/parity-target-reference"), std::string::npos) << t.out;
+  // `reference-alt` is the same program with the sound variant switched on.
+  EXPECT_NE(t.out.find("targets/reference/parity-target-reference --variant alt"), std::string::npos) << t.out;
 }
 
 }  // namespace

@@ -13,20 +13,28 @@
 
 #include "tests/mutants/matrix.h"
 
+namespace parity::harness {
+
+// gtest prints a parameter with these, not as raw bytes.
+void PrintTo(const MutantRow& row, std::ostream* os) { *os << "mutant " << row.mutant; }
+void PrintTo(const SoundRow& row, std::ostream* os) { *os << "variant " << row.variant; }
+
+}  // namespace parity::harness
+
 namespace parity::mutants {
 namespace {
 
-// run_parity runs `parity run` against one mutant and returns the parsed results.
-nlohmann::json run_parity(const std::string& mutant, int* exit_out_) {
+// run_parity runs `parity run` against the reference target started with `args` and
+// returns the parsed results; `name` names its files.
+nlohmann::json run_parity(const std::string& name, const std::string& args, int* exit_out_) {
   auto dir = std::filesystem::temp_directory_path() / ("parity-mutants-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  auto json = dir / (mutant + ".json");
-  std::string target = std::string(PARITY_REFERENCE_TARGET) + (mutant == "none" ? "" : " --mutant " + mutant);
+  auto json = dir / (name + ".json");
+  std::string target = std::string(PARITY_REFERENCE_TARGET) + args;
   // A fixed seed keeps the matrix reproducible; few cases keep it fast, and every
   // mutant is caught by its deterministic scenarios as well as by the properties.
-  std::string cmd = std::string(PARITY_BINARY) + " run --target '" + target +
-                    "' --seed 5eed --cases 8 --json '" + json.string() + "' > '" + (dir / (mutant + ".log")).string() +
-                    "' 2>&1";
+  std::string cmd = std::string(PARITY_BINARY) + " run --target '" + target + "' --seed 5eed --cases 8 --json '" +
+                    json.string() + "' > '" + (dir / (name + ".log")).string() + "' 2>&1";
   int status = std::system(cmd.c_str());
   *exit_out_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   std::ifstream in(json);
@@ -39,7 +47,7 @@ class MutationMatrix : public ::testing::TestWithParam<Row> {};
 TEST_P(MutationMatrix, FailsExactlyWhatTheFlawBreaks) {
   const Row& row = GetParam();
   int exit_status = -1;
-  nlohmann::json results = run_parity(row.mutant, &exit_status);
+  nlohmann::json results = run_parity(row.mutant, row.mutant == "none" ? "" : " --mutant " + row.mutant, &exit_status);
   ASSERT_TRUE(results.is_object() && results.contains("results")) << "no results for mutant " << row.mutant;
   std::set<std::string> failing;
   std::ostringstream detail;
@@ -68,6 +76,42 @@ INSTANTIATE_TEST_SUITE_P(Mutants, MutationMatrix, ::testing::ValuesIn(matrix()),
                            return name;
                          });
 
+// A sound alternative of the reference passes every check: whatever fails it is a false
+// alarm of the check (harness/mutation_matrix.h, sound_variants).
+class SoundVariant : public ::testing::TestWithParam<harness::SoundRow> {};
+
+TEST_P(SoundVariant, PassesEveryCheck) {
+  const harness::SoundRow& row = GetParam();
+  int exit_status = -1;
+  nlohmann::json results = run_parity("variant-" + row.variant, " --variant " + row.variant, &exit_status);
+  ASSERT_TRUE(results.is_object() && results.contains("results")) << "no results for variant " << row.variant;
+  EXPECT_EQ(results["run"].value("profile", ""), row.profile) << "variant " << row.variant;
+  std::set<std::string> unexpected;  // not passing: a false alarm
+  std::ostringstream detail;
+  size_t passed = 0;
+  for (const auto& r : results["results"]) {
+    const std::string verdict = r.value("verdict", "");
+    if (verdict == "pass") ++passed;
+    if (verdict == "fail" || verdict == "error" || verdict == "not-tested") {
+      unexpected.insert(r.value("check", ""));
+      detail << "  " << r.value("check", "") << " (" << r.value("level", "") << ") " << verdict << ": "
+             << r.value("summary", "") << "\n";
+    }
+  }
+  EXPECT_TRUE(unexpected.empty()) << "variant " << row.variant << "; checks not passing:\n" << detail.str();
+  EXPECT_GT(passed, 0u) << "variant " << row.variant << " passed nothing";
+  EXPECT_EQ(exit_status, 0) << "variant " << row.variant;
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, SoundVariant, ::testing::ValuesIn(harness::sound_variants()),
+                         [](const ::testing::TestParamInfo<harness::SoundRow>& param_info) {
+                           std::string name = param_info.param.variant;
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
+
 // The documentation shows the same matrix as the code.
 TEST(MutationMatrixDocs, DocsListEveryRow) {
   std::ifstream in(std::string(PARITY_SOURCE_DIR) + "/docs/mutants.md");
@@ -81,6 +125,10 @@ TEST(MutationMatrixDocs, DocsListEveryRow) {
     for (const std::string& id : row.must_fail) fails += (fails.empty() ? "" : ", ") + id;
     std::string line = "| `" + row.mutant + "` | " + row.targets + " | " + fails + " |";
     EXPECT_NE(doc.find(line), std::string::npos) << "docs/mutants.md lacks the row: " << line;
+  }
+  for (const harness::SoundRow& row : harness::sound_variants()) {
+    EXPECT_NE(doc.find("`--variant " + row.variant + "`"), std::string::npos)
+        << "docs/mutants.md does not describe the sound variant " << row.variant;
   }
 }
 

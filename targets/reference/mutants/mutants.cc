@@ -218,17 +218,22 @@ const std::vector<MutantInfo>& mutants() {
   return all;
 }
 
-std::optional<ptp::ReferenceConfig> mutant_config(std::string_view name) {
+bool apply_mutant(std::string_view name, ptp::ReferenceConfig& config_) {
   for (const Entry& e : entries()) {
     if (e.info.name != name) continue;
-    ptp::ReferenceConfig c;
-    // The declared limits stay the baseline's unless the entry sets them: a flaw does not
+    // The declared limits stay what they were unless the entry sets them: a flaw does not
     // announce itself.
-    if (name != "none") c.version += "+mutant." + std::string(name);
-    e.apply(c);
-    return c;
+    if (name != "none") config_.version += "+mutant." + std::string(name);
+    e.apply(config_);
+    return true;
   }
-  return std::nullopt;
+  return false;
+}
+
+std::optional<ptp::ReferenceConfig> mutant_config(std::string_view name) {
+  ptp::ReferenceConfig c;
+  if (!apply_mutant(name, c)) return std::nullopt;
+  return c;
 }
 
 }  // namespace parity::mutants

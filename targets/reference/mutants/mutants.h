@@ -22,7 +22,11 @@ struct MutantInfo {
 // mutants lists every mutant, the baseline ("none") first.
 const std::vector<MutantInfo>& mutants();
 
-// mutant_config is the target configuration of the mutant `name` ("none": the
+// apply_mutant switches the flaw `name` on in `config_` (the baseline's, or a variant's:
+// targets/reference/variants); "none" changes nothing. False for an unknown name.
+bool apply_mutant(std::string_view name, ptp::ReferenceConfig& config_);
+
+// mutant_config is the baseline's configuration with the mutant `name` ("none": the
 // baseline), or nullopt for an unknown name.
 std::optional<ptp::ReferenceConfig> mutant_config(std::string_view name);
 
