@@ -19,18 +19,6 @@ using harness::CiphertextResult;
 using harness::Profile;
 using harness::Verdict;
 
-// Tally holds a scenario's measurements by figure name.
-using Tally = decltype(Verdicted::tally);
-
-// Every AKE scenario judges itself as it goes; self_judged makes it a CheckSpec scenario.
-std::function<Verdicted(Run&)> self_judged(CheckOutcome (*scenario)(Run&, Tally&)) {
-  return [scenario](Run& run) {
-    Verdicted side;
-    side.outcome = scenario(run, side.tally);
-    return side;
-  };
-}
-
 Bytes text(const std::string& s) {
   return to_bytes(s);
 }

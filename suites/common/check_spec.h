@@ -163,6 +163,19 @@ struct Verdicted {
   std::map<std::string, double> tally;  // figures by name
 };
 
+// Tally holds a self-judging scenario's measurements by figure name.
+using Tally = decltype(Verdicted::tally);
+
+// self_judged makes a scenario that judges itself as it goes (and fills a Tally) a
+// CheckSpec<Verdicted> scenario.
+inline std::function<Verdicted(Run&)> self_judged(CheckOutcome (*scenario)(Run&, Tally&)) {
+  return [scenario](Run& run) {
+    Verdicted side;
+    side.outcome = scenario(run, side.tally);
+    return side;
+  };
+}
+
 // FigureSpec names a figure a Verdicted side's tally may hold.
 struct FigureSpec {
   std::string name;

@@ -20,18 +20,6 @@ using harness::CiphertextResult;
 using harness::Profile;
 using harness::Verdict;
 
-// Tally holds a scenario's measurements by figure name.
-using Tally = decltype(Verdicted::tally);
-
-// MSG-1, 2, 3 and 5 judge themselves as they go; self_judged makes one a CheckSpec scenario.
-std::function<Verdicted(Run&)> self_judged(CheckOutcome (*scenario)(Run&, Tally&)) {
-  return [scenario](Run& run) {
-    Verdicted side;
-    side.outcome = scenario(run, side.tally);
-    return side;
-  };
-}
-
 // ---------------------------------------------------------------------------------
 // MSG-1: every plaintext of 0 bytes to 256 KiB round-trips.
 // ---------------------------------------------------------------------------------
