@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "suites/common/check_spec.h"
 #include "suites/common/conversation.h"
 
 namespace parity::suites {
@@ -66,6 +67,11 @@ inline Op<bool> read_by(Conversation& c, const Sent& m, const std::string& party
 // label_of names a process in observations ("target", "baseline").
 inline std::string label_of(int world) {
   return world == 0 ? "target" : "baseline";
+}
+
+// side_label names the process a Run plays on, as label_of does.
+inline std::string side_label(const Run& r) {
+  return label_of(r.is_baseline ? 1 : 0);
 }
 
 }  // namespace parity::suites

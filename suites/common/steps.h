@@ -34,6 +34,13 @@ using harness::Target;
     if (step_.refused()) return ::parity::harness::CheckOutcome::unexpected_refusal(what, step_.refusal()); \
   } while (0)
 
+// outcome_of is the verdict a failed Op implies (PARITY_STEP's, for code that cannot
+// return from where the step failed): a violation is `error`, a refusal `fail`.
+template <class T>
+CheckOutcome outcome_of(const Op<T>& op, const std::string& what) {
+  return op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
+}
+
 // PartyRef names a party hosted by a target process.
 struct PartyRef {
   Target* target;

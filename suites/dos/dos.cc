@@ -27,11 +27,6 @@ std::string ms_text(double ms) {
   return buf;
 }
 
-template <class T>
-CheckOutcome outcome_of(const Op<T>& op, const std::string& what) {
-  return op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
-}
-
 // state_size exports `party` and returns the size of its state, if the target exports.
 std::optional<double> state_size(Target& t, const std::string& party) {
   if (!t.hello().has("export")) return std::nullopt;

@@ -44,11 +44,6 @@ Op<Unit> probe_clone(Conversation& c, const std::vector<Sent>& messages, const s
   return Unit{};
 }
 
-// side_label names the process a Run plays on ("target", "baseline").
-std::string side_label(const Run& r) {
-  return label_of(r.is_baseline ? 1 : 0);
-}
-
 // play_probe plays `scenario` (a function of a fresh Conversation) on the process of
 // `r`. A failing step is the outcome, with the story so far.
 template <class F>

@@ -22,11 +22,6 @@ namespace {
 
 using harness::Verdict;
 
-template <class T>
-CheckOutcome outcome_of(const Op<T>& op, const std::string& what) {
-  return op.violated() ? CheckOutcome::error(op.violation()) : CheckOutcome::unexpected_refusal(what, op.refusal());
-}
-
 // ---------------------------------------------------------------------------------
 // KEY-1: public keys never repeat.
 // ---------------------------------------------------------------------------------

@@ -168,10 +168,6 @@ struct Measured {
   std::string story;
 };
 
-std::string side_label(const Run& r) {
-  return label_of(r.is_baseline ? 1 : 0);
-}
-
 // run_healing plays measure_healing on a fresh process; a failure ends the side with
 // the conversation so far as its counterexample.
 std::variant<Measured, CheckOutcome> run_healing(Run& r, int scenario, int victim, Phase phase, int alignment,
