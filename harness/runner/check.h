@@ -29,7 +29,14 @@ struct CheckContext {
   Key32 seed{};  // this check's seed (derived from the run seed and the check id)
   CheckOptions options;
   std::string vectors_dir;  // the vectors/ folder
+  // progress, when set, shows how far a long check got (a property test's case, a
+  // stream's message) on the run's status line.
+  std::function<void(const std::string&)> progress = {};
 
+  // step reports progress within the check; a no-op without a status line.
+  void step(const std::string& detail) const {
+    if (progress) progress(detail);
+  }
   // rng returns a generator seeded by this check's seed, for the check's own choices.
   SeededRng rng() const { return SeededRng(seed); }
 };

@@ -8,7 +8,9 @@ Progress::Progress(ProgressMode mode, std::FILE* out) : out_(out) {
   enabled_ = mode == ProgressMode::on || (mode == ProgressMode::automatic && isatty(fileno(out)) == 1);
 }
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::start(int total, const std::string& seed_hex) {
   total_ = total;
@@ -20,13 +22,24 @@ void Progress::start(int total, const std::string& seed_hex) {
 }
 
 void Progress::begin(int n, const std::string& check_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
   current_ = n;
   check_ = check_id;
+  detail_.clear();
+  draw();
+}
+
+void Progress::step(const std::string& detail) {
+  if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  detail_ = detail;
+  if (std::chrono::steady_clock::now() - last_draw_ < std::chrono::milliseconds(100)) return;
   draw();
 }
 
 void Progress::note(const std::string& line) {
   if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
   clear();
   std::fprintf(out_, "%s\n", line.c_str());
   draw();
@@ -34,19 +47,24 @@ void Progress::note(const std::string& line) {
 
 void Progress::finish() {
   if (!enabled_) return;
+  std::lock_guard<std::mutex> lock(mutex_);
   clear();
   std::fflush(out_);
 }
 
 void Progress::draw() {
   if (!enabled_) return;
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   clear();
   // \r and an erase-line escape keep it to one line however long the previous one was.
-  std::fprintf(out_, "\r\x1b[K[%d/%d] %s  %.1fs", current_, total_, check_.c_str(), elapsed);
+  if (detail_.empty()) {
+    std::fprintf(out_, "\r\x1b[K[%d/%d] %s  %.1fs", current_, total_, check_.c_str(), elapsed);
+  } else {
+    std::fprintf(out_, "\r\x1b[K[%d/%d] %s: %s  %.1fs", current_, total_, check_.c_str(), detail_.c_str(), elapsed);
+  }
   std::fflush(out_);
   drawn_ = true;
+  last_draw_ = std::chrono::steady_clock::now();
 }
 
 void Progress::clear() {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <string>
 
 namespace parity::harness {
@@ -24,6 +25,9 @@ class Progress {
   void start(int total, const std::string& seed_hex);
   // begin shows the check that starts now (n is 1-based).
   void begin(int n, const std::string& check_id);
+  // step shows how far the current check got ("case 12 of 50"); redrawn at most ten
+  // times a second, so a check may call it for every message it sends.
+  void step(const std::string& detail);
   // note prints a line above the status line (a restart, a warning).
   void note(const std::string& line);
   // finish clears the status line.
@@ -37,6 +41,9 @@ class Progress {
   int total_ = 0;
   int current_ = 0;
   std::string check_;
+  std::string detail_;
+  std::chrono::steady_clock::time_point last_draw_{};
+  std::mutex mutex_;  // step may come from a scenario's thread
   std::string seed_;
   std::chrono::steady_clock::time_point started_{};
   bool drawn_ = false;

@@ -1,7 +1,5 @@
 #include "harness/runner/runner.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -9,6 +7,8 @@
 #include <exception>
 #include <map>
 #include <set>
+
+#include <unistd.h>
 
 #include "harness/runner/fingerprint.h"
 #include "harness/runner/seeds.h"
@@ -42,8 +42,10 @@ enum class Match { check, requirement, group };
 // matches tells whether the item names check c, given how the item matched.
 bool matches(const CheckDef& c, Match how, const std::string& key) {
   switch (how) {
-    case Match::check: return c.id == key;
-    case Match::requirement: return c.requirement == key;
+    case Match::check:
+      return c.id == key;
+    case Match::requirement:
+      return c.requirement == key;
     case Match::group: {
       const Requirement* r = find_requirement(c.requirement);
       return r != nullptr && r->group == key;
@@ -178,7 +180,8 @@ std::optional<CheckOutcome> reset_for_check(Target& t, const Key32& seed, const 
 HarnessResult<Shard> parse_shard(std::string_view text) {
   const size_t slash = text.find('/');
   const auto bad = [&] {
-    return harness_error(HarnessErrc::bad_argument, "--shard expects I/N with 1 <= I <= N, got '" + std::string(text) + "'");
+    return harness_error(HarnessErrc::bad_argument,
+                         "--shard expects I/N with 1 <= I <= N, got '" + std::string(text) + "'");
   };
   if (slash == std::string_view::npos) return bad();
   auto i = parse_positive(text.substr(0, slash));
@@ -220,7 +223,7 @@ HarnessResult<Selection> select_checks(const Registry& registry, const std::vect
       auto found = resolve_item(registry, item);
       if (!found) {
         return harness_error(HarnessErrc::bad_argument,
-                          "--only: '" + item + "' is not a check, requirement or group id (see `parity list`)");
+                             "--only: '" + item + "' is not a check, requirement or group id (see `parity list`)");
       }
       size_t hits = 0;
       for (const CheckDef* c : all) {
@@ -283,7 +286,8 @@ std::optional<Gate> gate_check(const CheckDef& check, Profile profile, const Hel
 
 std::string shell_quote(std::string_view word) {
   const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("@%_+=:,./-").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("@%_+=:,./-").find(c) != std::string_view::npos;
   });
   if (plain) return std::string(word);
   std::string out = "'";
@@ -306,9 +310,10 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
   Process target{config.target_command, "target", nullptr, std::nullopt};
   if (!start_process(target, start, config.limits)) {
     outcome.exit_status = kExitTargetStart;
-    outcome.error = "the target '" + config.target_display + "' could not be started: " +
-                    violation_line(*target.start_failure);
-    if (!target.start_failure->stderr_tail.empty()) outcome.error += " (stderr: " + target.start_failure->stderr_tail + ")";
+    outcome.error =
+        "the target '" + config.target_display + "' could not be started: " + violation_line(*target.start_failure);
+    if (!target.start_failure->stderr_tail.empty())
+      outcome.error += " (stderr: " + target.start_failure->stderr_tail + ")";
     return outcome;
   }
   Process baseline{config.baseline_command, "baseline", nullptr, std::nullopt};
@@ -394,8 +399,8 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
           base = baseline.target.get();
           base->take_transcript();
         } else {
-          early = error_outcome("the baseline (" + config.baseline_command + ") could not be started: " +
-                                violation_line(*baseline.start_failure));
+          early = error_outcome("the baseline (" + config.baseline_command +
+                                ") could not be started: " + violation_line(*baseline.start_failure));
         }
       }
       if (!early) early = reset_for_check(*target.target, check_seed, "target");
@@ -404,6 +409,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
         apply_outcome(rec, std::move(*early));
       } else {
         CheckContext ctx{*target.target, base, profile, check_seed, config.options, config.vectors_dir};
+        ctx.progress = [&progress](const std::string& detail) { progress.step(detail); };
         CheckOutcome result = run_guarded(def, ctx);
         evidence = std::move(result.evidence);
         apply_outcome(rec, std::move(result));
@@ -415,7 +421,8 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
 
     if (ran) {
       Transcript tr = target.target ? target.target->take_transcript() : Transcript{};
-      if (def.needs_baseline() && baseline.target) tr = merge_transcripts(std::move(tr), baseline.target->take_transcript());
+      if (def.needs_baseline() && baseline.target)
+        tr = merge_transcripts(std::move(tr), baseline.target->take_transcript());
       // A check may keep only part of its exchange (a property test's minimal
       // counterexample); the rest is still drained so it cannot leak into the next check.
       if (evidence) tr = std::move(*evidence);
@@ -423,7 +430,8 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
         // A check cannot pass while the target broke PTP under it, whatever it concluded.
         if (rec.verdict == Verdict::pass) {
           rec.verdict = Verdict::error;
-          rec.summary = "the target violated PTP during the check (it was dead or untrusted afterwards); " + rec.summary;
+          rec.summary =
+              "the target violated PTP during the check (it was dead or untrusted afterwards); " + rec.summary;
         }
         rec.observations.push_back("target stderr (tail): " + target.target->stderr_tail());
         const std::string note = revive(target);
@@ -478,7 +486,8 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
     if (HarnessStatus s = writer->write_footer(outcome.summary); !s.ok()) progress.note("parity: " + s.error().detail);
   }
   if (config.paths) {
-    if (HarnessStatus s = write_json_file(config.paths->document, document_json(info, outcome.records, outcome.summary));
+    if (HarnessStatus s =
+            write_json_file(config.paths->document, document_json(info, outcome.records, outcome.summary));
         !s.ok()) {
       outcome.error = s.error().detail;
     }

@@ -53,6 +53,11 @@ struct Run {
   // signal tells whether this process is held to Signal's exact formats (the baseline
   // always is; the target under profile signal).
   bool signal() const { return is_baseline || profile == harness::Profile::signal; }
+  // step shows the target side's progress on the status line (the baseline plays the
+  // same scenario beside it).
+  void step(const std::string& detail) const {
+    if (!is_baseline) ctx.step(detail);
+  }
 };
 
 // CheckSpec declares a check. Write it with designated initializers:

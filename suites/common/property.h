@@ -4,14 +4,15 @@
 // exchange of that minimal case becomes the check's evidence.
 #pragma once
 
-#include <rapidcheck.h>
-
 #include <functional>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <rapidcheck.h>
+
+#include "suites/common/check_spec.h"
 #include "suites/common/steps.h"
 
 namespace parity::suites {
@@ -62,8 +63,10 @@ struct PropertyOptions {
 
 // run_property runs `property` (a callable using RC_ macros and rc::state) with the
 // check's seed and case count and turns the result into an outcome: pass, fail with a
-// minimal counterexample, or error on a violation.
-CheckOutcome run_property(const CheckContext& ctx, PropertyRun& run, const std::string& what,
+// minimal counterexample, or error on a violation. Each case is shown on the status
+// line; RapidCheck itself prints nothing (its configuration line would be noise on a
+// provider's CI log: the run seed already reproduces every case).
+CheckOutcome run_property(const Run& r, PropertyRun& run, const std::string& what,
                           const std::function<void()>& property, PropertyOptions options = {});
 
 }  // namespace parity::suites

@@ -287,8 +287,8 @@ Fs3Side fs3_schedules(Run& r) {
     sut.compromise(m, 0);
     side.stats.cases++;
   };
-  side.outcome = run_property(r.ctx, run, "no later clone reads a delivered message of any epoch", property,
-                              PropertyOptions{50, 40});
+  side.outcome =
+      run_property(r, run, "no later clone reads a delivered message of any epoch", property, PropertyOptions{50, 40});
   return side;
 }
 

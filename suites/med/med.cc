@@ -369,13 +369,14 @@ std::string refused(const char* op, const Refusal& r) {
 
 // med4_lines round-trips every type at sizes up to kMaxPtpAttachment as hex on PTP lines.
 // It returns a verdict only when the check must stop (a protocol violation).
-std::optional<CheckOutcome> med4_lines(Evidence& ev, Rng& rng, RoundTrips& t) {
+std::optional<CheckOutcome> med4_lines(const Run& run, Evidence& ev, Rng& rng, RoundTrips& t) {
   const size_t sizes[] = {0, 1, 15, 16, 17, 1000, size_t{1} << 20, kMaxPtpAttachment};
   for (MediaType type : media::kMediaTypes) {
     for (size_t n : sizes) {
       ++t.run;
       Bytes plaintext = random_bytes(rng, n);
       std::string at = std::string(media::to_string(type)) + ", " + size_name(n) + ": ";
+      run.step("on PTP lines: " + at.substr(0, at.size() - 2));
       auto enc = media_encrypt(ev, type, plaintext, nullptr);
       if (enc.violated()) return ev.finish(CheckOutcome::error(enc.violation()));
       if (enc.refused()) {
@@ -534,10 +535,11 @@ std::string compare_files(const fs::path& want, const fs::path& got) {
 // decrypts that to another, and the reference decrypts the target's file too (a target
 // whose two halves agree on a wrong format would round-trip on its own). It returns a
 // verdict only when the check must stop.
-std::optional<CheckOutcome> med4_files(Evidence& ev, Rng& rng, const fs::path& dir, RoundTrips& t) {
+std::optional<CheckOutcome> med4_files(const Run& run, Evidence& ev, Rng& rng, const fs::path& dir, RoundTrips& t) {
   for (MediaType type : media::kMediaTypes) {
     for (size_t n : kFileSizes) {
       const std::string name = std::string(media::to_string(type)) + "-" + std::to_string(n);
+      run.step("through files: " + std::string(media::to_string(type)) + ", " + size_name(n));
       const fs::path plain = dir / (name + ".plain"), enc = dir / (name + ".enc"), back = dir / (name + ".back"),
                      ref = dir / (name + ".ref");
       std::string why;
@@ -760,7 +762,7 @@ RoundTripSide med4_round_trip(Run& run) {
   Evidence ev{run.target, kElideBytes};
   Rng& rng = run.rng;
   RoundTripSide side;
-  if (auto stop = med4_lines(ev, rng, side.lines)) return stopped<RoundTripSide>(std::move(*stop));
+  if (auto stop = med4_lines(run, ev, rng, side.lines)) return stopped<RoundTripSide>(std::move(*stop));
   side.with_files = run.target.hello().has("media_file");
   if (side.with_files) {
     std::string why;
@@ -769,7 +771,7 @@ RoundTripSide med4_round_trip(Run& run) {
       return stopped<RoundTripSide>(suite_error(ev, "MED-4 cannot create its temporary directory: " + why));
     }
     ev.note("media_file: the suite's files are in " + dir->path().string() + " (mode 0700, removed when MED-4 ends)");
-    if (auto stop = med4_files(ev, rng, dir->path(), side.files)) return stopped<RoundTripSide>(std::move(*stop));
+    if (auto stop = med4_files(run, ev, rng, dir->path(), side.files)) return stopped<RoundTripSide>(std::move(*stop));
   }
   side.evidence = ev.take();
   return side;

@@ -563,7 +563,7 @@ Msg4Side msg4_atomic_refusals(Run& r) {
   options.default_cases = 60;
   options.max_size = 40;
   side.outcome = run_property(
-      r.ctx, run, "every genuine message decrypting around refused tampered ones",
+      r, run, "every genuine message decrypting around refused tampered ones",
       [&] { m4::property_body(r.target, run, side.stats, r.seed()); }, options);
   return side;
 }

@@ -111,7 +111,7 @@ OrdSide ord_property(Run& r, bool two_way, const std::string& what) {
     side.stats.deliveries += sut.deliveries;
     side.stats.replays += sut.replays;
   };
-  side.outcome = run_property(r.ctx, run, what, property, PropertyOptions{50, 50});
+  side.outcome = run_property(r, run, what, property, PropertyOptions{50, 50});
   side.outcome.observations.insert(side.outcome.observations.begin(), r.bounds.describe());
   side.outcome.observations.push_back(
       "a message is delivered only while the declared bounds promise it decrypts; every "
@@ -143,7 +143,10 @@ struct AtBound {
   std::string story;
 };
 
-AtBound at_bound(Target& t, const Bounds& b, Rng& rng) {
+AtBound at_bound(Run& r) {
+  Target& t = r.target;
+  const Bounds& b = r.bounds;
+  Rng& rng = r.rng;
   AtBound out;
   out.bounds = b;
   Conversation c(t, "alice", "bob");
@@ -160,6 +163,7 @@ AtBound at_bound(Target& t, const Bounds& b, Rng& rng) {
   const uint64_t jump = b.max_skip;
   std::vector<Sent> sent;
   for (uint64_t i = 0; i <= jump; ++i) {
+    if (i % 100 == 0) r.step("encrypting message " + std::to_string(i + 1) + " of " + std::to_string(jump + 1));
     auto m = c.send(0);
     if (!m.ok())
       return stop(m.violated() ? CheckOutcome::error(m.violation())
@@ -180,13 +184,15 @@ AtBound at_bound(Target& t, const Bounds& b, Rng& rng) {
   std::vector<size_t> order;
   for (uint64_t k = 0; k < promised; ++k) order.push_back(static_cast<size_t>(jump - 1 - k));
   for (size_t i = order.size(); i > 1; --i) {  // Fisher-Yates with the check's generator
-    uint8_t r[4];
-    rng.fill(r);
-    const uint32_t v = (uint32_t{r[0]} << 24) | (uint32_t{r[1]} << 16) | (uint32_t{r[2]} << 8) | r[3];
+    uint8_t draw[4];
+    rng.fill(draw);
+    const uint32_t v = (uint32_t{draw[0]} << 24) | (uint32_t{draw[1]} << 16) | (uint32_t{draw[2]} << 8) | draw[3];
     std::swap(order[i - 1], order[v % i]);
   }
   std::vector<size_t> read;
-  for (size_t i : order) {
+  for (size_t k = 0; k < order.size(); ++k) {
+    const size_t i = order[k];
+    if (k % 100 == 0) r.step("delivering skipped message " + std::to_string(k + 1) + " of " + std::to_string(promised));
     auto p = c.deliver(sent[i]);
     if (p.violated()) return stop(CheckOutcome::error(p.violation()));
     if (p.ok() && *p == sent[i].plaintext) {
@@ -564,7 +570,7 @@ void register_ord_checks(harness::Registry& registry) {
                           .requirement = "ORD-1",
                           .description = "a jump of exactly the declared max_skip decrypts, then every promised "
                                          "skipped message once",
-                          .scenario = [](Run& r) { return at_bound(r.target, r.bounds, r.rng); },
+                          .scenario = at_bound,
                           .judge = judge_at_bound,
                           .trim = {200, 200, 2048},
                       });

@@ -496,7 +496,7 @@ Pcs3Side pcs3_schedules(Run& r) {
     (void)schedule::play(m0, sut, schedule::attacker_commands<Pcs3Sut>(true));
     sut.finish(*rc::gen::inRange(0, 2), side.stats);
   };
-  side.outcome = run_property(r.ctx, run, "healing at the first round trip completed among the delivered messages",
+  side.outcome = run_property(r, run, "healing at the first round trip completed among the delivered messages",
                               property, PropertyOptions{50, 40});
   return side;
 }
