@@ -129,25 +129,28 @@ Assessment assess(const ReportInput& input) {
     a.outcome = Outcome::incomplete;
     a.line = "Incomplete: no verdict — the run stopped after " + plural(input.results.size(), "check", "checks") +
              scope_suffix;
-    a.why = "None of the recorded checks fails, but the run was interrupted before it finished, so equivalence "
-            "cannot be claimed; run it again to completion.";
+    a.why =
+        "None of the recorded checks fails, but the run was interrupted before it finished, so equivalence "
+        "cannot be claimed; run it again to completion.";
   } else {
     a.outcome = Outcome::equivalent;
     a.line = "Equivalent to the Signal baseline" + scope_suffix;
     const int musts_run = a.counts["MUST"][Verdict::pass];
-    a.why = "Every MUST requirement of profile " + profile + " that applies holds: " +
-            plural(static_cast<size_t>(musts_run), "MUST check passes", "MUST checks pass") +
+    a.why = "Every MUST requirement of profile " + profile +
+            " that applies holds: " + plural(static_cast<size_t>(musts_run), "MUST check passes", "MUST checks pass") +
             ", each measured against the Signal baseline in the same run.";
     if (a.waived > 0) {
       a.why += " " + plural(static_cast<size_t>(a.waived), "failure is", "failures are") +
                " waived by the provider (listed with their reasons).";
     }
     if (a.should_deviations > 0) {
-      a.why += " " + plural(static_cast<size_t>(a.should_deviations), "SHOULD check deviates", "SHOULD checks deviate") +
+      a.why += " " +
+               plural(static_cast<size_t>(a.should_deviations), "SHOULD check deviates", "SHOULD checks deviate") +
                " (shown, not failing).";
     }
     if (!a.untested_areas.empty()) {
-      a.why += " Not covered, because the target does not declare them: " + join(a.untested_areas, "; ") + ".";
+      a.why +=
+          " Not covered, because the target does not declare or support them: " + join(a.untested_areas, "; ") + ".";
     }
   }
   return a;

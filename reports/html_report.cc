@@ -283,8 +283,10 @@ class Renderer {
     for (const auto& [level, counts] : a_.counts) not_tested += counts.at(Verdict::not_tested);
     std::vector<std::string> parts;
     if (!a_.untested_areas.empty()) {
-      parts.push_back("Optional capabilities the target does not declare, so their checks are not applicable: " +
-                      h(join(a_.untested_areas, "; ")) + ".");
+      parts.push_back(
+          "Optional capabilities the target does not declare, and primitives or layouts it does not give, so "
+          "their checks are not applicable: " +
+          h(join(a_.untested_areas, "; ")) + ".");
     }
     if (not_tested > 0) {
       parts.push_back(std::to_string(not_tested) +
@@ -319,6 +321,10 @@ class Renderer {
             ? std::string("<span class=\"muted\">not computed (the command does not start with a file)</span>")
             : "<code>" + h(r.target_sha256) + "</code> <span class=\"muted\">of " + h(r.target_executable) + "</span>";
     row("Target SHA-256", exe);
+    for (const harness::RunInfo::ScriptHash& s : r.target_scripts) {
+      row("Target script SHA-256",
+          "<code>" + h(s.sha256) + "</code> <span class=\"muted\">of " + h(s.path) + "</span>");
+    }
     row("Profile", h(std::string(harness::to_string(r.profile))) + " <span class=\"muted\">(" +
                        h(r.profile_source == "option" ? "chosen with --profile" : "derived from the protocol") +
                        ")</span>");
@@ -620,8 +626,9 @@ class Renderer {
       o += "</tbody></table>\n";
     }
     if (!in_.summary.untested.empty()) {
-      o += "<p>Areas left untested because the target does not declare an optional capability (the checks are "
-           "not applicable, and no claim is made about them):</p><table><thead><tr><th>Capability</th><th>Checks</th>"
+      o += "<p>Areas left untested because the target does not declare an optional capability, answers "
+           "<code>unsupported</code> for a primitive, or gives no bundle <code>layout</code> (the checks are "
+           "not applicable, and no claim is made about them):</p><table><thead><tr><th>Missing</th><th>Checks</th>"
            "</tr></thead><tbody>";
       for (const harness::Untested& u : in_.summary.untested) {
         std::vector<std::string> links;

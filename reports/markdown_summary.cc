@@ -9,7 +9,9 @@ namespace {
 
 using harness::Verdict;
 
-std::string e(std::string_view s) { return markdown_escape(s); }
+std::string e(std::string_view s) {
+  return markdown_escape(s);
+}
 
 std::string cell(std::string_view s, size_t max = 160) {
   const std::string_view cut = truncate_utf8(s, max);
@@ -32,9 +34,12 @@ std::string render_markdown(const ReportInput& input, const std::string& report_
   o += e(a.why) + "\n\n";
   const harness::RunInfo& r = input.run;
   o += "- **Target**: " + e(r.implementation.empty() ? "unknown" : r.implementation) + " " + e(r.version) + " (" +
-       e(r.protocol.empty() ? "unknown protocol" : r.protocol) + "), profile " + std::string(harness::to_string(r.profile)) +
-       "\n";
+       e(r.protocol.empty() ? "unknown protocol" : r.protocol) + "), profile " +
+       std::string(harness::to_string(r.profile)) + "\n";
   if (!r.target_sha256.empty()) o += "- **Target SHA-256**: " + markdown_code(r.target_sha256) + "\n";
+  for (const harness::RunInfo::ScriptHash& s : r.target_scripts) {
+    o += "- **Target script SHA-256**: " + markdown_code(s.sha256) + " of " + markdown_code(s.path) + "\n";
+  }
   o += "- **Parity** " + e(r.parity_version) + ", seed " + markdown_code(r.seed);
   if (!r.vectors_sha256.empty()) o += ", vectors SHA-256 " + markdown_code(r.vectors_sha256);
   o += "\n";
@@ -70,18 +75,20 @@ std::string render_markdown(const ReportInput& input, const std::string& report_
       o += "| " + markdown_code(f.check) + " | " + std::string(harness::to_string(f.level)) + " | " +
            std::string(harness::to_string(f.verdict)) + " | " + cell(f.summary) + " |\n";
     }
-    if (findings.size() > kMax) o += "\n… and " + std::to_string(findings.size() - kMax) + " more in the full report.\n";
+    if (findings.size() > kMax)
+      o += "\n… and " + std::to_string(findings.size() - kMax) + " more in the full report.\n";
     o += "\n";
   }
   if (a.waived > 0) {
     o += "### Waived\n\n";
     for (const harness::ResultRecord& rec : input.results) {
-      if (rec.verdict == Verdict::waived) o += "- " + markdown_code(rec.check) + ": " + cell(rec.waiver.value_or(""), 200) + "\n";
+      if (rec.verdict == Verdict::waived)
+        o += "- " + markdown_code(rec.check) + ": " + cell(rec.waiver.value_or(""), 200) + "\n";
     }
     o += "\n";
   }
   if (!a.untested_areas.empty()) {
-    o += "**Not covered** (optional capabilities the target does not declare): ";
+    o += "**Not covered** (optional capabilities, primitives or layouts the target does not give): ";
     for (size_t i = 0; i < a.untested_areas.size(); ++i) o += (i ? "; " : "") + e(a.untested_areas[i]);
     o += "\n\n";
   }

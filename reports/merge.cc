@@ -25,12 +25,17 @@ std::string difference(const harness::RunInfo& a, const harness::RunInfo& b) {
   if (a.only != b.only) return "--only";
   if (a.shard.count != b.shard.count) return "shard count";
   if (a.target_sha256 != b.target_sha256) return "target SHA-256";
+  for (size_t i = 0; i < a.target_scripts.size() && i < b.target_scripts.size(); ++i) {
+    if (a.target_scripts[i].sha256 != b.target_scripts[i].sha256) return "target script SHA-256";
+  }
+  if (a.target_scripts.size() != b.target_scripts.size()) return "target scripts";
   return "";
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   if (from.empty()) return s;
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -42,22 +47,23 @@ HarnessResult<MergeOutcome> merge_results(const std::vector<std::string>& inputs
   for (const std::string& path : inputs) {
     auto in = load_results(path);
     if (!in.ok()) return in.error();
-    if (!in->has_header) return harness_error(HarnessErrc::bad_input, path + ": no run header; cannot tell which run it belongs to");
+    if (!in->has_header)
+      return harness_error(HarnessErrc::bad_input, path + ": no run header; cannot tell which run it belongs to");
     shards.push_back(std::move(in).value());
   }
-  std::sort(shards.begin(), shards.end(), [](const ReportInput& x, const ReportInput& y) {
-    return x.run.shard.index < y.run.shard.index;
-  });
+  std::sort(shards.begin(), shards.end(),
+            [](const ReportInput& x, const ReportInput& y) { return x.run.shard.index < y.run.shard.index; });
   MergeOutcome out;
   std::set<int> seen;
   for (const ReportInput& s : shards) {
     if (const std::string d = difference(shards.front().run, s.run); !d.empty()) {
-      return harness_error(HarnessErrc::bad_argument, "merge: " + s.path + " is not of the same run as " + shards.front().path +
-                                                    " (" + d + " differs; give every shard the same --seed)");
+      return harness_error(HarnessErrc::bad_argument, "merge: " + s.path + " is not of the same run as " +
+                                                          shards.front().path + " (" + d +
+                                                          " differs; give every shard the same --seed)");
     }
     if (!seen.insert(s.run.shard.index).second) {
       return harness_error(HarnessErrc::bad_argument, "merge: shard " + std::to_string(s.run.shard.index) + "/" +
-                                                    std::to_string(s.run.shard.count) + " is given twice");
+                                                          std::to_string(s.run.shard.count) + " is given twice");
     }
   }
   const int count = shards.front().run.shard.count;
@@ -87,7 +93,8 @@ HarnessResult<MergeOutcome> merge_results(const std::vector<std::string>& inputs
     }
     if (s.run.started_at < run.started_at) run.started_at = s.run.started_at;
     finished_at = std::max(finished_at, s.summary.finished_at);
-    for (const harness::Untested& u : s.summary.untested) untested[u.capability].insert(u.checks.begin(), u.checks.end());
+    for (const harness::Untested& u : s.summary.untested)
+      untested[u.capability].insert(u.checks.begin(), u.checks.end());
     // Each record's transcript moves to the merged file, under a new line number.
     std::vector<TranscriptKey> wanted;
     for (const harness::ResultRecord& r : s.results) {
@@ -104,7 +111,8 @@ HarnessResult<MergeOutcome> merge_results(const std::vector<std::string>& inputs
             entries.push_back(json{{"dir", e.dir}, {"target", e.target}, {"line", e.line}, {"us", e.us}});
           }
           tr << harness::dump_line(json{{"check", r.check}, {"index", next_index}, {"transcript", entries}}) << '\n';
-          r.replay = replace_all(r.replay, harness::shell_quote(r.transcript_file), harness::shell_quote(paths.transcripts));
+          r.replay =
+              replace_all(r.replay, harness::shell_quote(r.transcript_file), harness::shell_quote(paths.transcripts));
           r.transcript_file = paths.transcripts;
           r.transcript_index = next_index++;
         } else {
@@ -130,7 +138,8 @@ HarnessResult<MergeOutcome> merge_results(const std::vector<std::string>& inputs
   }
   if (!complete) summary.exit_status = harness::kExitInterrupted;
   out.exit_status = summary.exit_status;
-  if (HarnessStatus st = harness::write_json_file(paths.document, harness::document_json(run, records, summary)); !st.ok()) {
+  if (HarnessStatus st = harness::write_json_file(paths.document, harness::document_json(run, records, summary));
+      !st.ok()) {
     return st.error();
   }
   return out;

@@ -1,8 +1,5 @@
 #include "harness/runner/fingerprint.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -10,8 +7,12 @@
 #include <fstream>
 #include <vector>
 
-#include "base/bytes.h"
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "reference/crypto/hash.h"
+
+#include "base/bytes.h"
 
 namespace parity::harness {
 
@@ -22,9 +23,9 @@ bool is_regular_file(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-// first_word takes the first word of a command line, with simple '...' or "..." quoting.
-std::string first_word(std::string_view command) {
-  size_t i = 0;
+// next_word takes the word at i of a command line, with simple '...' or "..." quoting,
+// and moves i past it.
+std::string next_word(std::string_view command, size_t& i) {
   while (i < command.size() && std::isspace(static_cast<unsigned char>(command[i]))) ++i;
   std::string word;
   char quote = 0;
@@ -47,6 +48,17 @@ std::string first_word(std::string_view command) {
   return word;
 }
 
+std::string first_word(std::string_view command) {
+  size_t i = 0;
+  return next_word(command, i);
+}
+
+std::string absolute_or(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path abs = std::filesystem::absolute(path, ec);
+  return ec ? path : abs.lexically_normal().string();
+}
+
 }  // namespace
 
 std::optional<std::string> command_executable(std::string_view command) {
@@ -54,9 +66,7 @@ std::optional<std::string> command_executable(std::string_view command) {
   if (word.empty()) return std::nullopt;
   if (word.find('/') != std::string::npos) {
     if (!is_regular_file(word)) return std::nullopt;
-    std::error_code ec;
-    const std::filesystem::path abs = std::filesystem::absolute(word, ec);
-    return ec ? word : abs.lexically_normal().string();
+    return absolute_or(word);
   }
   const char* path = std::getenv("PATH");
   std::string_view dirs = path != nullptr ? path : "";
@@ -71,6 +81,18 @@ std::optional<std::string> command_executable(std::string_view command) {
     dirs.remove_prefix(colon + 1);
   }
   return std::nullopt;
+}
+
+std::vector<std::string> command_scripts(std::string_view command) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  next_word(command, i);  // the executable, which command_executable names
+  while (i < command.size()) {
+    const std::string word = next_word(command, i);
+    if (word.empty() || word[0] == '-') continue;  // options name no script
+    if (is_regular_file(word)) out.push_back(absolute_or(word));
+  }
+  return out;
 }
 
 HarnessResult<std::string> file_sha256(const std::string& path) {

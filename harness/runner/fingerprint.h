@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "harness/errors.h"
 
@@ -16,6 +17,11 @@ namespace parity::harness {
 // program). Only a leading plain or quoted word is understood; an interpreter
 // (`python3 script.py`) resolves to the interpreter, which the report then names.
 std::optional<std::string> command_executable(std::string_view command);
+
+// command_scripts returns the files that later words of the command name (`node
+// adapter.js`, `python3 target.py`), absolute, in order: for a script target the
+// interpreter's hash alone says nothing about what was tested.
+std::vector<std::string> command_scripts(std::string_view command);
 
 // file_sha256 is the SHA-256 of a file's bytes, as 64 lowercase hex digits.
 HarnessResult<std::string> file_sha256(const std::string& path);

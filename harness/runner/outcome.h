@@ -54,9 +54,13 @@ struct CheckOutcome {
   // series are optional measurements over time (last, so positional initializers of the
   // fields above keep their meaning).
   std::vector<Series> series;
+  // untested_area, for a not-applicable verdict, names what the target lacks (a
+  // primitive it answers `unsupported`, a bundle `layout`): the report's "Not tested"
+  // lists the check under it, as it lists checks an undeclared capability left out.
+  std::string untested_area;
 
-  static CheckOutcome pass(std::string summary) { return {Verdict::pass, std::move(summary), {}, {}, {}, {}, {}}; }
-  static CheckOutcome fail(std::string summary) { return {Verdict::fail, std::move(summary), {}, {}, {}, {}, {}}; }
+  static CheckOutcome pass(std::string summary) { return {Verdict::pass, std::move(summary), {}, {}, {}, {}, {}, {}}; }
+  static CheckOutcome fail(std::string summary) { return {Verdict::fail, std::move(summary), {}, {}, {}, {}, {}, {}}; }
   // error turns a protocol violation into the check's verdict.
   static CheckOutcome error(const Violation& v);
   // unexpected_refusal fails a check when an operation that should work was refused.

@@ -25,6 +25,12 @@ constexpr Verdict kAllVerdicts[] = {Verdict::pass,           Verdict::fail,     
 
 }  // namespace
 
+json scripts_json(const std::vector<RunInfo::ScriptHash>& scripts) {
+  json out = json::array();
+  for (const RunInfo::ScriptHash& s : scripts) out.push_back(json{{"path", s.path}, {"sha256", s.sha256}});
+  return out;
+}
+
 json RunInfo::to_json() const {
   return json{
       {"format", kResultsFormat},
@@ -46,6 +52,7 @@ json RunInfo::to_json() const {
       {"host", host},
       {"target_executable", string_or_null(target_executable)},
       {"target_sha256", string_or_null(target_sha256)},
+      {"target_scripts", scripts_json(target_scripts)},
       {"vectors_sha256", string_or_null(vectors_sha256)},
   };
 }

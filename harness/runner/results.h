@@ -17,8 +17,8 @@
 
 #include "harness/catalogue.h"
 #include "harness/client/transcript.h"
-#include "harness/runner/outcome.h"
 #include "harness/errors.h"
+#include "harness/runner/outcome.h"
 
 namespace parity::harness {
 
@@ -55,7 +55,13 @@ struct RunInfo {
   // What exactly was tested (fingerprint.h); empty when unknown, written as null.
   std::string target_executable;  // the file the target command's first word resolved to
   std::string target_sha256;      // SHA-256 of that file, 64 hex digits
-  std::string vectors_sha256;     // tree_sha256 of the vectors folder the run used
+  // ScriptHash is a file a later word of the command names (an interpreter's script).
+  struct ScriptHash {
+    std::string path;
+    std::string sha256;
+  };
+  std::vector<ScriptHash> target_scripts;
+  std::string vectors_sha256;  // tree_sha256 of the vectors folder the run used
   nlohmann::json to_json() const;
 };
 
@@ -73,8 +79,8 @@ struct ResultRecord {
   std::vector<Figure> figures;
   std::vector<Series> series;  // written only when not empty
   std::string counterexample;
-  std::string seed;  // 64 hex digits
-  std::string transcript_file;             // empty when no transcript was written
+  std::string seed;                         // 64 hex digits
+  std::string transcript_file;              // empty when no transcript was written
   std::optional<int64_t> transcript_index;  // 0-based line in transcript_file
   int64_t duration_ms = 0;
   std::optional<std::string> waiver;  // the waiver's reason
@@ -82,7 +88,8 @@ struct ResultRecord {
   nlohmann::json to_json() const;
 };
 
-// Untested names an optional capability the target lacks and the checks it left out.
+// Untested names an optional capability the target lacks, or a piece it does not give
+// (CheckOutcome::untested_area: a primitive, a bundle layout), and the checks it left out.
 struct Untested {
   std::string capability;
   std::vector<std::string> checks;

@@ -346,6 +346,9 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
       info.target_sha256 = *h;
     }
   }
+  for (const std::string& script : command_scripts(config.target_command)) {
+    if (HarnessResult<std::string> h = file_sha256(script); h.ok()) info.target_scripts.push_back({script, *h});
+  }
   if (!config.vectors_dir.empty()) {
     if (HarnessResult<std::string> h = tree_sha256(config.vectors_dir); h.ok()) info.vectors_sha256 = *h;
   }
@@ -366,7 +369,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
     }
   }
 
-  std::map<std::string, std::vector<std::string>> untested;  // optional capability → checks
+  std::map<std::string, std::vector<std::string>> untested;  // capability or missing piece → checks
   bool complete = true;
   const int total = static_cast<int>(selection.checks.size());
   progress.start(total, run_seed);
@@ -412,6 +415,8 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
         ctx.progress = [&progress](const std::string& detail) { progress.step(detail); };
         CheckOutcome result = run_guarded(def, ctx);
         evidence = std::move(result.evidence);
+        if (result.verdict == Verdict::not_applicable && !result.untested_area.empty())
+          untested[result.untested_area].push_back(def.id);
         apply_outcome(rec, std::move(result));
       }
       ran = true;

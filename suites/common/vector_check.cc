@@ -121,6 +121,7 @@ CheckOutcome vector_outcome(const VectorWalk& walk) {
     o.verdict = harness::Verdict::not_applicable;
     o.summary = "the target answers `unsupported` for all " + std::to_string(walk.run) + " " + walk.what +
                 " vectors of " + walk.file + " it was given";
+    o.untested_area = walk.what + " vectors outside the protocol's domain (answered `unsupported`)";
     listed(walk.not_applicable, o.observations);
     return o;
   }

@@ -320,6 +320,7 @@ VectorWalk play_file(Run& run, const KatFile& file, bool edge) {
       o.verdict = harness::Verdict::not_applicable;
       o.summary = "the target does not implement primitive " + std::string(file.primitive) +
                   " (listed, not failed, in profile equivalent)";
+      o.untested_area = "primitive " + std::string(file.primitive) + " (answered `unsupported`)";
       walk.stop = std::move(o);
     }
   }

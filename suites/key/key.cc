@@ -380,6 +380,7 @@ SmallSide small_order_in_layout(Target& t) {
   auto not_applicable = [&](std::string why) {
     CheckOutcome o;
     o.verdict = Verdict::not_applicable;
+    o.untested_area = "bundle `layout` (key ranges to plant keys in)";
     o.summary = std::move(why);
     side.stop = std::move(o);
     return side;

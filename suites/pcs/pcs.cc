@@ -351,7 +351,8 @@ CheckOutcome judge_forgery(HealingSide& mine, HealingSide* base) {
     };
     const std::string name = role_name(plan[i].victim) + " compromised, " + phase_short(plan[i].phase);
     out.figures.push_back({name + ": last round trip a forgery is accepted", static_cast<double>(h.forgery_window()),
-                           theirs([](const Healing& x) { return x.forgery_window(); }), "round trips (0: none)"});
+                           theirs([](const Healing& x) { return x.forgery_window(); }),
+                           "round trips (0: none; a lower bound)"});
     out.figures.push_back({name + ": forgeries accepted after healing", static_cast<double>(after_healing(h)),
                            theirs(after_healing), "round trips"});
     out.observations.push_back(name + ": target " + seq(h) + " (heals after " + show_latency(h.latency()) +
@@ -360,7 +361,14 @@ CheckOutcome judge_forgery(HealingSide& mine, HealingSide* base) {
     line += (line.empty() ? "" : ", ") + name + " " + std::to_string(h.forgery_window()) + " vs " +
             (b ? std::to_string(b->forgery_window()) : std::string("-"));
   }
-  out.summary = "forgery window in round trips after t, target vs baseline: " + line;
+  out.summary = "forgery window in round trips after t, target vs baseline: " + line +
+                " (a lower bound: the clone forges only through the target's own encrypt)";
+  // Why a lower bound: an attacker holding the state can also build messages the
+  // adapter's encrypt never would (another counter, an old chain); those are not tried.
+  out.observations.insert(out.observations.begin(),
+                          "The window is a lower bound: the clone forges only by calling the target's own encrypt "
+                          "with the stolen state. An attacker with that state may also craft messages the target's "
+                          "encrypt would not produce (other counters or chains); those are not tried here.");
   return out;
 }
 

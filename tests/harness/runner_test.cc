@@ -1,20 +1,20 @@
 // runner_test.cc: the runner's rules with fake targets: verdict selection by profile
 // and capability, exit statuses, waivers, seeds, shards, --only, restarts, the results
 // stream (incremental, interruptible, schema-valid) and JUnit.
+#include "harness/runner/runner.h"
+
 #include <atomic>
 #include <fstream>
 #include <set>
 #include <sstream>
-
 #include <stdexcept>
 
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
 
-#include "reports/junit.h"
-#include "harness/runner/runner.h"
 #include "harness/runner/seeds.h"
 #include "harness/runner/waivers.h"
+#include "reports/junit.h"
 #include "tests/harness/fake_target.h"
 #include "tests/harness/json_schema_lite.h"
 
@@ -164,6 +164,34 @@ TEST(RunnerGate, UntestedAreasAreNamed) {
   EXPECT_EQ(o.exit_status, kExitOk);
 }
 
+TEST(RunnerGate, MissingPrimitivesAndLayoutsAreNamedToo) {
+  Harness h;
+  h.hello = make_hello("olm-v1", {"export", "import"});
+  const auto missing = [](std::string area) {
+    return [area](CheckContext&) {
+      CheckOutcome o;
+      o.verdict = Verdict::not_applicable;
+      o.summary = "missing";
+      o.untested_area = area;
+      return o;
+    };
+  };
+  h.registry.add(def("KAT-1.sha256", "KAT-1", {}, missing("primitive sha256")));
+  h.registry.add(def("KEY-2.layout", "KEY-2", {}, missing("bundle layout")));
+  h.registry.add(def("KEY-2.other", "KEY-2", {}, [](CheckContext&) {
+    CheckOutcome o;
+    o.verdict = Verdict::not_applicable;  // not applicable for another reason: nothing is missing
+    o.summary = "profile signal only";
+    return o;
+  }));
+  RunOutcome o = h.run();
+  ASSERT_EQ(o.summary.untested.size(), 2u);
+  EXPECT_EQ(o.summary.untested[0].capability, "bundle layout");
+  EXPECT_EQ(o.summary.untested[0].checks, std::vector<std::string>{"KEY-2.layout"});
+  EXPECT_EQ(o.summary.untested[1].capability, "primitive sha256");
+  EXPECT_EQ(o.summary.untested[1].checks, std::vector<std::string>{"KAT-1.sha256"});
+}
+
 // --- exit statuses -------------------------------------------------------------------
 
 TEST(RunnerExit, LevelsAndStrictness) {
@@ -269,7 +297,8 @@ TEST(RunnerRun, ViolationBecomesErrorWithEvidence) {
   EXPECT_NE(o.summary.find("timeout"), std::string::npos);
   ASSERT_EQ(o.observations.size(), 1u);
   EXPECT_NE(o.observations[0].find("panic: oops"), std::string::npos);
-  CheckOutcome r = CheckOutcome::unexpected_refusal("decrypt of message 3", Refusal{ptp::ErrorCode::invalid_message, "bad mac"});
+  CheckOutcome r =
+      CheckOutcome::unexpected_refusal("decrypt of message 3", Refusal{ptp::ErrorCode::invalid_message, "bad mac"});
   EXPECT_EQ(r.verdict, Verdict::fail);
   EXPECT_NE(r.summary.find("invalid_message"), std::string::npos);
 }
@@ -375,11 +404,11 @@ TEST(RegistryTest, ACheckLevelMayOnlyLowerItsRequirements) {
 TEST(RegistryTest, CheckNamesAreKebabCase) {
   Registry r;
   r.add(def("MED-3.fresh-keys", "MED-3"));
-  r.add(def("MED-3.fresh_keys", "MED-3"));     // snake_case
-  r.add(def("MED-3.Fresh", "MED-3"));          // capitals
-  r.add(def("MED-3.two--dashes", "MED-3"));    // an empty word
-  r.add(def("MED-3.-lead", "MED-3"));          // a leading dash
-  r.add(def("MED-3", "MED-3"));                // no name at all
+  r.add(def("MED-3.fresh_keys", "MED-3"));   // snake_case
+  r.add(def("MED-3.Fresh", "MED-3"));        // capitals
+  r.add(def("MED-3.two--dashes", "MED-3"));  // an empty word
+  r.add(def("MED-3.-lead", "MED-3"));        // a leading dash
+  r.add(def("MED-3", "MED-3"));              // no name at all
   EXPECT_EQ(r.checks().size(), 1u);
   ASSERT_EQ(r.errors().size(), 5u);
   EXPECT_NE(r.errors()[0].find("kebab-case"), std::string::npos) << r.errors()[0];
@@ -427,8 +456,8 @@ TEST(RunnerRun, ACheckThatThrowsIsAnErrorAndTheRunGoesOn) {
 }
 
 TEST(Verdicts, RoundTrip) {
-  for (Verdict v : {Verdict::pass, Verdict::fail, Verdict::error, Verdict::not_applicable, Verdict::not_tested,
-                    Verdict::waived}) {
+  for (Verdict v :
+       {Verdict::pass, Verdict::fail, Verdict::error, Verdict::not_applicable, Verdict::not_tested, Verdict::waived}) {
     EXPECT_EQ(parse_verdict(to_string(v)), v);
   }
   EXPECT_EQ(to_string(Verdict::not_applicable), "not-applicable");
@@ -672,7 +701,7 @@ TEST(JUnit, WellFormedWithOneElementPerVerdict) {
 
 TEST(JUnit, EscapesEverything) {
   EXPECT_EQ(xml_escape("<a href='x'>&\"</a>"), "&lt;a href=&apos;x&apos;&gt;&amp;&quot;&lt;/a&gt;");
-  EXPECT_EQ(xml_escape(std::string("\0\x1f", 2)), "\xE2\x90\x80\xE2\x90\x9F");  // the Control Pictures of clean_text
+  EXPECT_EQ(xml_escape(std::string("\0\x1f", 2)), "\xE2\x90\x80\xE2\x90\x9F");    // the Control Pictures of clean_text
   EXPECT_EQ(xml_escape("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
   EXPECT_EQ(xml_escape("caf\xc3\xa9 \xf0\x9f\x94\x91"), "caf\xc3\xa9 \xf0\x9f\x94\x91");
 }

@@ -2,8 +2,6 @@
 // text, well-formed XHTML-compatible output without external references, reading
 // documents and cut streams, the one-line assessment, charts, the Markdown summary,
 // merging shards, and the fingerprints the run header carries.
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +10,7 @@
 
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
+#include <unistd.h>
 
 #include "harness/runner/fingerprint.h"
 #include "harness/runner/results.h"
@@ -35,7 +34,8 @@ using nlohmann::json;
 
 namespace fs = std::filesystem;
 
-const std::string kHostile = "<img src=x onerror=alert(1)><script>alert(2)</script>\"'&amp; ]]> https://evil.example/x.png";
+const std::string kHostile =
+    "<img src=x onerror=alert(1)><script>alert(2)</script>\"'&amp; ]]> https://evil.example/x.png";
 
 std::string temp_dir(const std::string& name) {
   const fs::path dir = fs::temp_directory_path() / ("parity-report-test-" + name + "-" + std::to_string(::getpid()));
@@ -111,8 +111,10 @@ TEST(Escape, HtmlMetacharacters) {
 }
 
 TEST(Escape, ControlsAndInvalidUtf8BecomeVisible) {
-  EXPECT_EQ(clean_text(std::string("a\0b", 3)), "a\xE2\x90\x80" "b");  // U+2400
-  EXPECT_EQ(clean_text("\x1b[31m"), "\xE2\x90\x9B[31m");                 // ESC as U+241B
+  EXPECT_EQ(clean_text(std::string("a\0b", 3)),
+            "a\xE2\x90\x80"
+            "b");                                         // U+2400
+  EXPECT_EQ(clean_text("\x1b[31m"), "\xE2\x90\x9B[31m");  // ESC as U+241B
   EXPECT_EQ(clean_text("\xff\xc3"), "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(clean_text("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
   EXPECT_EQ(clean_text("tab\tnl\n é"), "tab\tnl\n é");
@@ -164,7 +166,9 @@ TEST(Html, HostileTargetTextIsEscapedEverywhere) {
   EXPECT_EQ(html.find("<img"), std::string::npos);
   EXPECT_EQ(html.find("<script>alert"), std::string::npos);
   EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
-  EXPECT_NE(html.find("nul\xE2\x90\x80" "byte"), std::string::npos);
+  EXPECT_NE(html.find("nul\xE2\x90\x80"
+                      "byte"),
+            std::string::npos);
 
   // Markup may appear only inside code spans, which Markdown shows literally.
   const std::string md = render_markdown(in, "report.html");
@@ -176,8 +180,10 @@ TEST(Html, HostileTargetTextIsEscapedEverywhere) {
 TEST(Html, PassingRunSaysEquivalentAndHasNoExternalReference) {
   ResultRecord r = record("PCS-1.after-send", Verdict::pass);
   r.figures = {harness::Figure{"healing", 1, 1, "round trips"}};
-  r.series = {harness::Series{"readable by the clone", "messages", "round trip after compromise", {3, 1, 0, 0}, {3, 1, 0, 0}}};
-  ReportInput in = input_with({r, record("MSG-1.sizes", Verdict::pass), record("MED-1.vectors", Verdict::not_applicable)});
+  r.series = {
+      harness::Series{"readable by the clone", "messages", "round trip after compromise", {3, 1, 0, 0}, {3, 1, 0, 0}}};
+  ReportInput in =
+      input_with({r, record("MSG-1.sizes", Verdict::pass), record("MED-1.vectors", Verdict::not_applicable)});
   in.summary.untested = {harness::Untested{"media", {"MED-1.vectors"}}};
   const std::string html = render_html(in, ReportOptions{});
   expect_safe_markup(html);
@@ -191,8 +197,9 @@ TEST(Html, PassingRunSaysEquivalentAndHasNoExternalReference) {
 
 TEST(Assessment, OneLineVerdicts) {
   EXPECT_EQ(assess(input_with({record("MSG-1.a", Verdict::pass)})).line, "Equivalent to the Signal baseline");
-  Assessment bad = assess(input_with({record("MSG-3.a", Verdict::fail), record("MSG-3.b", Verdict::error),
-                                      record("FS-1.a", Verdict::not_tested), record("AKE-6.a", Verdict::fail, Level::should)}));
+  Assessment bad =
+      assess(input_with({record("MSG-3.a", Verdict::fail), record("MSG-3.b", Verdict::error),
+                         record("FS-1.a", Verdict::not_tested), record("AKE-6.a", Verdict::fail, Level::should)}));
   EXPECT_EQ(bad.outcome, Outcome::not_equivalent);
   EXPECT_EQ(bad.line, "Not equivalent: 2 MUST requirements fail (MSG-3, FS-1)");
   EXPECT_EQ(bad.should_deviations, 1);
@@ -251,6 +258,11 @@ TEST(Schema, SeriesAndFingerprintsValidate) {
   info.target_sha256.clear();
   EXPECT_TRUE(info.to_json()["target_sha256"].is_null());
   EXPECT_EQ(test::validate_json(schema, schema["$defs"]["run"], info.to_json()), std::vector<std::string>{});
+  info.target_scripts = {{"/t/adapter.js", std::string(64, 'd')}};
+  EXPECT_EQ(test::validate_json(schema, schema["$defs"]["run"], info.to_json()), std::vector<std::string>{});
+  EXPECT_EQ(info.to_json()["target_scripts"][0]["path"], "/t/adapter.js");
+  info.target_scripts = {{"/t/adapter.js", "not hex"}};
+  EXPECT_NE(test::validate_json(schema, schema["$defs"]["run"], info.to_json()), std::vector<std::string>{});
 }
 
 TEST(Charts, DrawBarsAndLines) {
@@ -272,7 +284,8 @@ TEST(Fingerprint, TreeHashMatchesCoreutils) {
   std::ofstream(dir + "/B.txt") << "y";
   auto mine = harness::tree_sha256(dir);
   ASSERT_TRUE(mine.ok());
-  const std::string cmd = "cd '" + dir + "' && find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum";
+  const std::string cmd =
+      "cd '" + dir + "' && find . -type f -printf '%P\\n' | LC_ALL=C sort | xargs -d '\\n' sha256sum | sha256sum";
   FILE* p = popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
   char buf[128] = {};
@@ -282,6 +295,12 @@ TEST(Fingerprint, TreeHashMatchesCoreutils) {
   EXPECT_EQ(harness::command_executable("/bin/sh -c true"), std::optional<std::string>("/bin/sh"));
   EXPECT_TRUE(harness::command_executable("sh -c true").has_value());
   EXPECT_FALSE(harness::command_executable("/nonexistent/x --flag").has_value());
+  // A script target: the interpreter and the script it runs are both named.
+  const std::string script = dir + "/b/c d.json";
+  EXPECT_EQ(harness::command_scripts("python3 -u '" + script + "' --x /nonexistent"), std::vector<std::string>{script});
+  EXPECT_EQ(harness::command_scripts("'" + script + "'"), std::vector<std::string>{})
+      << "the executable itself is not a script";
+  EXPECT_EQ(harness::command_scripts("/bin/sh -c true"), std::vector<std::string>{});
 }
 
 // write_shard writes one shard's document and transcripts as `parity run` would.
@@ -298,11 +317,13 @@ std::string write_shard(const std::string& dir, int index, std::vector<ResultRec
   std::ofstream tr(paths.transcripts);
   for (size_t i = 0; i < records.size(); ++i) {
     harness::Transcript t;
-    t.entries.push_back(harness::TranscriptEntry{harness::Direction::request, "target", "{\"op\":\"reset\",\"shard\":" + std::to_string(index) + "}", 5});
+    t.entries.push_back(harness::TranscriptEntry{harness::Direction::request, "target",
+                                                 "{\"op\":\"reset\",\"shard\":" + std::to_string(index) + "}", 5});
     tr << harness::dump_line(json{{"check", records[i].check}, {"index", i}, {"transcript", t.to_json()}}) << "\n";
     records[i].transcript_file = paths.transcripts;
     records[i].transcript_index = static_cast<int64_t>(i);
-    records[i].replay = "parity replay " + harness::shell_quote(paths.transcripts) + " --target x --check " + records[i].check;
+    records[i].replay =
+        "parity replay " + harness::shell_quote(paths.transcripts) + " --target x --check " + records[i].check;
   }
   harness::Summary s = harness::summarize(records, harness::Strictness::normal);
   EXPECT_TRUE(harness::write_json_file(path, harness::document_json(info, records, s)).ok());
@@ -326,7 +347,8 @@ TEST(Merge, CombinesShardsIntoOneRun) {
     EXPECT_EQ(r.transcript_file, dir + "/all.transcripts.jsonl");
     EXPECT_NE(r.replay.find("all.transcripts.jsonl"), std::string::npos) << r.replay;
   }
-  const LoadedTranscripts t = load_transcripts(*in, {{in->results[0].transcript_file, *in->results[0].transcript_index}});
+  const LoadedTranscripts t =
+      load_transcripts(*in, {{in->results[0].transcript_file, *in->results[0].transcript_index}});
   ASSERT_EQ(t.by_key.size(), 1u);
   EXPECT_NE(t.by_key.begin()->second.at(0).line.find("\"shard\":2"), std::string::npos);
   // The merged document is a valid results document.
