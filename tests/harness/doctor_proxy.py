@@ -35,7 +35,7 @@ def main():
     exported = {}  # exported state -> the exporting party's address
 
     def forward(request):
-        inner.stdin.write(json.dumps(request) + "\n")
+        inner.stdin.write(json.dumps(request, separators=(",", ":")) + "\n")
         inner.stdin.flush()
         line = inner.stdout.readline()
         return json.loads(line) if line else None
@@ -99,7 +99,7 @@ def main():
                 replaced(party, request.get("peer"))
             elif op == "decrypt" and request.get("kind") == "prekey":
                 replaced(party, request.get("peer"))
-        sys.stdout.write(json.dumps(response) + "\n")
+        sys.stdout.write(json.dumps(response, separators=(",", ":")) + "\n")
         sys.stdout.flush()
     inner.stdin.close()
     inner.wait()
