@@ -31,6 +31,7 @@ def main():
     inner = subprocess.Popen(sys.argv[2:], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     binds = mode in ("clone-address", "clone-same-address")
     sessions = set()  # (party, peer) pairs with a session, for stdout-on-replace
+    pending = set()  # (party, peer) pairs whose session the peer's new one will replace
     address = {}  # party -> the address peers bind into prekey messages for it
     exported = {}  # exported state -> the exporting party's address
 
@@ -40,11 +41,9 @@ def main():
         line = inner.stdout.readline()
         return json.loads(line) if line else None
 
-    def replaced(party, peer):
-        if (party, peer) in sessions:
-            # What libsignal-node's SessionRecord logs through console.info.
-            sys.stdout.write("Closing session: SessionEntry { indexInfo: { remoteIdentityKey: <Buffer 05 ...> } }\n")
-        sessions.add((party, peer))
+    def log_replaced():
+        # What libsignal-node's SessionRecord logs through console.info.
+        sys.stdout.write("Closing session: SessionEntry { indexInfo: { remoteIdentityKey: <Buffer 05 ...> } }\n")
 
     for raw in sys.stdin:
         try:
@@ -64,6 +63,7 @@ def main():
                     request[field] = request[field].split(".")[0]
         if op == "reset":
             sessions.clear()
+            pending.clear()
             address.clear()
             exported.clear()
         party = request.get("party")
@@ -95,10 +95,20 @@ def main():
             peer = request.get("peer", "").encode()
             response["ciphertext"] = "%02x" % len(peer) + peer.hex() + response["ciphertext"]
         if ok and mode == "stdout-on-replace":
+            # The initiator replaces its session at once; the responder when it reads the
+            # new session's first message (not on every prekey message of one session).
+            pair = (party, request.get("peer"))
             if op == "initiate":
-                replaced(party, request.get("peer"))
+                if pair in sessions:
+                    log_replaced()
+                if pair[::-1] in sessions:
+                    pending.add(pair[::-1])
+                sessions.add(pair)
             elif op == "decrypt" and request.get("kind") == "prekey":
-                replaced(party, request.get("peer"))
+                if pair in pending:
+                    log_replaced()
+                    pending.discard(pair)
+                sessions.add(pair)
         sys.stdout.write(json.dumps(response, separators=(",", ":")) + "\n")
         sys.stdout.flush()
     inner.stdin.close()
