@@ -21,6 +21,7 @@
 
 #include "harness/runner/check.h"
 #include "reference/wire/signal_message.h"
+#include "suites/common/bounds.h"
 #include "tests/suites/check_runner.h"
 #include "tests/suites/forwarding_target.h"
 
