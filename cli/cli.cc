@@ -263,7 +263,9 @@ int do_doctor(const TargetArgs& a, const CliEnv& env) {
     env.err << "parity: the target '" << a.target << "' could not be started: " << run.start_error << "\n";
     return kExitTargetStart;
   }
-  env.out << "parity doctor: " << run.result.passed << " ok, " << run.result.failed << " failed\n";
+  env.out << "parity doctor: " << run.result.passed << " ok, " << run.result.failed << " failed";
+  if (run.result.skipped > 0) env.out << ", " << run.result.skipped << " skipped";
+  env.out << "\n";
   return run.result.failed == 0 ? kExitOk : kExitFailed;
 }
 

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <regex>
+#include <tuple>
 
 #include "harness/client/process.h"
 
@@ -9,21 +10,34 @@ namespace parity::harness {
 
 namespace {
 
+// ProbeVerdict: a probe that needs a capability the target lacks is skipped, not ok.
+enum class ProbeVerdict { ok, fail, skip };
+
 // ProbeResult is one probe's verdict and detail.
 struct ProbeResult {
-  bool ok = false;
+  ProbeVerdict verdict = ProbeVerdict::fail;
   std::string detail;
 };
 
 ProbeResult pass(std::string detail) {
-  return {true, std::move(detail)};
+  return {ProbeVerdict::ok, std::move(detail)};
 }
 ProbeResult failed(std::string detail) {
-  return {false, std::move(detail)};
+  return {ProbeVerdict::fail, std::move(detail)};
+}
+ProbeResult skipped(std::string detail) {
+  return {ProbeVerdict::skip, std::move(detail)};
 }
 
 std::string describe(const Violation& v) {
-  return "protocol violation (" + std::string(to_string(v.kind)) + ")" + (v.detail.empty() ? "" : ": " + v.detail);
+  std::string s =
+      "protocol violation (" + std::string(to_string(v.kind)) + ")" + (v.detail.empty() ? "" : ": " + v.detail);
+  // A line that is not the response is most often a library logging to stdout.
+  if (v.kind == ViolationKind::not_json || v.kind == ViolationKind::not_object || v.kind == ViolationKind::wrong_id) {
+    s += " (anything else the target writes to stdout breaks PTP: log to stderr, see docs/writing-a-target.md, "
+         "\"stdout is PTP's\")";
+  }
+  return s;
 }
 
 std::string describe(const Refusal& r) {
@@ -85,13 +99,15 @@ ProbeResult probe_hello(Target& t) {
     if (std::find(known.begin(), known.end(), c) == known.end()) unknown += " " + c;
   }
   if (!h.limits.is_object()) return failed("limits is not an object");
-  for (const char* name : {"max_skip", "max_skipped_keys", "max_receiver_chains"}) {
-    if (auto it = h.limits.find(name); it != h.limits.end() && !it->is_number_unsigned()) {
-      return failed(std::string("limits.") + name + " is not a non-negative integer");
-    }
+  // The client refuses a hello whose limits are neither non-negative integers nor null
+  // (no bound); what is left to say is which are unbounded.
+  std::string unbounded;
+  for (const char* name : kBoundNames) {
+    if (h.declared(name).kind == LimitKind::unbounded) unbounded += std::string(unbounded.empty() ? "" : ", ") + name;
   }
   std::string detail = h.implementation + " " + h.version + ", " + h.protocol + ", capabilities [" + caps + "]";
   if (!unknown.empty()) detail += " (not in PTP/1:" + unknown + ")";
+  if (!unbounded.empty()) detail += "; declared unbounded (null): " + unbounded;
   return pass(detail);
 }
 
@@ -174,10 +190,124 @@ ProbeResult probe_atomic_decrypt(Target& t) {
 }
 
 ProbeResult probe_inject_without_capability(Target& t) {
-  if (t.hello().has("inject")) return pass("skipped: the target declares inject");
+  if (t.hello().has("inject")) return skipped("the target declares inject");
   if (auto r = t.reset(std::nullopt); !r.ok()) return failed("reset failed");
   return expect_error(t.call(Json{{"op", "create"}, {"party", "carol"}, {"identity_private", std::string(64, '1')}}),
                       "unsupported", "create with identity_private");
+}
+
+// what_went_wrong describes an op that did not succeed.
+template <class T>
+std::string what_went_wrong(const Op<T>& r) {
+  return r.violated() ? describe(r.violation()) : describe(r.refusal());
+}
+
+// Exchange is a session between two parties of a probe; `say` sends one message from
+// `from` to `to` and checks it decrypts to itself, returning the failure, if any.
+std::optional<std::string> say(Target& t, const std::string& from, const std::string& to, const std::string& text) {
+  const Bytes plain = to_bytes(text);
+  auto c = t.encrypt(from, to, plain);
+  if (!c.ok()) return "encrypt " + from + " -> " + to + ": " + what_went_wrong(c);
+  auto p = t.decrypt(to, from, c->ciphertext, c->kind);
+  if (!p.ok()) return "decrypt by " + to + " of " + from + "'s \"" + text + "\": " + what_went_wrong(p);
+  if (*p != plain) return "decrypt by " + to + " of " + from + "'s \"" + text + "\" gave other bytes";
+  return std::nullopt;
+}
+
+// start_session has `from` initiate with a fresh bundle of `to`, then talks both ways.
+std::optional<std::string> start_session(Target& t, const std::string& from, const std::string& to) {
+  auto b = t.bundle(to);
+  if (!b.ok()) return "bundle of " + to + ": " + what_went_wrong(b);
+  if (auto r = t.initiate(from, to, b->bundle); !r.ok())
+    return "initiate " + from + " -> " + to + ": " + what_went_wrong(r);
+  for (const auto& [x, y, text] :
+       {std::tuple{from, to, "first"}, std::tuple{to, from, "answer"}, std::tuple{from, to, "again"}}) {
+    if (auto e = say(t, x, y, text)) return e;
+  }
+  return std::nullopt;
+}
+
+// doctor_party_names are names the suite may use (ptp.md: `[a-z0-9_.~-]{1,64}`): every
+// allowed character, a name of 64, one that starts with a non-letter, and two that agree
+// up to their first `.`, which a library using `.` as a device separator merges.
+std::vector<std::string> doctor_party_names() {
+  std::string longest = "party.1~abcdefghijklmnopqrstuvwxyz0123456789_-";
+  const std::string pad = ".~-_9";
+  for (size_t i = 0; longest.size() < 64; ++i) longest += pad[i % pad.size()];
+  return {longest, "party.2", "-._~0"};
+}
+
+ProbeResult probe_party_names(Target& t) {
+  const std::vector<std::string> names = doctor_party_names();
+  const std::string hint =
+      " (party names may hold '.', '~', '-', '_' and be 64 long: docs/writing-a-target.md, "
+      "\"Party names\")";
+  if (auto r = t.reset(std::nullopt); !r.ok()) return failed("reset: " + what_went_wrong(r));
+  for (const std::string& n : names) {
+    if (auto r = t.create(n); !r.ok()) return failed("create " + n + ": " + what_went_wrong(r) + hint);
+  }
+  if (auto e = start_session(t, names[0], names[1])) return failed(*e + hint);
+  if (auto e = start_session(t, names[2], names[0])) return failed(*e + hint);
+  // Both sessions of names[0] still work after the second one started.
+  if (auto e = say(t, names[1], names[0], "still")) return failed(*e + hint);
+  return pass("parties " + names[1] + ", " + names[2] + " and one of 64 characters talk both ways");
+}
+
+// probe_session_replace: a stray stdout line reads as the response (not_json and the
+// like), which describe(Violation) points to docs/writing-a-target.md for.
+ProbeResult probe_session_replace(Target& t) {
+  if (auto r = t.reset(std::nullopt); !r.ok()) return failed("reset: " + what_went_wrong(r));
+  for (const char* p : {"alice", "bob"}) {
+    if (auto r = t.create(p); !r.ok()) return failed(std::string("create ") + p + ": " + what_went_wrong(r));
+  }
+  if (auto e = start_session(t, "alice", "bob")) return failed("first session: " + *e);
+  // A new session from a new bundle replaces the current one, on both sides; libraries
+  // often log the replaced record, which must not reach stdout.
+  if (auto e = start_session(t, "alice", "bob")) return failed("alice starting again: " + *e);
+  if (auto e = start_session(t, "bob", "alice")) return failed("bob starting one the other way: " + *e);
+  // One more exchange, so a line written after the last response is read here.
+  if (auto e = say(t, "alice", "bob", "after")) return failed("after the replacements: " + *e);
+  return pass("alice and bob replaced their session twice (each side initiating) and went on both ways");
+}
+
+ProbeResult probe_clone(Target& t) {
+  if (!t.hello().has("export") || !t.hello().has("import")) {
+    return skipped("needs capabilities export and import");
+  }
+  const std::string hint = " (a clone keeps the original's address: docs/ptp.md, docs/writing-a-target.md, \"Clones\")";
+  if (auto r = t.reset(std::nullopt); !r.ok()) return failed("reset: " + what_went_wrong(r));
+  for (const char* p : {"alice", "bob"}) {
+    if (auto r = t.create(p); !r.ok()) return failed(std::string("create ") + p + ": " + what_went_wrong(r));
+  }
+  auto b = t.bundle("bob");
+  if (!b.ok()) return failed("bundle of bob: " + what_went_wrong(b));
+  if (auto r = t.initiate("alice", "bob", b->bundle); !r.ok()) return failed("initiate: " + what_went_wrong(r));
+  // clone_reads: bob has not read `c`; a clone of him made now reads it, and so does he.
+  int n = 0;
+  const auto clone_reads = [&](const CiphertextResult& c, const Bytes& plain) -> std::optional<std::string> {
+    const std::string clone = "bob~clone" + std::to_string(++n);
+    auto state = t.export_state("bob");
+    if (!state.ok()) return "export of bob: " + what_went_wrong(state);
+    if (auto r = t.import_state(clone, *state); !r.ok()) return "import as " + clone + ": " + what_went_wrong(r);
+    const std::string which = std::string(to_string(c.kind)) + " message";
+    auto p = t.decrypt(clone, "alice", c.ciphertext, c.kind);
+    if (!p.ok())
+      return clone + " cannot read a " + which + " sent to bob that bob has not read: " + what_went_wrong(p) + hint;
+    if (*p != plain) return clone + " read a " + which + " sent to bob as other bytes" + hint;
+    auto q = t.decrypt("bob", "alice", c.ciphertext, c.kind);
+    if (!q.ok() || *q != plain) return "bob himself cannot read the " + which + " after the clone did";
+    return std::nullopt;
+  };
+  const Bytes first = to_bytes("first");
+  auto c0 = t.encrypt("alice", "bob", first);
+  if (!c0.ok()) return failed("encrypt: " + what_went_wrong(c0));
+  if (auto e = clone_reads(*c0, first)) return failed(*e);
+  if (auto e = say(t, "bob", "alice", "answer")) return failed(*e);
+  const Bytes later = to_bytes("later");
+  auto c1 = t.encrypt("alice", "bob", later);
+  if (!c1.ok()) return failed("encrypt: " + what_went_wrong(c1));
+  if (auto e = clone_reads(*c1, later)) return failed(*e);
+  return pass("clones bob~clone1 and bob~clone2 read alice's first and a later message bob had not read");
 }
 
 ProbeResult probe_eof(const std::string& command, const Limits& limits) {
@@ -227,6 +357,9 @@ DoctorRun run_doctor(const std::string& command, const Limits& limits, std::ostr
       {"duplicate-create", probe_duplicate_create},
       {"atomic-decrypt", probe_atomic_decrypt},
       {"inject-without-capability", probe_inject_without_capability},
+      {"party-names", probe_party_names},
+      {"session-replace", probe_session_replace},
+      {"clone", probe_clone},
       {"eof", [&](Target&) { return probe_eof(command, limits); }},
   };
   for (const auto& [name, probe] : probes) {
@@ -239,8 +372,21 @@ DoctorRun run_doctor(const std::string& command, const Limits& limits, std::ostr
       }
     }
     const ProbeResult r = probe(*target);
-    out << (r.ok ? "ok " : "FAIL ") << name << ": " << r.detail << "\n";
-    ++(r.ok ? run.result.passed : run.result.failed);
+    switch (r.verdict) {
+      case ProbeVerdict::ok:
+        out << "ok ";
+        ++run.result.passed;
+        break;
+      case ProbeVerdict::fail:
+        out << "FAIL ";
+        ++run.result.failed;
+        break;
+      case ProbeVerdict::skip:
+        out << "skip ";
+        ++run.result.skipped;
+        break;
+    }
+    out << name << ": " << r.detail << "\n";
   }
   return run;
 }

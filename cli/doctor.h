@@ -1,7 +1,9 @@
 // doctor.h: `parity doctor`, PTP conformance of a target itself (not of its protocol):
 // hello fields, unknown ops and fields, malformed lines, bad hex, unknown parties,
 // duplicate creates, atomicity of a failed decrypt, inject fields without `inject`,
-// and exit on end of input. One line per probe: `ok|FAIL probe: detail`.
+// every allowed party-name character, a replaced session (nothing but PTP on stdout),
+// a clone reading what its original could, and exit on end of input. One line per
+// probe: `ok|FAIL|skip probe: detail` (skip: a capability the probe needs is missing).
 #pragma once
 
 #include <ostream>
@@ -15,6 +17,7 @@ namespace parity::harness {
 struct DoctorResult {
   int passed = 0;
   int failed = 0;
+  int skipped = 0;  // needed a capability the target does not declare
 };
 
 // run_doctor runs every probe against `command` (already resolved), printing a line

@@ -49,6 +49,15 @@ std::optional<uint64_t> Hello::limit(const char* name) const {
   return std::nullopt;
 }
 
+DeclaredLimit Hello::declared(const char* name) const {
+  if (!limits.is_object()) return {};
+  auto it = limits.find(name);
+  if (it == limits.end()) return {};
+  if (it->is_null()) return {LimitKind::unbounded, 0};
+  if (auto v = limit(name)) return {LimitKind::number, *v};
+  return {};  // parse_hello refuses anything else for the names PTP defines
+}
+
 std::chrono::milliseconds size_allowance(const Limits& limits, size_t request_bytes) {
   return limits.per_mib * static_cast<int64_t>(request_bytes >> 20);
 }
@@ -263,6 +272,15 @@ std::variant<Hello, std::string> parse_hello(const Json& r) {
   auto limits = r.find("limits");
   if (limits != r.end() && !limits->is_null()) {
     if (!limits->is_object()) return std::string("hello: \"limits\" is not an object");
+    // A bound is a non-negative integer or null (no bound); a negative or fractional one
+    // would size scenarios from nonsense, so the target is not run at all.
+    for (const char* name : kBoundNames) {
+      auto it = limits->find(name);
+      if (it == limits->end() || it->is_null() || it->is_number_unsigned()) continue;
+      if (it->is_number_integer() && it->get<int64_t>() >= 0) continue;
+      return "hello: limits." + std::string(name) + " is " + it->dump() +
+             ", not a non-negative integer or null (no bound)";
+    }
     h.limits = *limits;
   }
   return h;

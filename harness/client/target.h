@@ -70,6 +70,20 @@ class Op {
 
 struct Unit {};
 
+// LimitKind says what hello declares of one limit: nothing, a number, or `null` (no
+// bound, PTP 1.2).
+enum class LimitKind { absent, number, unbounded };
+
+// DeclaredLimit is one limit as hello declares it; `value` is set for `number` only.
+struct DeclaredLimit {
+  LimitKind kind = LimitKind::absent;
+  uint64_t value = 0;
+};
+
+// kBoundNames are the limits PTP names; hello must give each as a non-negative integer
+// or null (a bad hello otherwise).
+inline constexpr const char* kBoundNames[] = {"max_skip", "max_skipped_keys", "max_receiver_chains"};
+
 // Hello is a target's hello response.
 struct Hello {
   std::string implementation;
@@ -78,8 +92,10 @@ struct Hello {
   std::vector<std::string> capabilities;
   Json limits = Json::object();
   bool has(std::string_view capability) const;
-  // limit returns a declared bound, if any.
+  // limit returns a declared numeric bound, if any (none for absent or null).
   std::optional<uint64_t> limit(const char* name) const;
+  // declared says whether `name` is absent, a number or null (unbounded).
+  DeclaredLimit declared(const char* name) const;
 };
 
 // MessageKind is a ciphertext's PTP `kind`.

@@ -4,9 +4,20 @@
 
 namespace parity::suites {
 
+bool Bounds::is_unbounded(std::string_view name) const {
+  return std::find(unbounded.begin(), unbounded.end(), name) != unbounded.end();
+}
+
 std::string Bounds::describe() const {
-  std::string s = "bounds: max_skip " + std::to_string(max_skip) + ", max_skipped_keys " +
-                  std::to_string(max_skipped_keys) + ", max_receiver_chains " + std::to_string(max_receiver_chains);
+  // signal is Signal's figure for the name: a null bound sized as it says so.
+  const auto one = [&](const char* name, uint64_t value, uint64_t signal) {
+    if (!is_unbounded(name)) return std::string(name) + " " + std::to_string(value);
+    return std::string(name) + " unbounded (declared null; sized as " +
+           (value == signal ? "Signal's " : "the baseline's ") + std::to_string(value) + ")";
+  };
+  std::string s = "bounds: " + one("max_skip", max_skip, kSignalMaxSkip) + ", " +
+                  one("max_skipped_keys", max_skipped_keys, kSignalMaxSkippedKeys) + ", " +
+                  one("max_receiver_chains", max_receiver_chains, kSignalMaxReceiverChains);
   if (!borrowed.empty()) {
     s += " (not declared in hello, the baseline's used instead:";
     for (const std::string& b : borrowed) s += " " + b;
@@ -18,11 +29,14 @@ std::string Bounds::describe() const {
 Bounds bounds_of(const harness::Target& t, const harness::Target* baseline) {
   Bounds b;
   auto pick = [&](const char* name, uint64_t fallback, uint64_t& out_) {
-    if (auto v = t.hello().limit(name)) {
-      out_ = *v;
+    const harness::DeclaredLimit d = t.hello().declared(name);
+    if (d.kind == harness::LimitKind::number) {
+      out_ = d.value;
       return;
     }
-    b.borrowed.emplace_back(name);
+    // Null means no bound: scenarios need a finite size, and retention is judged
+    // against the baseline's bounds whatever the target declares.
+    (d.kind == harness::LimitKind::unbounded ? b.unbounded : b.borrowed).emplace_back(name);
     out_ = fallback;
     if (baseline != nullptr) {
       if (auto v = baseline->hello().limit(name)) out_ = *v;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/client/target.h"
@@ -18,18 +19,25 @@ inline constexpr uint64_t kSignalMaxSkippedKeys = 2000;
 inline constexpr uint64_t kSignalMaxReceiverChains = 5;
 
 // Bounds are the limits within which delivery requirements hold for one process.
+// A limit declared `null` (no bound) is sized and judged as the baseline's figure, so
+// scenarios stay finite and retention is still compared with Signal's bounds; it is
+// listed in `unbounded`, and probes past a bound (FS-4, DOS-1) still go past that figure.
 struct Bounds {
   uint64_t max_skip = kSignalMaxSkip;
   uint64_t max_skipped_keys = kSignalMaxSkippedKeys;
   uint64_t max_receiver_chains = kSignalMaxReceiverChains;
-  std::vector<std::string> borrowed;  // the names taken from the baseline, not declared
+  std::vector<std::string> borrowed;   // the names taken from the baseline, not declared
+  std::vector<std::string> unbounded;  // the names declared null, sized as the baseline's
+
+  // is_unbounded tells whether `name` was declared null.
+  bool is_unbounded(std::string_view name) const;
 
   // describe says where the bounds come from, for observations.
   std::string describe() const;
 };
 
-// bounds_of reads the bounds `t` declares; a bound it leaves out is the baseline's
-// declaration, or Signal's figure when the baseline is absent too.
+// bounds_of reads the bounds `t` declares; a bound it leaves out, or declares null, is
+// the baseline's numeric declaration, or Signal's figure when the baseline has none.
 Bounds bounds_of(const harness::Target& t, const harness::Target* baseline);
 
 // chains_allowance is what the baseline's bounds let a clone read of `epochs` ratchet

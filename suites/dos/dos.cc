@@ -92,7 +92,13 @@ FarSide genuine_far(Target& t, const Bounds& b) {
   side.size_before = state_size(t, "bob");
   Stopwatch w;
   auto p = c.deliver(sent.back());
-  Claim claim{"a genuine message max_skip+1 = " + std::to_string(b.max_skip + 1) + " ahead", false, false, "", w.ms()};
+  // A max_skip declared null is judged as Signal's: DOS-1 asks for some bound.
+  const std::string what = b.is_unbounded("max_skip")
+                               ? "a genuine message " + std::to_string(b.max_skip + 1) +
+                                     " ahead (past Signal's max_skip " + std::to_string(b.max_skip) +
+                                     "; the target declares none)"
+                               : "a genuine message max_skip+1 = " + std::to_string(b.max_skip + 1) + " ahead";
+  Claim claim{what, false, false, "", w.ms()};
   if (p.violated()) {
     CheckOutcome o = CheckOutcome::error(p.violation());
     o.observations.push_back(claim.what + ": no answer within the request time limit (" + ms_text(claim.ms) + ")");
@@ -137,11 +143,16 @@ std::string verdict_text(const Claim& c) {
 CheckOutcome judge_far(FarSide& mine, FarSide& base, const std::string& method) {
   CheckOutcome o;
   o.observations = mine.notes;
-  for (const Claim& c : mine.claims) {
+  for (size_t i = 0; i < mine.claims.size(); ++i) {
+    const Claim& c = mine.claims[i];
     std::string line = c.what + ": " + verdict_text(c);
+    // By name; else by position (a null max_skip names its claim after Signal's bound).
+    const Claim* theirs = nullptr;
     for (const Claim& bc : base.claims) {
-      if (bc.what == c.what) line += "; baseline " + verdict_text(bc);
+      if (bc.what == c.what) theirs = &bc;
     }
+    if (theirs == nullptr && base.claims.size() == mine.claims.size()) theirs = &base.claims[i];
+    if (theirs != nullptr) line += "; baseline " + verdict_text(*theirs);
     o.observations.push_back(line);
   }
   o.figures.push_back({"slowest refusal of a far-ahead claim", mine.slowest(), base.slowest(), "ms"});
@@ -536,7 +547,8 @@ CheckOutcome judge_retention(RetainSide& mine, RetainSide* theirs) {
       {"skipped keys retained, one chain", double(mine.one_chain_readable), double(base.one_chain_readable), "keys"});
   o.figures.push_back({"skipped keys retained, " + std::to_string(epoch_count) + " epochs",
                        double(mine.chains_readable), double(base.chains_readable), "keys"});
-  if (b.borrowed.empty() && static_cast<uint64_t>(mine.one_chain_readable) > b.max_skipped_keys) {
+  if (b.borrowed.empty() && !b.is_unbounded("max_skipped_keys") &&
+      static_cast<uint64_t>(mine.one_chain_readable) > b.max_skipped_keys) {
     o.observations.push_back("the target keeps more skipped keys in one chain than its declared max_skipped_keys (" +
                              std::to_string(b.max_skipped_keys) + ")");
   }

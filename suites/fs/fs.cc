@@ -319,7 +319,8 @@ constexpr int kExtra = 48;  // messages skipped past the baseline's per-chain bo
 struct ChainPlan {
   uint64_t step = 1;
   uint64_t total = 0;
-  uint64_t past = 0;  // 0: no jump past the declared bound
+  uint64_t past = 0;       // 0: no jump past the declared bound
+  bool unbounded = false;  // max_skip declared null: `past` goes past Signal's figure instead
 };
 
 // fs4_chain: alice sends the chain's messages; bob receives the one after each jump;
@@ -349,12 +350,15 @@ Op<Unit> fs4_chain(Conversation& c, Probe& out_, const ChainPlan& plan, std::str
     auto d = c.deliver(far);
     if (d.violated()) return d.violation();
     const std::string jump = "a jump of max_skip + 1 (" + std::to_string(plan.past) + ")";
+    const std::string past =
+        plan.unbounded ? " past Signal's max_skip (the target declares none)" : " past the declared bound";
     if (d.ok()) {
-      past_note_ = jump + " past the declared bound was accepted: its " + std::to_string(plan.past) +
-                   " held messages are tried on the clone too";
+      past_note_ =
+          jump + past + " was accepted: its " + std::to_string(plan.past) + " held messages are tried on the clone too";
       undelivered.insert(undelivered.end(), held.begin(), held.end());
     } else {
-      past_note_ = jump + " was refused (" + refusal_text(d.refusal()) + "), as the declared bound permits";
+      past_note_ = jump + " was refused (" + refusal_text(d.refusal()) + ")" +
+                   (plan.unbounded ? "" : ", as the declared bound permits");
     }
   }
   PARITY_PASS([[maybe_unused]] Unit cl, c.clone(1, "bob~1"));
@@ -406,7 +410,9 @@ RetentionSide fs4_retention(Run& r) {
   side.chain_plan.step = std::max<uint64_t>(std::min({bb.max_skipped_keys, bb.max_skip, tb.max_skip}), 1);
   side.chain_plan.total = bb.max_skipped_keys + kExtra;
   // The jump past the bound costs max_skip + 1 messages: probed up to twice Signal's.
+  // A max_skip declared null is sized as the baseline's: the jump still goes past it.
   if (tb.max_skip < 2 * bb.max_skip) side.chain_plan.past = tb.max_skip + 1;
+  side.chain_plan.unbounded = tb.is_unbounded("max_skip");
   side.epoch_plan = plan_epochs(tb, bb);
   const auto& limits = r.ctx.target.hello().limits;
   side.target_limits = limits.empty() ? std::string("none") : limits.dump();
@@ -461,7 +467,8 @@ CheckOutcome judge_fs4(RetentionSide& mine, RetentionSide* base) {
                            std::to_string(ep.allowance) + " = the larger of one chain's " +
                            std::to_string(bb.max_skipped_keys) + " and " + std::to_string(bb.max_receiver_chains) +
                            " epochs' worth, so a target is not presumed to ratchet");
-  if (mine.target.borrowed.empty() && chain.read.size() > mine.target.max_skipped_keys) {
+  if (mine.target.borrowed.empty() && !mine.target.is_unbounded("max_skipped_keys") &&
+      chain.read.size() > mine.target.max_skipped_keys) {
     o.observations.push_back("the target's clone read " + std::to_string(chain.read.size()) +
                              " undelivered messages of one chain, more than its declared max_skipped_keys (" +
                              std::to_string(mine.target.max_skipped_keys) + ")");

@@ -20,9 +20,10 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr const char* kModes[] = {
-    "well",       "exit-on-create", "crash",          "hang",           "not-json",    "not-object",
-    "wrong-id",   "missing-field",  "bad-error-code", "uppercase-hex",  "oversized",   "stderr-flood",
-    "slow-hello", "refuse-hello",   "bad-version",    "no-exit-on-eof", "partial-line"};
+    "well",       "exit-on-create", "crash",          "hang",           "not-json",     "not-object",
+    "wrong-id",   "missing-field",  "bad-error-code", "uppercase-hex",  "oversized",    "stderr-flood",
+    "slow-hello", "refuse-hello",   "bad-version",    "no-exit-on-eof", "partial-line", "negative-limit",
+    "fractional-limit", "null-limits"};
 
 void write_all(int fd, std::string_view s) {
   while (!s.empty()) {
@@ -159,6 +160,11 @@ int main(int argc, char** argv) {
       }
       Json r = hello_response(id);
       if (mode == "bad-version") r["ptp"] = 2;
+      // A bound is a non-negative integer or null (no bound); anything else is a bad hello.
+      if (mode == "negative-limit") r["limits"] = Json{{"max_skip", -1}};
+      if (mode == "fractional-limit") r["limits"] = Json{{"max_skip", 2000}, {"max_skipped_keys", 1.5}};
+      if (mode == "null-limits")
+        r["limits"] = Json{{"max_skip", nullptr}, {"max_skipped_keys", nullptr}, {"max_receiver_chains", 5}};
       send(r);
     } else if (op == "reset") {
       send(Json{{"id", id}, {"ok", true}});

@@ -27,6 +27,7 @@ using nlohmann::json;
 const std::string kReference = PARITY_REFERENCE_TARGET;
 const std::string kBroken = PARITY_BROKEN_TARGET;
 const std::string kParity = PARITY_BINARY;
+const std::string kDoctorProxy = PARITY_DOCTOR_PROXY;
 
 // roundtrip is a real MUST check: a session and one message.
 CheckOutcome roundtrip(CheckContext& c) {
@@ -277,6 +278,94 @@ TEST(CliDoctor, ReferencePassesAndATargetThatIgnoresEofFails) {
 
   c = cli(r, {"doctor", "--target", kBroken + " refuse-hello"});
   EXPECT_EQ(c.status, 3);
+}
+
+// proxied is the reference behind doctor_proxy.py acting out `mode`.
+std::string proxied(const std::string& mode) {
+  return "/usr/bin/python3 " + kDoctorProxy + " " + mode + " " + kReference;
+}
+
+// probe_line returns doctor's line for `probe` ("ok probe: ...", "FAIL probe: ..."), or "".
+std::string probe_line(const std::string& out, const std::string& probe) {
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t space = line.find(' ');
+    if (space != std::string::npos && line.compare(space + 1, probe.size() + 1, probe + ":") == 0) return line;
+  }
+  return "";
+}
+
+TEST(CliDoctor, TheProxyItselfPassesEveryProbe) {
+  const Registry r = test_registry();
+  // The proxy forwarding as is, and binding addresses into prekey messages while a clone
+  // keeps its original's: neither is a fault, so neither may fail a probe.
+  for (const char* mode : {"none", "clone-same-address"}) {
+    Cli c = cli(r, {"doctor", "--target", proxied(mode)});
+    EXPECT_EQ(c.status, 0) << mode << "\n" << c.out << c.err;
+    EXPECT_EQ(c.out.find("FAIL "), std::string::npos) << mode << "\n" << c.out;
+    for (const char* probe : {"party-names", "session-replace", "clone"}) {
+      EXPECT_EQ(probe_line(c.out, probe).rfind("ok ", 0), 0u) << mode << " " << probe << "\n" << c.out;
+    }
+  }
+}
+
+TEST(CliDoctor, StdoutLoggingOnASessionReplaceFails) {
+  const Registry r = test_registry();
+  Cli c = cli(r, {"doctor", "--target", proxied("stdout-on-replace")});
+  EXPECT_EQ(c.status, 1) << c.out << c.err;
+  const std::string line = probe_line(c.out, "session-replace");
+  EXPECT_EQ(line.rfind("FAIL ", 0), 0u) << c.out;
+  EXPECT_NE(line.find("not_json"), std::string::npos) << line;
+  EXPECT_NE(line.find("stdout is PTP's"), std::string::npos) << line;
+  // Only the replacement logs: the other probes pass.
+  EXPECT_EQ(probe_line(c.out, "party-names").rfind("ok ", 0), 0u) << c.out;
+  EXPECT_EQ(probe_line(c.out, "clone").rfind("ok ", 0), 0u) << c.out;
+}
+
+TEST(CliDoctor, NamesCutAtTheirFirstDotFail) {
+  const Registry r = test_registry();
+  Cli c = cli(r, {"doctor", "--target", proxied("dot-names")});
+  EXPECT_EQ(c.status, 1) << c.out << c.err;
+  const std::string line = probe_line(c.out, "party-names");
+  EXPECT_EQ(line.rfind("FAIL ", 0), 0u) << c.out;
+  // party.1~... and party.2 became one party "party": the second create is refused.
+  EXPECT_NE(line.find("create party.2"), std::string::npos) << line;
+  EXPECT_NE(line.find("Party names"), std::string::npos) << line;
+  EXPECT_EQ(probe_line(c.out, "session-replace").rfind("ok ", 0), 0u) << c.out;
+}
+
+TEST(CliDoctor, ACloneWithAnotherAddressFails) {
+  const Registry r = test_registry();
+  Cli c = cli(r, {"doctor", "--target", proxied("clone-address")});
+  EXPECT_EQ(c.status, 1) << c.out << c.err;
+  const std::string line = probe_line(c.out, "clone");
+  EXPECT_EQ(line.rfind("FAIL ", 0), 0u) << c.out;
+  EXPECT_NE(line.find("bob~clone1 cannot read a prekey message"), std::string::npos) << line;
+  EXPECT_NE(line.find("Clones"), std::string::npos) << line;
+  EXPECT_EQ(probe_line(c.out, "party-names").rfind("ok ", 0), 0u) << c.out;
+}
+
+TEST(CliDoctor, CloneIsSkippedWithoutExportAndImport) {
+  const Registry r = test_registry();
+  // The broken target's "well" mode declares no capability: clone cannot be probed.
+  Cli c = cli(r, {"doctor", "--target", kBroken + " well"});
+  const std::string line = probe_line(c.out, "clone");
+  EXPECT_EQ(line.rfind("skip ", 0), 0u) << c.out;
+  EXPECT_NE(line.find("export and import"), std::string::npos) << line;
+  EXPECT_NE(c.out.find(" skipped"), std::string::npos) << c.out;
+}
+
+TEST(CliDoctor, ABadLimitIsABadHelloWithStatus3) {
+  const Registry r = test_registry();
+  Cli c = cli(r, {"doctor", "--target", kBroken + " negative-limit"});
+  EXPECT_EQ(c.status, 3) << c.out << c.err;
+  EXPECT_NE(c.err.find("limits.max_skip is -1"), std::string::npos) << c.err;
+  // A null limit (no bound) is no fault.
+  c = cli(r, {"doctor", "--target", kBroken + " null-limits"});
+  EXPECT_NE(c.status, 3) << c.out << c.err;
+  EXPECT_NE(probe_line(c.out, "hello").find("declared unbounded (null): max_skip, max_skipped_keys"),
+            std::string::npos)
+      << c.out;
 }
 
 // --- the real binary ---------------------------------------------------------------------

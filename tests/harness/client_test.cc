@@ -223,6 +223,30 @@ TEST(BrokenTarget, OtherPtpVersionIsBadHello) {
   EXPECT_NE(e.violation.detail.find("PTP 2"), std::string::npos) << e.violation.detail;
 }
 
+TEST(BrokenTarget, ANegativeOrFractionalLimitIsBadHello) {
+  StartError e = start_fails(broken("negative-limit"));
+  EXPECT_EQ(e.violation.kind, ViolationKind::bad_hello);
+  EXPECT_NE(e.violation.detail.find("limits.max_skip is -1, not a non-negative integer or null"), std::string::npos)
+      << e.violation.detail;
+  e = start_fails(broken("fractional-limit"));
+  EXPECT_EQ(e.violation.kind, ViolationKind::bad_hello);
+  EXPECT_NE(e.violation.detail.find("limits.max_skipped_keys is 1.5"), std::string::npos) << e.violation.detail;
+}
+
+TEST(BrokenTarget, ANullLimitIsDeclaredUnbounded) {
+  auto t = start_ok(broken("null-limits"));
+  ASSERT_TRUE(t);
+  const Hello& h = t->hello();
+  EXPECT_EQ(h.declared("max_skip").kind, LimitKind::unbounded);
+  EXPECT_EQ(h.declared("max_skipped_keys").kind, LimitKind::unbounded);
+  EXPECT_EQ(h.declared("max_receiver_chains").kind, LimitKind::number);
+  EXPECT_EQ(h.declared("max_receiver_chains").value, 5u);
+  EXPECT_EQ(h.declared("no_such_limit").kind, LimitKind::absent);
+  // limit() gives numbers only: a null bound has no figure.
+  EXPECT_EQ(h.limit("max_skip"), std::nullopt);
+  EXPECT_EQ(h.limit("max_receiver_chains"), std::optional<uint64_t>(5));
+}
+
 TEST(BrokenTarget, MissingCommandIsStartFailed) {
   StartError e = start_fails("/nonexistent/parity-no-such-target --flag");
   EXPECT_EQ(e.violation.kind, ViolationKind::start_failed) << e.violation.detail;

@@ -7,6 +7,9 @@
 // - a target without a DH ratchet, its skipped keys bounded in its one chain, does not
 //   fail DOS-2 or FS-4 under profile equivalent: retention is compared with Signal's
 //   bounds, not with what the baseline happened to keep in the same scenario.
+// - a target declaring every bound null (no bound, PTP 1.2 clarified) is sized and judged
+//   as Signal's figures: the sound reference declaring null passes, and the reference
+//   without any bound declaring null (honestly) still fails FS-4, DOS-2 and DOS-1.
 // Keeping keys and dropping (or not) a DH ratchet cannot be faked by forwarding: those
 // fakes forward to a reference process started as a mutant (targets/reference/mutants).
 #include <map>
@@ -18,6 +21,7 @@
 
 #include "harness/runner/check.h"
 #include "reference/wire/signal_message.h"
+#include "suites/common/bounds.h"
 #include "tests/suites/check_runner.h"
 #include "tests/suites/forwarding_target.h"
 
@@ -105,6 +109,14 @@ std::unique_ptr<F> fake(const std::string& args = "") {
   return std::make_unique<F>(std::move(inner));
 }
 
+// NullLimits declares every bound null (no bound); the rest is the process it wraps.
+class NullLimits final : public ForwardingTarget {
+ public:
+  explicit NullLimits(std::unique_ptr<harness::Target> inner) : ForwardingTarget(std::move(inner)) {
+    for (const char* name : harness::kBoundNames) mutable_hello().limits[name] = nullptr;
+  }
+};
+
 // ---- a sound target with a smaller max_skip ------------------------------------------
 
 TEST(Bounds, SmallSkipRefusesPastItsBound) {
@@ -167,6 +179,70 @@ TEST(Bounds, OneBoundedChainDoesNotFailRetention) {
     CheckOutcome o = run_registered_check(*t, id, equivalent);
     EXPECT_EQ(o.verdict, Verdict::pass) << id << ": " << explain(o);
   }
+}
+
+// ---- bounds declared null ------------------------------------------------------------
+
+TEST(Bounds, NullIsUnboundedSizedAsSignals) {
+  auto t = fake<NullLimits>();
+  ASSERT_TRUE(t);
+  const Bounds b = bounds_of(*t, nullptr);
+  EXPECT_EQ(b.max_skip, kSignalMaxSkip);
+  EXPECT_EQ(b.max_skipped_keys, kSignalMaxSkippedKeys);
+  EXPECT_EQ(b.max_receiver_chains, kSignalMaxReceiverChains);
+  EXPECT_TRUE(b.borrowed.empty());
+  EXPECT_EQ(b.unbounded.size(), 3u);
+  EXPECT_TRUE(b.is_unbounded("max_skip"));
+  EXPECT_TRUE(contains(b.describe(), "max_skip unbounded (declared null; sized as Signal's 2000)")) << b.describe();
+  EXPECT_TRUE(contains(b.describe(), "max_receiver_chains unbounded (declared null; sized as Signal's 5)"))
+      << b.describe();
+  // A declared number stays the target's; a bound left out is borrowed, not unbounded.
+  auto small = fake<SmallSkip>();
+  ASSERT_TRUE(small);
+  const Bounds s = bounds_of(*small, nullptr);
+  EXPECT_EQ(s.max_skip, 200u);
+  EXPECT_TRUE(s.unbounded.empty());
+  EXPECT_FALSE(contains(s.describe(), "unbounded"));
+}
+
+TEST(Bounds, ASoundTargetDeclaringNullPasses) {
+  auto t = fake<NullLimits>();
+  ASSERT_TRUE(t);
+  // The reference keeps Signal's bounds: declaring none is no false alarm anywhere the
+  // bounds size or judge a scenario.
+  for (const char* id : {"DOS-1.genuine", "DOS-2.retention", "FS-4.retention", "ORD-1.at-bound"}) {
+    CheckOutcome o = run_registered_check(*t, id);
+    EXPECT_EQ(o.verdict, Verdict::pass) << id << ": " << explain(o);
+    if (std::string(id) != "ORD-1.at-bound") {
+      EXPECT_TRUE(contains(explain(o), "unbounded (declared null; sized as Signal's 2000)"))
+          << id << ": " << explain(o);
+    }
+  }
+  // DOS-1 and FS-4 still go past Signal's bound, where the reference refuses.
+  CheckOutcome dos1 = run_registered_check(*t, "DOS-1.genuine");
+  EXPECT_TRUE(contains(explain(dos1),
+                       "a genuine message 2001 ahead (past Signal's max_skip 2000; the target declares "
+                       "none): refused"))
+      << explain(dos1);
+  CheckOutcome fs4 = run_registered_check(*t, "FS-4.retention");
+  EXPECT_TRUE(contains(explain(fs4), "a jump of max_skip + 1 (2001) was refused")) << explain(fs4);
+}
+
+TEST(Bounds, NoBoundDeclaredNullStillFailsWhereSignalsBoundsDo) {
+  // The reference without any skip bound, declaring so honestly: retention past Signal's
+  // bounds fails, and so does a genuine message past Signal's max_skip.
+  auto t = fake<NullLimits>("--mutant unbounded-skip");
+  ASSERT_TRUE(t);
+  CheckOutcome fs4 = run_registered_check(*t, "FS-4.retention");
+  EXPECT_EQ(fs4.verdict, Verdict::fail) << explain(fs4);
+  EXPECT_TRUE(contains(explain(fs4), "past Signal's max_skip (the target declares none) was accepted")) << explain(fs4);
+  // It declared no max_skipped_keys, so it is not said to exceed one.
+  EXPECT_FALSE(contains(explain(fs4), "more than its declared max_skipped_keys")) << explain(fs4);
+  CheckOutcome dos2 = run_registered_check(*t, "DOS-2.retention");
+  EXPECT_EQ(dos2.verdict, Verdict::fail) << explain(dos2);
+  CheckOutcome dos1 = run_registered_check(*t, "DOS-1.genuine");
+  EXPECT_EQ(dos1.verdict, Verdict::fail) << explain(dos1);
+  EXPECT_TRUE(contains(dos1.summary, "2001 ahead (past Signal's max_skip 2000")) << explain(dos1);
 }
 
 }  // namespace
