@@ -771,7 +771,6 @@ CheckOutcome ake7_scenario(Run& run, Tally& out_) {
     if (got != m.plaintext) return CheckOutcome::fail("an S2 message decrypted to other bytes");
   }
 
-  // broke is the verdict when the current conversation stops: the late messages broke it.
   // notes are what the old session's messages did, for both verdicts.
   auto notes = [&](std::vector<std::string>& out) {
     out.push_back(std::to_string(n.late_read) + " of " + std::to_string(n.late) +
