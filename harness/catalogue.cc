@@ -64,6 +64,10 @@ const std::vector<Requirement>& catalogue() {
       {"AKE-6", "AKE", L::should, false, "A one-time prekey serves one session",
        "A second session started from the same bundle is refused by the responder, or starts without the consumed "
        "key."},
+      {"AKE-7", "AKE", L::must, false, "A late or replayed message of a replaced session never breaks the current one",
+       "A newer session that replaces an older one between the same two parties is not broken by the older one: a "
+       "late, replayed or tampered message of the older session is read in the older state or refused, and in either "
+       "case the current session goes on both ways (Signal keeps archived states for exactly this)."},
       {"MSG-1", "MSG", L::must, false, "Every plaintext round-trips",
        "Every plaintext from 0 bytes to 256 KiB, of arbitrary content, decrypts to itself."},
       {"MSG-2", "MSG", L::must, false, "Encryption is not deterministic",

@@ -23,10 +23,11 @@ inline const std::vector<MutantRow>& mutation_matrix() {
   static const std::vector<MutantRow> rows = {
       {"none", "", {}},
       {"keep-used-keys", "FS-1", {"AKE-4", "FS-1", "FS-3", "ORD-1", "ORD-3", "ORD-4"}},
-      {"no-dh-ratchet", "PCS-1", {"PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
+      {"no-dh-ratchet", "PCS-1", {"AKE-7", "PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
       {"dh-every-second-turn", "PCS-1", {"PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
       {"no-mac-check", "MSG-3", {"MSG-3"}},
-      {"advance-on-refusal", "MSG-4", {"MSG-3", "MSG-4"}},
+      {"advance-on-refusal", "MSG-4", {"AKE-7", "MSG-3", "MSG-4"}},
+      {"late-message-drops-current", "AKE-7", {"AKE-7"}},
       {"unbounded-skip", "DOS-1", {"DOS-1", "DOS-2", "FS-4"}},
       {"no-prekey-signature", "AKE-2", {"AKE-2"}},
       {"weak-randomness", "KEY-1", {"AKE-3", "KEY-1"}},

@@ -151,7 +151,11 @@ Result<Bytes> decrypt_with_record(SessionRecord& record_, const wire::SignalMess
     auto pt = decrypt_with_state(copy, message, raw, keys, policy);
     if (pt) {
       record_.previous.erase(it);
-      record_.promote(std::move(copy));
+      if (policy.hooks->archives_displaced_state()) {
+        record_.promote(std::move(copy));
+      } else {
+        record_.current = std::move(copy);
+      }
       return pt;
     }
     if (pt.code() == Errc::duplicate_message) return pt.error();

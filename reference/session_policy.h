@@ -13,13 +13,14 @@
 #include <optional>
 #include <utility>
 
-#include "base/bytes.h"
 #include "reference/crypto/x25519.h"
 #include "reference/keys/kdf_labels.h"
 #include "reference/keys/message_keys.h"
 #include "reference/session/session_state.h"
 #include "reference/wire/bundle.h"
 #include "reference/wire/signal_message.h"
+
+#include "base/bytes.h"
 
 namespace parity::signal {
 
@@ -75,6 +76,11 @@ class SessionHooks {
     (void)their_ratchet;
     return false;
   }
+
+  // Session record: when an archived state decrypts a message it becomes current; whether
+  // the current state it displaces is archived in turn. Signal archives it, so the newer
+  // session's messages still decrypt after a late message of an older one.
+  virtual bool archives_displaced_state() const { return true; }
 
   // Session lookup: whether a message that no session with its claimed sender decrypts
   // is tried against the sessions with other peers. Signal does not: a message is

@@ -668,6 +668,224 @@ CheckOutcome ake6_scenario(Run& run, Tally& out_) {
                             "): its one-time prekey served alice's session only");
 }
 
+// ---------------------------------------------------------------------------------
+// AKE-7: a late, replayed or tampered message of a replaced session never breaks the
+// current one.
+//
+// S1: alice and bob talk both ways; each holds back `held` messages of the other (at most
+//     8, within the declared bounds) and reads the one sent after them.
+// S2: alice starts a new session from a new bundle of bob, which replaces S1 at both;
+//     both use it both ways.
+// Then, for bob and then for alice (the receiver): the receiver's peer sends two S2
+// messages that stay in flight; the receiver gets a tampered copy of each held S1
+// message, the held messages themselves (late), and replays of every S1 message it had
+// read (the first, prekey, message among them) and of the late ones; then the messages
+// in flight, and the conversation goes on both ways, the receiver's peer first (a
+// receiver that lost S2 cannot read it). Reading a late message (in S1's archived state)
+// and refusing it are both right; the check fails only when a message of the
+// conversation after them does not come through. A target that refuses the second
+// session `unsupported` cannot have one replace the other: not applicable.
+// ---------------------------------------------------------------------------------
+
+constexpr uint64_t kHeldBack = 8;
+
+// LateTally counts what the old session's messages did at their receivers.
+struct LateTally {
+  int late = 0;           // held S1 messages delivered late
+  int late_read = 0;      // ... read to what was sent
+  int replays = 0;        // replays of S1 messages already read
+  int replays_read = 0;   // ... read again (ORD-3's and AKE-4's matter, noted only)
+  int tampered = 0;       // tampered copies of them delivered
+  int tampered_read = 0;  // ... accepted (MSG-3's matter, noted only)
+  int garbage = 0;        // late or replayed messages read as other bytes
+  int current_read = 0;   // messages of the current conversation read after the late ones
+};
+
+// no_second_session tells whether a refusal says the target has no second session
+// between the same two parties (PTP's `unsupported`), and makes that not applicable.
+std::optional<CheckOutcome> no_second_session(const harness::Refusal& r, const std::string& what) {
+  if (r.code != ptp::ErrorCode::unsupported) return std::nullopt;
+  CheckOutcome o;
+  o.verdict = Verdict::not_applicable;
+  o.summary = "the target cannot make a second session between the same two parties (" + what + ": " + refusal_text(r) +
+              "), so no session replaces another";
+  return o;
+}
+
+CheckOutcome ake7_scenario(Run& run, Tally& out_) {
+  Target& t = run.target;
+  Conversation c(t);
+  // A refusal the declared bounds permit is no failure: hold back no more than a chain
+  // may skip and keep.
+  const int held = static_cast<int>(std::min({kHeldBack, run.bounds.max_skip, run.bounds.max_skipped_keys}));
+  LateTally n;
+  auto tally = [&] {
+    out_["late messages read"] = n.late_read;
+    out_["replayed messages read"] = n.replays_read;
+    out_["current messages read after them"] = n.current_read;
+  };
+  tally();
+
+  // S1, with messages held back each way.
+  PARITY_DO(c.start(), "starting a session from bob's bundle");
+  std::vector<Sent> read_by[2];  // S1 messages each party (0 alice, 1 bob) has read
+  std::vector<Sent> held_for[2];
+  for (int from : {0, 1}) {
+    PARITY_STEP(Sent m, c.send(from), c.name(from) + " encrypting in S1");
+    PARITY_STEP(Bytes got, c.deliver(m), c.peer_of(from) + " decrypting an S1 message");
+    if (got != m.plaintext) return CheckOutcome::fail("an S1 message decrypted to other bytes");
+    read_by[1 - from].push_back(std::move(m));
+  }
+  for (int from : {0, 1}) {
+    for (int i = 0; i < held; ++i) {
+      PARITY_STEP(Sent m, c.send(from), c.name(from) + " encrypting an S1 message to be held back");
+      held_for[1 - from].push_back(std::move(m));
+    }
+    PARITY_STEP(Sent m, c.send(from), c.name(from) + " encrypting in S1");
+    c.note("the network holds back " + std::to_string(held) + " of " + c.name(from) + "'s S1 messages");
+    PARITY_STEP(Bytes got, c.deliver(m), c.peer_of(from) + " decrypting an S1 message after held-back ones");
+    if (got != m.plaintext) return CheckOutcome::fail("an S1 message decrypted to other bytes");
+    read_by[1 - from].push_back(std::move(m));
+  }
+
+  // S2 replaces S1.
+  PARITY_STEP(harness::BundleResult b2, t.bundle("bob"), "a second bundle of bob");
+  c.note("S2: alice starts a new session from a new bundle of bob");
+  if (auto r = t.initiate("alice", "bob", b2.bundle); !r.ok()) {
+    if (r.refused()) {
+      if (auto na = no_second_session(r.refusal(), "alice's second initiate with bob")) return *na;
+    }
+    return outcome_of(r, "alice starting a second session with bob");
+  }
+  PARITY_STEP(Sent first2, c.send(0), "alice encrypting the first message of S2");
+  if (auto got = c.deliver(first2); !got.ok() || *got != first2.plaintext) {
+    if (got.refused()) {
+      if (auto na = no_second_session(got.refusal(), "bob reading the first message of S2")) return *na;
+    }
+    if (got.ok()) return CheckOutcome::fail("the first message of S2 decrypted to other bytes at bob");
+    return outcome_of(got, "bob decrypting the first message of S2");
+  }
+  for (int from : {1, 0, 1}) {
+    PARITY_STEP(Sent m, c.send(from), c.name(from) + " encrypting in S2");
+    PARITY_STEP(Bytes got, c.deliver(m), c.peer_of(from) + " decrypting an S2 message");
+    if (got != m.plaintext) return CheckOutcome::fail("an S2 message decrypted to other bytes");
+  }
+
+  // notes are what the old session's messages did, for both verdicts.
+  auto notes = [&](std::vector<std::string>& out) {
+    out.push_back(std::to_string(n.late_read) + " of " + std::to_string(n.late) +
+                  " late messages of the replaced session were read, the others refused (both are right)");
+    out.push_back(std::to_string(n.replays_read) + " of " + std::to_string(n.replays) +
+                  " replays of its messages were read again (ORD-3's and AKE-4's matter, not judged here)");
+    if (n.tampered_read > 0)
+      out.push_back(std::to_string(n.tampered_read) + " of " + std::to_string(n.tampered) +
+                    " tampered copies were accepted (MSG-3's matter, not judged here)");
+    if (n.garbage > 0)
+      out.push_back(std::to_string(n.garbage) +
+                    " late or replayed messages were read as other bytes than were sent (MSG-3's matter, not judged "
+                    "here)");
+    if (held < static_cast<int>(kHeldBack))
+      out.push_back("held back " + std::to_string(held) + " messages each way, within the bounds " +
+                    run.bounds.describe());
+  };
+  // broke is the verdict when the current conversation stops: the late messages broke it.
+  auto broke = [&](const std::string& what) {
+    tally();
+    CheckOutcome o = CheckOutcome::fail("the current session broke after late messages of the replaced one: " + what);
+    notes(o.observations);
+    o.counterexample = c.story(60);
+    return o;
+  };
+  // goes_on sends one message of the current conversation and delivers it.
+  auto goes_on = [&](const Sent& m) -> std::optional<CheckOutcome> {
+    auto got = c.deliver(m);
+    if (got.violated()) return CheckOutcome::error(got.violation());
+    if (got.refused())
+      return broke(c.peer_of(m.from) + " refused " + c.name(m.from) + "'s message #" + std::to_string(m.number) + " (" +
+                   refusal_text(got.refusal()) + ")");
+    if (*got != m.plaintext)
+      return broke(c.name(m.from) + "'s message #" + std::to_string(m.number) + " decrypted to other bytes");
+    ++n.current_read;
+    return std::nullopt;
+  };
+  auto send_current = [&](int from, Sent& out) -> std::optional<CheckOutcome> {
+    auto m = c.send(from);
+    if (m.violated()) return CheckOutcome::error(m.violation());
+    if (m.refused())
+      return broke(c.name(from) + " could no longer encrypt to " + c.peer_of(from) + " (" + refusal_text(m.refusal()) +
+                   ")");
+    out = std::move(*m);
+    return std::nullopt;
+  };
+  // old delivers a message of S1 to its receiver (`bytes`: the message or a tampered
+  // copy, which has no `read_` count); read or refused, only a violation stops.
+  auto old = [&](const Sent& m, ByteView bytes, int* read_) -> std::optional<CheckOutcome> {
+    auto got = t.decrypt(c.peer_of(m.from), c.name(m.from), bytes, m.c.kind);
+    if (got.violated()) return CheckOutcome::error(got.violation());
+    if (!got.ok()) return std::nullopt;
+    if (read_ == nullptr) {
+      ++n.tampered_read;
+    } else if (*got == m.plaintext) {
+      ++*read_;
+    } else {
+      ++n.garbage;
+    }
+    return std::nullopt;
+  };
+
+  for (int receiver : {1, 0}) {
+    const int sender = 1 - receiver;
+    std::vector<Sent> in_flight(2);
+    for (Sent& m : in_flight) {
+      if (auto o = send_current(sender, m)) return *o;
+    }
+    c.note("those two stay in flight while " + c.name(receiver) + " gets the replaced session's messages");
+    for (const Sent& m : held_for[receiver]) {
+      ++n.tampered;
+      if (auto o = old(m, flip_bit(m.c.ciphertext, m.c.ciphertext.size() * 8 - 1), nullptr)) return *o;
+    }
+    c.note(c.name(receiver) + " gets a tampered copy (last bit flipped) of each of the " + std::to_string(held) +
+           " held-back S1 messages");
+    const int read_before = n.late_read;
+    for (const Sent& m : held_for[receiver]) {
+      ++n.late;
+      if (auto o = old(m, m.c.ciphertext, &n.late_read)) return *o;
+    }
+    c.note(c.name(receiver) + " gets the " + std::to_string(held) + " held-back S1 messages, late: reads " +
+           std::to_string(n.late_read - read_before));
+    const int replays_before = n.replays_read;
+    std::vector<Sent> replays = read_by[receiver];
+    replays.insert(replays.end(), held_for[receiver].begin(), held_for[receiver].end());
+    for (const Sent& m : replays) {
+      ++n.replays;
+      if (auto o = old(m, m.c.ciphertext, &n.replays_read)) return *o;
+    }
+    c.note(c.name(receiver) + " gets replays of the " + std::to_string(replays.size()) +
+           " S1 messages it had been sent: reads " + std::to_string(n.replays_read - replays_before));
+    for (const Sent& m : in_flight) {
+      if (auto o = goes_on(m)) return *o;
+    }
+    for (int from : {sender, receiver, sender}) {
+      Sent m;
+      if (auto o = send_current(from, m)) return *o;
+      if (auto o = goes_on(m)) return *o;
+    }
+  }
+  for (int from : {0, 1, 0, 1}) {
+    Sent m;
+    if (auto o = send_current(from, m)) return *o;
+    if (auto o = goes_on(m)) return *o;
+  }
+  tally();
+  CheckOutcome o =
+      CheckOutcome::pass("after S2 replaced S1, " + std::to_string(n.late_read) + "/" + std::to_string(n.late) +
+                         " late S1 messages were read and " + std::to_string(n.late - n.late_read) +
+                         " refused, tampered copies and replays came too, and the current session went on both ways (" +
+                         std::to_string(n.current_read) + " messages)");
+  notes(o.observations);
+  return o;
+}
+
 }  // namespace
 
 void register_ake_checks(harness::Registry& registry) {
@@ -720,6 +938,16 @@ void register_ake_checks(harness::Registry& registry) {
                           .description = "a second session from the same bundle is refused by the responder",
                           .scenario = self_judged(ake6_scenario),
                           .judge = judge_verdicted({{"second sessions accepted", "sessions"}}),
+                      });
+  add_check(registry, CheckSpec<Verdicted>{
+                          .id = "AKE-7.replaced-session",
+                          .requirement = "AKE-7",
+                          .description = "late, replayed and tampered messages of a replaced session leave the "
+                                         "current one working both ways",
+                          .scenario = self_judged(ake7_scenario),
+                          .judge = judge_verdicted({{"late messages read", "messages"},
+                                                    {"replayed messages read", "messages"},
+                                                    {"current messages read after them", "messages"}}),
                       });
 }
 

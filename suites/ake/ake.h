@@ -1,5 +1,6 @@
-// ake.h: AKE-1..6, session establishment: asynchronous start, authenticated bundles,
-// identity binding, replayed first messages, independent sessions, one-time prekeys.
+// ake.h: AKE-1..7, session establishment: asynchronous start, authenticated bundles,
+// identity binding, replayed first messages, independent sessions, one-time prekeys,
+// replaced sessions.
 #pragma once
 
 #include "harness/runner/check.h"

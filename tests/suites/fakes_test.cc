@@ -7,7 +7,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -213,6 +215,104 @@ TEST(Fakes, AkePassesOnReferenceAndFailsUncheckedBundles) {
   EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
   EXPECT_TRUE(contains(bad.summary, "initiate accepted")) << bad.summary;
   EXPECT_TRUE(contains(bad.counterexample, "alice's initiate from it is accepted")) << bad.counterexample;
+}
+
+// ---- AKE-7: a late message of a replaced session loses the current one ------------------
+
+// pair_key names the two parties of a session, in either order.
+std::pair<std::string, std::string> pair_key(const std::string& a, const std::string& b) {
+  return a < b ? std::pair{a, b} : std::pair{b, a};
+}
+
+// LosesCurrentSession is the flaw of a JS Signal library: reading a late message of a
+// session that a newer one replaced makes the old session current and loses the newer
+// one, so the receiver refuses every later message from that peer. The fake numbers the
+// sessions of each pair by their initiates and remembers the session each ciphertext was
+// sent in.
+class LosesCurrentSession final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<harness::Unit> initiate(const std::string& party, const std::string& peer, ByteView bundle_bytes,
+                             const harness::Inject& inject) override {
+    Op<harness::Unit> r = ForwardingTarget::initiate(party, peer, bundle_bytes, inject);
+    if (r.ok()) ++session_[pair_key(party, peer)];
+    return r;
+  }
+  Op<harness::CiphertextResult> encrypt(const std::string& party, const std::string& peer, ByteView plaintext,
+                                        const harness::Inject& inject) override {
+    Op<harness::CiphertextResult> r = ForwardingTarget::encrypt(party, peer, plaintext, inject);
+    if (r.ok()) sent_in_[r->ciphertext] = session_[pair_key(party, peer)];
+    return r;
+  }
+  Op<Bytes> decrypt(const std::string& party, const std::string& peer, ByteView ciphertext, harness::MessageKind kind,
+                    const harness::Inject& inject) override {
+    if (lost_.contains({party, peer})) return harness::Refusal{ptp::ErrorCode::no_session, "the session was lost"};
+    Op<Bytes> r = ForwardingTarget::decrypt(party, peer, ciphertext, kind, inject);
+    auto it = sent_in_.find(Bytes(ciphertext.begin(), ciphertext.end()));
+    if (r.ok() && it != sent_in_.end() && it->second < session_[pair_key(party, peer)]) lost_.insert({party, peer});
+    return r;
+  }
+  Op<harness::Unit> reset(std::optional<Key32> seed) override {
+    session_.clear();
+    sent_in_.clear();
+    lost_.clear();
+    return ForwardingTarget::reset(seed);
+  }
+
+ private:
+  std::map<std::pair<std::string, std::string>, int> session_;  // pair -> sessions started
+  std::map<Bytes, int> sent_in_;                                // ciphertext -> its session
+  std::set<std::pair<std::string, std::string>> lost_;          // (party, peer) without a session
+};
+
+TEST(Fakes, AkeSevenPassesOnReferenceAndFailsALostCurrentSession) {
+  CheckOutcome good = on_reference("AKE-7.replaced-session");
+  EXPECT_EQ(good.verdict, Verdict::pass) << explain(good);
+  EXPECT_TRUE(contains(good.summary, "16/16 late S1 messages were read")) << good.summary;
+  ASSERT_EQ(good.figures.size(), 3u);
+  EXPECT_EQ(good.figures[0].name, "late messages read");
+  EXPECT_EQ(good.figures[0].target.value_or(-1), 16);
+  EXPECT_EQ(good.figures[1].target.value_or(-1), 0) << "replays the reference read";
+  EXPECT_GT(good.figures[2].target.value_or(0), 0) << "current messages read after the late ones";
+
+  auto t = fake<LosesCurrentSession>();
+  ASSERT_TRUE(t);
+  CheckOutcome bad = run_registered_check(*t, "AKE-7.replaced-session");
+  EXPECT_EQ(bad.verdict, Verdict::fail) << explain(bad);
+  EXPECT_TRUE(contains(bad.summary, "the current session broke")) << bad.summary;
+  EXPECT_TRUE(contains(bad.summary, "bob refused alice's message")) << bad.summary;
+  EXPECT_TRUE(contains(bad.counterexample, "held-back S1 messages, late: reads")) << bad.counterexample;
+  ASSERT_FALSE(bad.figures.empty());
+  // bob reads the first late message; it loses his current session, so he refuses the rest.
+  EXPECT_EQ(bad.figures[0].target.value_or(-1), 1) << "the late messages bob read";
+}
+
+// NoSecondSession refuses a party's second initiate with the same peer as unsupported.
+class NoSecondSession final : public ForwardingTarget {
+ public:
+  using ForwardingTarget::ForwardingTarget;
+  Op<harness::Unit> initiate(const std::string& party, const std::string& peer, ByteView bundle_bytes,
+                             const harness::Inject& inject) override {
+    if (!started_.insert({party, peer}).second)
+      return harness::Refusal{ptp::ErrorCode::unsupported, "one session per peer"};
+    return ForwardingTarget::initiate(party, peer, bundle_bytes, inject);
+  }
+  Op<harness::Unit> reset(std::optional<Key32> seed) override {
+    started_.clear();
+    return ForwardingTarget::reset(seed);
+  }
+
+ private:
+  std::set<std::pair<std::string, std::string>> started_;
+};
+
+TEST(Fakes, AkeSevenIsNotApplicableWithoutASecondSession) {
+  auto t = fake<NoSecondSession>();
+  ASSERT_TRUE(t);
+  CheckOutcome o = run_registered_check(*t, "AKE-7.replaced-session");
+  EXPECT_EQ(o.verdict, Verdict::not_applicable) << explain(o);
+  EXPECT_TRUE(contains(o.summary, "cannot make a second session")) << o.summary;
+  EXPECT_TRUE(contains(o.summary, "unsupported: one session per peer")) << o.summary;
 }
 
 // ---- MSG: decrypt that answers a modified message with an earlier plaintext --------------

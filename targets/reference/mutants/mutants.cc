@@ -74,6 +74,13 @@ class AdvanceOnRefusal final : public SessionHooks {
   }
 };
 
+// late-message-drops-current: an archived state that decrypts a late message replaces the
+// current state, which is lost (not archived), so the current session's next messages fail.
+class LateMessageDropsCurrent final : public SessionHooks {
+ public:
+  bool archives_displaced_state() const override { return false; }
+};
+
 // no-prekey-signature: a bundle's signed prekey signature is not verified.
 class NoPrekeySignature final : public SessionHooks {
  public:
@@ -167,6 +174,10 @@ const std::vector<Entry>& entries() {
       {{"no-mac-check", "does not verify message MACs"}, session_hooks<NoMacCheck>},
       {{"advance-on-refusal", "a message refused for its MAC still advances the chain"},
        session_hooks<AdvanceOnRefusal>},
+      {{"late-message-drops-current",
+        "a late message of a replaced session, read in its archived state, makes it current and drops the current "
+        "one"},
+       session_hooks<LateMessageDropsCurrent>},
       {{"unbounded-skip", "no bound on skipped message keys"},
        [](ptp::ReferenceConfig& c) {
          c.policy.rules.max_skip = std::nullopt;
