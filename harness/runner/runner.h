@@ -26,6 +26,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitTargetStart = 3;
+// kExitIncomplete: `parity replay` met a transcript that does not hold the whole exchange
+// (trimmed, or a request payload stored as its hash that could not be rebuilt).
+inline constexpr int kExitIncomplete = 4;
 // kExitInterrupted is the status of a run stopped by SIGINT or SIGTERM (128 + SIGINT):
 // its results are incomplete, so it neither passes nor fails.
 inline constexpr int kExitInterrupted = 130;
@@ -89,6 +92,7 @@ struct RunConfig {
   std::optional<ResultPaths> paths;  // where the stream and transcripts go; none: not written
   std::string parity_version;
   std::string parity_program = "parity";  // how replay commands call parity
+  Compaction compaction;                   // how transcripts are kept small (--full-transcripts: not)
   TargetStarter start;                     // empty: start_target
   // on_result sees each record as it is written (the CLI prints a line).
   std::function<void(const ResultRecord&)> on_result;
