@@ -8,9 +8,13 @@
 #include <map>
 #include <sstream>
 
+#include <CLI/CLI.hpp>
 #include <stdlib.h>  // mkdtemp
 
-#include <CLI/CLI.hpp>
+#include "harness/runner/runner.h"
+#include "harness/runner/seeds.h"
+#include "harness/runner/waivers.h"
+#include "reports/junit.h"
 
 #include "cli/doctor.h"
 #include "cli/listing.h"
@@ -19,10 +23,6 @@
 #include "cli/report_cmd.h"
 #include "cli/resolve.h"
 #include "cli/stanza_cmd.h"
-#include "reports/junit.h"
-#include "harness/runner/runner.h"
-#include "harness/runner/seeds.h"
-#include "harness/runner/waivers.h"
 
 #ifndef PARITY_VERSION
 #define PARITY_VERSION "0.0.0"
@@ -37,7 +37,9 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+extern "C" void on_interrupt(int) {
+  g_interrupted.store(true);
+}
 
 // InterruptGuard routes SIGINT and SIGTERM to a flag the runner polls between checks,
 // for as long as a run lasts. SA_RESETHAND: a second signal ends the process at once.
@@ -228,7 +230,8 @@ int do_run(const RunArgs& a, const CliEnv& env) {
     for (const std::string& f : s.failing) env.out << " " << f;
     env.out << "\n";
   }
-  if (config.paths) env.out << "parity: results in " << config.paths->document << " and " << config.paths->stream << "\n";
+  if (config.paths)
+    env.out << "parity: results in " << config.paths->document << " and " << config.paths->stream << "\n";
   if (!a.junit.empty()) {
     if (auto st = reports::write_junit(a.junit, outcome.info, outcome.records, config.strictness); !st.ok()) {
       env.err << "parity: " << st.error().detail << "\n";
@@ -325,7 +328,8 @@ int do_replay(const std::string& file, const std::string& check, const std::stri
               << ": " << e->violation.detail << "\n";
       return false;
     }
-    out_result = replay_transcript(transcript->transcript, side, *std::get<std::unique_ptr<Target>>(started), out, pool);
+    out_result =
+        replay_transcript(transcript->transcript, side, *std::get<std::unique_ptr<Target>>(started), out, pool);
     return true;
   };
   ReplayResult r;

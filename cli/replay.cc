@@ -7,7 +7,9 @@ namespace parity::harness {
 
 namespace {
 
-std::string shorten(const std::string& s) { return s.size() > 400 ? s.substr(0, 400) + "..." : s; }
+std::string shorten(const std::string& s) {
+  return s.size() > 400 ? s.substr(0, 400) + "..." : s;
+}
 
 // normal strips what legitimately differs between runs (the id) from a response line
 // and compacts it as the transcripts file does, so a recorded placeholder and a replayed
@@ -70,8 +72,9 @@ HarnessResult<LoadedTranscript> load_transcript(const std::string& path, const s
     if (line.empty()) continue;
     auto j = ptp::parse_line(line);
     if (!j || !j->is_object() || !j->contains("check") || !(*j)["check"].is_string() || !j->contains("transcript")) {
-      return harness_error(HarnessErrc::bad_argument, path + ":" + std::to_string(line_no) +
-                                                    ": not a transcript line ({\"check\",\"index\",\"transcript\"})");
+      return harness_error(
+          HarnessErrc::bad_argument,
+          path + ":" + std::to_string(line_no) + ": not a transcript line ({\"check\",\"index\",\"transcript\"})");
     }
     ++count;
     const std::string id = (*j)["check"];
@@ -88,7 +91,7 @@ HarnessResult<LoadedTranscript> load_transcript(const std::string& path, const s
   if (check && !found) return harness_error(HarnessErrc::bad_argument, path + ": no transcript of check " + *check);
   if (!check && count != 1) {
     return harness_error(HarnessErrc::bad_argument, path + ": holds " + std::to_string(count) +
-                                                  " transcripts; name one with --check (" + ids + ")");
+                                                        " transcripts; name one with --check (" + ids + ")");
   }
   auto t = Transcript::from_json(*found);
   if (!t.ok()) return harness_error(HarnessErrc::bad_argument, path + ": " + t.error().detail);
@@ -96,8 +99,8 @@ HarnessResult<LoadedTranscript> load_transcript(const std::string& path, const s
   return loaded;
 }
 
-ReplayResult replay_transcript(const Transcript& transcript, const std::string& side, Target& target,
-                               std::ostream& out, PayloadPool pool, const Compaction& c) {
+ReplayResult replay_transcript(const Transcript& transcript, const std::string& side, Target& target, std::ostream& out,
+                               PayloadPool pool, const Compaction& c) {
   ReplayResult result;
   const auto& e = transcript.entries;
   // Long strings the transcript kept whole (written without compaction) serve as well.

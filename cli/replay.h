@@ -23,7 +23,7 @@ namespace parity::harness {
 struct LoadedTranscript {
   Transcript transcript;
   std::string check;
-  int line = 0;       // 1-based line of the transcripts file
+  int line = 0;          // 1-based line of the transcripts file
   std::string rerun;     // the `parity run ... --only ID` command recorded with it, if any
   std::string run_seed;  // the run's seed (hex), if recorded
   std::string profile;   // the --profile of the run, if one was given
@@ -55,7 +55,7 @@ void add_payloads(const nlohmann::json& j, const Compaction& c, PayloadPool& out
 // and prints each difference to out. A compacted request is rebuilt from `pool` (strings
 // the suite regenerated, if any) and from the strings the fresh target returned earlier
 // in the replay, when one has the recorded hash.
-ReplayResult replay_transcript(const Transcript& transcript, const std::string& side, Target& target,
-                               std::ostream& out, PayloadPool pool = {}, const Compaction& c = {});
+ReplayResult replay_transcript(const Transcript& transcript, const std::string& side, Target& target, std::ostream& out,
+                               PayloadPool pool = {}, const Compaction& c = {});
 
 }  // namespace parity::harness

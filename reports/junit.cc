@@ -127,8 +127,8 @@ std::string junit_xml(const RunInfo& info, const std::vector<ResultRecord>& reco
         case Outcome::failure:
           ++s_failures;
           cases << "      <failure message=\"" << xml_escape(std::string(to_string(r->verdict)) + ": " + r->summary)
-                << "\" type=\"" << xml_escape(to_string(r->verdict)) << "\">" << xml_escape(what + "\n" + details(info, *r))
-                << "</failure>\n";
+                << "\" type=\"" << xml_escape(to_string(r->verdict)) << "\">"
+                << xml_escape(what + "\n" + details(info, *r)) << "</failure>\n";
           break;
         case Outcome::error:
           ++s_errors;

@@ -104,7 +104,8 @@ harness::ResultRecord parse_record(const json& j, std::vector<std::string>& note
   r.observations = strings(j, "observations");
   if (auto it = j.find("figures"); it != j.end() && it->is_array()) {
     for (const json& f : *it) {
-      if (f.is_object()) r.figures.push_back(harness::Figure{str(f, "name"), num(f, "target"), num(f, "baseline"), str(f, "unit")});
+      if (f.is_object())
+        r.figures.push_back(harness::Figure{str(f, "name"), num(f, "target"), num(f, "baseline"), str(f, "unit")});
     }
   }
   if (auto it = j.find("series"); it != j.end() && it->is_array()) {
@@ -118,7 +119,8 @@ harness::ResultRecord parse_record(const json& j, std::vector<std::string>& note
   r.seed = str(j, "seed");
   if (auto it = j.find("transcript"); it != j.end() && it->is_object()) {
     r.transcript_file = str(*it, "file");
-    if (auto idx = it->find("index"); idx != it->end() && idx->is_number_integer()) r.transcript_index = idx->get<int64_t>();
+    if (auto idx = it->find("index"); idx != it->end() && idx->is_number_integer())
+      r.transcript_index = idx->get<int64_t>();
   }
   r.duration_ms = integer(j, "duration_ms", 0);
   if (auto it = j.find("waiver"); it != j.end() && it->is_string()) r.waiver = it->get<std::string>();
@@ -165,9 +167,11 @@ std::vector<harness::Untested> untested_from_records(const std::vector<harness::
 }
 
 HarnessResult<ReportInput> parse_document(const json& doc, ReportInput in) {
-  if (auto it = doc.find("format"); it != doc.end() && (!it->is_number_integer() || it->get<int>() != harness::kResultsFormat)) {
-    return harness_error(HarnessErrc::bad_input, in.path + ": results format " + it->dump() + " is not supported (expected " +
-                                           std::to_string(harness::kResultsFormat) + ")");
+  if (auto it = doc.find("format");
+      it != doc.end() && (!it->is_number_integer() || it->get<int>() != harness::kResultsFormat)) {
+    return harness_error(HarnessErrc::bad_input, in.path + ": results format " + it->dump() +
+                                                     " is not supported (expected " +
+                                                     std::to_string(harness::kResultsFormat) + ")");
   }
   in.source = Source::document;
   if (auto it = doc.find("run"); it != doc.end() && it->is_object()) {
@@ -205,7 +209,8 @@ HarnessResult<ReportInput> parse_stream(const std::string& text, ReportInput in)
     }
     any = true;
     if (auto it = j.find("header"); it != j.end()) {
-      if (auto f = it->find("format"); f != it->end() && (!f->is_number_integer() || f->get<int>() != harness::kResultsFormat)) {
+      if (auto f = it->find("format");
+          f != it->end() && (!f->is_number_integer() || f->get<int>() != harness::kResultsFormat)) {
         return harness_error(HarnessErrc::bad_input, in.path + ": results format " + f->dump() + " is not supported");
       }
       in.run = parse_run(*it);

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 
-#include "base/bytes.h"
 #include "reference/crypto/hash.h"
+
+#include "base/bytes.h"
 
 namespace parity::harness {
 
@@ -30,14 +31,17 @@ bool compact_line(std::string& line, const Compaction& c) {
 
 }  // namespace
 
-std::string sha256_hex(const std::string& s) { return to_hex(sha256(view(s))); }
+std::string sha256_hex(const std::string& s) {
+  return to_hex(sha256(view(s)));
+}
 
 Json compact_placeholder(const std::string& s, const Compaction& c) {
   const size_t n = std::min(c.edge, s.size());
   // head and tail are for people; they may cut a UTF-8 sequence, hence replace on dump.
-  return Json{{kCompactKey,
-               Json{{"sha256", sha256_hex(s)}, {"length", s.size()}, {"head", s.substr(0, n)},
-                    {"tail", s.substr(s.size() - n)}}}};
+  return Json{{kCompactKey, Json{{"sha256", sha256_hex(s)},
+                                 {"length", s.size()},
+                                 {"head", s.substr(0, n)},
+                                 {"tail", s.substr(s.size() - n)}}}};
 }
 
 bool compact_value(Json& j, const Compaction& c) {
@@ -108,7 +112,8 @@ std::string_view to_string(Direction d) {
 nlohmann::json Transcript::to_json() const {
   nlohmann::json out = nlohmann::json::array();
   for (const TranscriptEntry& e : entries) {
-    nlohmann::json j = {{"dir", std::string(to_string(e.direction))}, {"target", e.target}, {"line", e.line}, {"us", e.micros}};
+    nlohmann::json j = {
+        {"dir", std::string(to_string(e.direction))}, {"target", e.target}, {"line", e.line}, {"us", e.micros}};
     if (e.compacted) j["compacted"] = true;
     if (e.trimmed > 0) j["trimmed"] = e.trimmed;
     out.push_back(std::move(j));

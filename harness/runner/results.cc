@@ -4,8 +4,9 @@
 #include <cstdio>
 #include <ctime>
 
-#include "base/file_io.h"
 #include "harness/runner/runner.h"  // shell_quote
+
+#include "base/file_io.h"
 
 namespace parity::harness {
 

@@ -17,8 +17,8 @@
 
 #include "harness/catalogue.h"
 #include "harness/client/transcript.h"
-#include "harness/runner/outcome.h"
 #include "harness/errors.h"
+#include "harness/runner/outcome.h"
 
 namespace parity::harness {
 
@@ -73,8 +73,8 @@ struct ResultRecord {
   std::vector<Figure> figures;
   std::vector<Series> series;  // written only when not empty
   std::string counterexample;
-  std::string seed;  // 64 hex digits
-  std::string transcript_file;             // empty when no transcript was written
+  std::string seed;                         // 64 hex digits
+  std::string transcript_file;              // empty when no transcript was written
   std::optional<int64_t> transcript_index;  // 0-based line in transcript_file
   int64_t duration_ms = 0;
   std::optional<std::string> waiver;  // the waiver's reason

@@ -21,9 +21,8 @@ namespace {
 // drawn from its randomness: keys, bundles, sessions, ciphertexts, fresh media keys. A
 // request that injects its keys (`*_private`) or gives its media key draws none.
 bool uses_randomness(const Transcript& tr) {
-  static const std::vector<std::string_view> kRandomOps = {"create",        "bundle", "initiate",
-                                                           "encrypt",       "decrypt", "import",
-                                                           "media_encrypt", "media_encrypt_file"};
+  static const std::vector<std::string_view> kRandomOps = {"create",  "bundle", "initiate",      "encrypt",
+                                                           "decrypt", "import", "media_encrypt", "media_encrypt_file"};
   for (const TranscriptEntry& e : tr.entries) {
     if (e.direction != Direction::request || e.target != "target") continue;
     auto j = nlohmann::json::parse(e.line, nullptr, false);
