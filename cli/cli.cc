@@ -6,8 +6,15 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <stdlib.h>  // mkdtemp
+
+#include "harness/runner/runner.h"
+#include "harness/runner/seeds.h"
+#include "harness/runner/waivers.h"
+#include "reports/junit.h"
 
 #include "cli/doctor.h"
 #include "cli/listing.h"
@@ -16,10 +23,6 @@
 #include "cli/report_cmd.h"
 #include "cli/resolve.h"
 #include "cli/stanza_cmd.h"
-#include "reports/junit.h"
-#include "harness/runner/runner.h"
-#include "harness/runner/seeds.h"
-#include "harness/runner/waivers.h"
 
 #ifndef PARITY_VERSION
 #define PARITY_VERSION "0.0.0"
@@ -34,7 +37,9 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+extern "C" void on_interrupt(int) {
+  g_interrupted.store(true);
+}
 
 // InterruptGuard routes SIGINT and SIGTERM to a flag the runner polls between checks,
 // for as long as a run lasts. SA_RESETHAND: a second signal ends the process at once.
@@ -71,6 +76,7 @@ struct RunArgs {
   std::string shard = "1/1";
   std::string waivers;
   bool strict = false;
+  bool full_transcripts = false;
   std::string json;
   std::string junit;
   std::string report;   // --report FILE.html
@@ -178,6 +184,7 @@ int do_run(const RunArgs& a, const CliEnv& env) {
   config.vectors_dir = a.vectors.empty() ? default_vectors_dir(env.exe_dir) : a.vectors;
   config.waivers = &waivers;
   if (!a.json.empty()) config.paths = derive_result_paths(a.json);
+  if (a.full_transcripts) config.compaction = Compaction{.max_string = SIZE_MAX, .edge = 32, .keep_lines = 0};
   // A report is rendered from the results files (transcripts included), so --report
   // without --json keeps them beside the report.
   if (a.json.empty() && (!a.report.empty() || !a.summary.empty())) {
@@ -223,7 +230,8 @@ int do_run(const RunArgs& a, const CliEnv& env) {
     for (const std::string& f : s.failing) env.out << " " << f;
     env.out << "\n";
   }
-  if (config.paths) env.out << "parity: results in " << config.paths->document << " and " << config.paths->stream << "\n";
+  if (config.paths)
+    env.out << "parity: results in " << config.paths->document << " and " << config.paths->stream << "\n";
   if (!a.junit.empty()) {
     if (auto st = reports::write_junit(a.junit, outcome.info, outcome.records, config.strictness); !st.ok()) {
       env.err << "parity: " << st.error().detail << "\n";
@@ -269,6 +277,37 @@ int do_doctor(const TargetArgs& a, const CliEnv& env) {
   return run.result.failed == 0 ? kExitOk : kExitFailed;
 }
 
+// regenerate_payloads reruns one check from the run's seed with whole transcripts, in a
+// private temporary folder, and returns every long string of that exchange: the payloads
+// the suite derives from the seed (and a deterministic target's) come out the same, and
+// replay uses one only when its SHA-256 matches the recorded hash.
+PayloadPool regenerate_payloads(const LoadedTranscript& t, const TargetArgs& a, const CliEnv& env) {
+  PayloadPool pool;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string dir = (fs::temp_directory_path(ec) / "parity-replay-XXXXXX").string();
+  if (ec || mkdtemp(dir.data()) == nullptr) return pool;
+  RunArgs run;
+  run.target = a.target;
+  run.timeout_ms = a.timeout_ms;
+  run.seed = t.run_seed;
+  run.profile = t.profile;
+  run.only = t.check;
+  run.json = dir + "/rerun.json";
+  run.full_transcripts = true;
+  std::ostringstream quiet_out, quiet_err;
+  const CliEnv quiet{env.registry, env.exe_dir, quiet_out, quiet_err, ProgressMode::off};
+  do_run(run, quiet);
+  auto rerun = load_transcript(derive_result_paths(run.json).transcripts, t.check);
+  if (rerun.ok()) {
+    for (const TranscriptEntry& e : rerun.value().transcript.entries) {
+      if (auto j = ptp::parse_line(e.line)) add_payloads(*j, Compaction{}, pool);
+    }
+  }
+  fs::remove_all(dir, ec);
+  return pool;
+}
+
 int do_replay(const std::string& file, const std::string& check, const std::string& side, const TargetArgs& a,
               const CliEnv& env) {
   // A check's former ids (aliases) and its current id name the same transcripts.
@@ -284,14 +323,48 @@ int do_replay(const std::string& file, const std::string& check, const std::stri
   }
   auto command = resolve_or_explain(a.target, env);
   if (!command) return kExitTargetStart;
-  auto started = start_target(*command, side, limits_from(a.timeout_ms));
-  if (auto* e = std::get_if<StartError>(&started)) {
-    env.err << "parity: the target '" << a.target << "' could not be started: " << to_string(e->violation.kind)
-            << ": " << e->violation.detail << "\n";
-    return kExitTargetStart;
+  const auto replay_once = [&](const PayloadPool& pool, std::ostream& out, ReplayResult& out_result) {
+    auto started = start_target(*command, side, limits_from(a.timeout_ms));
+    if (auto* e = std::get_if<StartError>(&started)) {
+      env.err << "parity: the target '" << a.target << "' could not be started: " << to_string(e->violation.kind)
+              << ": " << e->violation.detail << "\n";
+      return false;
+    }
+    out_result =
+        replay_transcript(transcript->transcript, side, *std::get<std::unique_ptr<Target>>(started), out, pool);
+    return true;
+  };
+  ReplayResult r;
+  std::ostringstream first;
+  if (!replay_once({}, first, r)) return kExitTargetStart;
+  if (r.missing_payload && !transcript->run_seed.empty() && env.registry.find(transcript->check) != nullptr) {
+    // The file kept a request payload only as its hash: the suite may make it again.
+    PayloadPool pool = regenerate_payloads(*transcript, a, env);
+    env.out << "parity replay: the transcript keeps long payloads as hashes; rerunning " << transcript->check
+            << " from the run's seed gave " << pool.size() << " long strings to rebuild them from\n";
+    if (!pool.empty()) {
+      if (!replay_once(pool, env.out, r)) return kExitTargetStart;
+    } else {
+      env.out << first.str();
+    }
+  } else {
+    env.out << first.str();
   }
-  auto& target = std::get<std::unique_ptr<Target>>(started);
-  ReplayResult r = replay_transcript(*transcript, side, *target, env.out);
+  if (r.incomplete) {
+    // What the file does not hold cannot be judged: no "differ" for exchanges after the gap.
+    env.out << "parity: transcript incomplete: " << file << ":" << transcript->line << ": " << *r.incomplete << "\n";
+    const std::string rerun = !transcript->rerun.empty()
+                                  ? transcript->rerun
+                                  : "parity run --target " + shell_quote(a.target) + " --seed SEED --only " +
+                                        shell_quote(transcript->check) + "  (SEED: the run's seed)";
+    env.out << "rerun the check with: " << rerun << "\n";
+    if (r.differing > 0) {
+      env.out << "parity replay: " << r.differing << " of " << r.exchanges << " exchanges differ before that point\n";
+      return kExitFailed;
+    }
+    env.out << "parity replay: " << r.exchanges << " exchanges identical before that point\n";
+    return kExitIncomplete;
+  }
   if (r.differing == 0) {
     env.out << "parity replay: " << r.exchanges << " exchanges, identical\n";
     return kExitOk;
@@ -326,6 +399,8 @@ int cli_main(int argc, const char* const* argv, const CliEnv& env) {
   run_cmd->add_option("--waivers", run.waivers, "Waiver file (`ID: reason` per line)");
   run_cmd->add_flag("--strict", run.strict, "SHOULD failures fail the run too");
   run_cmd->add_option("--json", run.json, "Write the results document to FILE (and FILE's .jsonl stream)");
+  run_cmd->add_flag("--full-transcripts", run.full_transcripts,
+                    "Keep every transcript line whole (default: long payloads as hashes, long transcripts trimmed)");
   run_cmd->add_option("--junit", run.junit, "Write JUnit XML to FILE");
   run_cmd->add_option("--report", run.report, "Write the HTML report to FILE at the end (also when interrupted)");
   run_cmd->add_option("--summary", run.summary, "Write a Markdown summary (CI step summary) to FILE at the end");

@@ -502,7 +502,7 @@ class Renderer {
     for (size_t i = 0; i < head; ++i) o += entry(lines[i]);
     if (tail > 0) {
       o += "<span class=\"trunc\">… " + std::to_string(lines.size() - head - tail) +
-           " lines left out here; the transcripts file holds them all …</span>\n";
+           " lines left out here; see the transcripts file …</span>\n";
       for (size_t i = lines.size() - tail; i < lines.size(); ++i) o += entry(lines[i]);
     }
     return o + "</pre></details>";
@@ -550,8 +550,10 @@ class Renderer {
            "transcript are the evidence.</p>";
     }
     if (with_transcript) o += transcript_block(r);
-    if (!r.replay.empty()) {
-      o += "<h4>Reproduce</h4><pre class=\"cmd\"><code>" + h(r.replay) + "</code></pre>";
+    if (const harness::Reproduction how = harness::reproduction(in_.run, r); !how.command.empty()) {
+      o += "<h4>Reproduce</h4>";
+      if (!how.exact) o += "<p class=\"not-replayable\">" + h(std::string(harness::kNotReplayable)) + ":</p>";
+      o += "<pre class=\"cmd\"><code>" + h(how.command) + "</code></pre>";
     }
     o += "<p class=\"muted\">check seed <code>" + h(r.seed) + "</code> · " + std::to_string(r.duration_ms) + " ms" +
          (r.transcript_index
@@ -584,7 +586,7 @@ class Renderer {
     std::string o =
         "<section id=\"findings\"><h2>Findings</h2><p class=\"muted\">Every check that failed, erred or could "
         "not be tested, with what it means, what was seen, the smallest scenario that shows it, the PTP "
-        "exchange and the command that replays it.</p>\n";
+        "exchange and the command that reproduces it.</p>\n";
     for (const ResultRecord* r : list) o += article(*r);
     return o + "</section>\n";
   }

@@ -31,7 +31,7 @@ std::string fmt_seconds(int64_t ms) {
   return buf;
 }
 
-std::string details(const ResultRecord& r) {
+std::string details(const RunInfo& info, const ResultRecord& r) {
   std::ostringstream out;
   out << r.summary << "\n";
   for (const std::string& o : r.observations) out << "  " << o << "\n";
@@ -41,7 +41,13 @@ std::string details(const ResultRecord& r) {
         << (f.baseline ? std::to_string(*f.baseline) : "-") << " " << f.unit << "\n";
   }
   out << "seed " << r.seed << "\n";
-  if (!r.replay.empty()) out << "replay: " << r.replay << "\n";
+  if (const harness::Reproduction how = harness::reproduction(info, r); !how.command.empty()) {
+    if (how.exact) {
+      out << "replay: " << how.command << "\n";
+    } else {
+      out << harness::kNotReplayable << ":\nrerun: " << how.command << "\n";
+    }
+  }
   return out.str();
 }
 
@@ -121,13 +127,13 @@ std::string junit_xml(const RunInfo& info, const std::vector<ResultRecord>& reco
         case Outcome::failure:
           ++s_failures;
           cases << "      <failure message=\"" << xml_escape(std::string(to_string(r->verdict)) + ": " + r->summary)
-                << "\" type=\"" << xml_escape(to_string(r->verdict)) << "\">" << xml_escape(what + "\n" + details(*r))
-                << "</failure>\n";
+                << "\" type=\"" << xml_escape(to_string(r->verdict)) << "\">"
+                << xml_escape(what + "\n" + details(info, *r)) << "</failure>\n";
           break;
         case Outcome::error:
           ++s_errors;
           cases << "      <error message=\"" << xml_escape(r->summary) << "\" type=\"error\">"
-                << xml_escape(what + "\n" + details(*r)) << "</error>\n";
+                << xml_escape(what + "\n" + details(info, *r)) << "</error>\n";
           break;
         case Outcome::skipped: {
           ++s_skipped;
@@ -137,7 +143,7 @@ std::string junit_xml(const RunInfo& info, const std::vector<ResultRecord>& reco
           break;
         }
       }
-      cases << "      <system-out>" << xml_escape(details(*r)) << "</system-out>\n";
+      cases << "      <system-out>" << xml_escape(details(info, *r)) << "</system-out>\n";
       cases << "    </testcase>\n";
     }
     const int n = static_cast<int>(by_group[g].size());

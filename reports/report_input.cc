@@ -130,6 +130,8 @@ harness::ResultRecord parse_record(const json& j, std::vector<std::string>& note
   r.duration_ms = integer(j, "duration_ms", 0);
   if (auto it = j.find("waiver"); it != j.end() && it->is_string()) r.waiver = it->get<std::string>();
   r.replay = str(j, "replay");
+  if (auto it = j.find("replay_exact"); it != j.end() && it->is_boolean()) r.replay_exact = it->get<bool>();
+  r.rerun = str(j, "rerun");
   return r;
 }
 

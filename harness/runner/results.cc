@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "harness/runner/runner.h"  // shell_quote
+
 #include "base/file_io.h"
 
 namespace parity::harness {
@@ -87,6 +89,8 @@ json ResultRecord::to_json() const {
       {"waiver", waiver ? json(*waiver) : json(nullptr)},
       {"replay", string_or_null(replay)},
   };
+  if (!replay.empty() && replay_exact) out["replay_exact"] = *replay_exact;
+  if (!rerun.empty()) out["rerun"] = rerun;
   // Optional, so results of checks without series stay as they were.
   if (!series.empty()) {
     json list = json::array();
@@ -97,6 +101,19 @@ json ResultRecord::to_json() const {
     out["series"] = std::move(list);
   }
   return out;
+}
+
+Reproduction reproduction(const RunInfo& info, const ResultRecord& r) {
+  if (r.replay.empty()) return {true, {}};
+  const bool deterministic =
+      std::find(info.capabilities.begin(), info.capabilities.end(), "deterministic") != info.capabilities.end();
+  if (r.replay_exact.value_or(deterministic)) return {true, r.replay};
+  std::string rerun = r.rerun;
+  if (rerun.empty()) {
+    rerun = "parity run --target " + shell_quote(info.target_command) + " --seed " + info.seed + " --only " +
+            shell_quote(r.check);
+  }
+  return {false, rerun};
 }
 
 json Summary::to_json() const {
@@ -169,9 +186,11 @@ HarnessStatus ResultsWriter::write_header(const RunInfo& info) {
   return write_line(stream_, json{{"header", info.to_json()}}, paths_.stream);
 }
 
-HarnessResult<int64_t> ResultsWriter::write_transcript(const std::string& check, const Transcript& transcript) {
+HarnessResult<int64_t> ResultsWriter::write_transcript(const std::string& check, const Transcript& transcript,
+                                                       const json& extra) {
   const int64_t index = transcript_lines_;
-  json line = json{{"check", check}, {"index", index}, {"transcript", transcript.to_json()}};
+  json line = json{{"check", check}, {"index", index}, {"transcript", transcript.compacted(compaction).to_json()}};
+  for (const auto& [key, value] : extra.items()) line[key] = value;
   PARITY_TRY(write_line(transcripts_, line, paths_.transcripts));
   ++transcript_lines_;
   return index;

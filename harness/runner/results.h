@@ -85,8 +85,27 @@ struct ResultRecord {
   int64_t duration_ms = 0;
   std::optional<std::string> waiver;  // the waiver's reason
   std::string replay;                 // the `parity replay` command line, when a transcript exists
+  // replay_exact: whether replay can reproduce the exchange byte for byte; false when it
+  // used the target's randomness (keys, ciphertexts) and the target is not deterministic.
+  // Unset in results written before the field existed.
+  std::optional<bool> replay_exact;
+  std::string rerun;  // `parity run ... --seed S --only ID`, which reruns the check, when it ran
   nlohmann::json to_json() const;
 };
+
+// Reproduction says how a reader reproduces a check: with `parity replay` when that gives
+// the exchange byte for byte, otherwise by rerunning the check from the run's seed.
+struct Reproduction {
+  bool exact = true;    // `command` is the replay command
+  std::string command;  // empty: the check did not run
+};
+// reproduction decides it for one record; a record without replay_exact is taken as
+// exact only when the target declared `deterministic`.
+Reproduction reproduction(const RunInfo& info, const ResultRecord& r);
+// kNotReplayable is what reports say instead of offering replay.
+inline constexpr const char* kNotReplayable =
+    "Not replayable byte for byte: the target is not deterministic (its keys and ciphertexts come from its own "
+    "randomness, so replay would re-send recorded ciphertexts to fresh keys); rerun the check instead";
 
 // Untested names an optional capability the target lacks, or a piece it does not give
 // (CheckOutcome::untested_area: a primitive, a bundle layout), and the checks it left out.
@@ -136,8 +155,12 @@ class ResultsWriter {
   static HarnessResult<std::unique_ptr<ResultsWriter>> open(const ResultPaths& paths);
   const ResultPaths& paths() const { return paths_; }
   HarnessStatus write_header(const RunInfo& info);
-  // write_transcript appends a check's transcript and returns its 0-based line index.
-  HarnessResult<int64_t> write_transcript(const std::string& check, const Transcript& transcript);
+  // write_transcript appends a check's transcript, compacted (Compaction), and returns
+  // its 0-based line index; `extra` are more fields of the line (how to rerun the check).
+  HarnessResult<int64_t> write_transcript(const std::string& check, const Transcript& transcript,
+                                          const nlohmann::json& extra = nlohmann::json::object());
+  // compaction bounds the transcripts written (tests make it small).
+  Compaction compaction;
   HarnessStatus write_record(const ResultRecord& record);
   HarnessStatus write_footer(const Summary& summary);
 

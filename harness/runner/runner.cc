@@ -17,6 +17,27 @@ namespace parity::harness {
 
 namespace {
 
+// uses_randomness tells whether the target's side of an exchange asked it for something
+// drawn from its randomness: keys, bundles, sessions, ciphertexts, fresh media keys. A
+// request that injects its keys (`*_private`) or gives its media key draws none.
+bool uses_randomness(const Transcript& tr) {
+  static const std::vector<std::string_view> kRandomOps = {"create",  "bundle", "initiate",      "encrypt",
+                                                           "decrypt", "import", "media_encrypt", "media_encrypt_file"};
+  for (const TranscriptEntry& e : tr.entries) {
+    if (e.direction != Direction::request || e.target != "target") continue;
+    auto j = nlohmann::json::parse(e.line, nullptr, false);
+    if (!j.is_object()) continue;
+    const std::string op = j.value("op", std::string());
+    if (std::find(kRandomOps.begin(), kRandomOps.end(), op) == kRandomOps.end()) continue;
+    bool injected = j.contains("media_key");
+    for (const auto& [key, value] : j.items()) {
+      if (key.ends_with("_private")) injected = true;
+    }
+    if (!injected) return true;
+  }
+  return false;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -362,6 +383,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
       return outcome;
     }
     writer = std::move(w).value();
+    writer->compaction = config.compaction;
     if (HarnessStatus s = writer->write_header(info); !s.ok()) {
       outcome.exit_status = kExitUsage;
       outcome.error = s.error().detail;
@@ -454,8 +476,15 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
         complete = false;
         break;
       }
+      rec.rerun = config.parity_program + " run --target " + shell_quote(config.target_display) +
+                  (config.profile ? " --profile " + std::string(to_string(*config.profile)) : std::string()) +
+                  " --seed " + run_seed + " --only " + shell_quote(def.id);
+      rec.replay_exact = hello.has("deterministic") || !uses_randomness(tr);
       if (writer) {
-        auto index = writer->write_transcript(def.id, tr);
+        // What `parity replay` needs to rerun the check when the file left something out.
+        nlohmann::json extra = {{"rerun", rec.rerun}, {"run_seed", run_seed}};
+        if (config.profile) extra["profile"] = std::string(to_string(*config.profile));
+        auto index = writer->write_transcript(def.id, tr, extra);
         if (index.ok()) {
           rec.transcript_file = writer->paths().transcripts;
           rec.transcript_index = *index;

@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "harness/client/target.h"
+#include "harness/errors.h"
 #include "harness/runner/check.h"
 #include "harness/runner/progress.h"
 #include "harness/runner/results.h"
 #include "harness/runner/waivers.h"
-#include "harness/errors.h"
 
 namespace parity::harness {
 
@@ -26,6 +26,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitTargetStart = 3;
+// kExitIncomplete: `parity replay` met a transcript that does not hold the whole exchange
+// (trimmed, or a request payload stored as its hash that could not be rebuilt).
+inline constexpr int kExitIncomplete = 4;
 // kExitInterrupted is the status of a run stopped by SIGINT or SIGTERM (128 + SIGINT):
 // its results are incomplete, so it neither passes nor fails.
 inline constexpr int kExitInterrupted = 130;
@@ -74,8 +77,8 @@ std::string shell_quote(std::string_view word);
 
 // RunConfig is everything a run needs.
 struct RunConfig {
-  std::string target_command;   // the command line started (built-in names resolved)
-  std::string target_display;   // as the user gave it, for replay commands
+  std::string target_command;    // the command line started (built-in names resolved)
+  std::string target_display;    // as the user gave it, for replay commands
   std::string baseline_command;  // the reference target
   std::optional<Profile> profile;
   std::vector<std::string> only;
@@ -89,7 +92,8 @@ struct RunConfig {
   std::optional<ResultPaths> paths;  // where the stream and transcripts go; none: not written
   std::string parity_version;
   std::string parity_program = "parity";  // how replay commands call parity
-  TargetStarter start;                     // empty: start_target
+  Compaction compaction;                  // how transcripts are kept small (--full-transcripts: not)
+  TargetStarter start;                    // empty: start_target
   // on_result sees each record as it is written (the CLI prints a line).
   std::function<void(const ResultRecord&)> on_result;
   // interrupted is polled between checks; when set, the run stops and is incomplete.
@@ -107,7 +111,6 @@ struct RunOutcome {
 
 // run_suite performs a run. The selection must come from select_checks on the same
 // registry. It never throws; a target that cannot start gives exit status 3.
-RunOutcome run_suite(const Registry& registry, const Selection& selection, const RunConfig& config,
-                     Progress& progress);
+RunOutcome run_suite(const Registry& registry, const Selection& selection, const RunConfig& config, Progress& progress);
 
 }  // namespace parity::harness

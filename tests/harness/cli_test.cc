@@ -17,6 +17,8 @@
 #include "cli/cli.h"
 #include "cli/listing.h"
 #include "harness/runner/results.h"
+#include "harness/runner/runner.h"
+#include "reference/crypto/random.h"
 #include "tests/harness/json_schema_lite.h"
 
 namespace parity::harness {
@@ -264,6 +266,157 @@ TEST(CliReplay, IdenticalForTheSameTargetAndDifferentAfterTampering) {
 
   c = cli(r, {"replay", "/nonexistent.jsonl", "--target", kReference});
   EXPECT_EQ(c.status, 2);
+}
+
+// --- compacted transcripts and replay ----------------------------------------------
+
+// send_big encrypts `plaintext` from alice to bob and decrypts it: with a plaintext over
+// 4096 bytes, both requests and the response carry strings the transcript compacts.
+CheckOutcome send_big(CheckContext& c, const Bytes& plaintext) {
+  Target& t = c.target;
+  for (const char* p : {"alice", "bob"}) {
+    if (!t.create(p).ok()) return CheckOutcome::fail("create");
+  }
+  auto b = t.bundle("bob");
+  if (!b.ok() || !t.initiate("alice", "bob", b->bundle).ok()) return CheckOutcome::fail("session");
+  auto ct = t.encrypt("alice", "bob", plaintext);
+  if (!ct.ok()) return CheckOutcome::fail("encrypt");
+  auto pt = t.decrypt("bob", "alice", ct->ciphertext, ct->kind);
+  if (!pt.ok() || *pt != plaintext) return CheckOutcome::fail("decrypt");
+  return CheckOutcome::pass("a long message round-tripped");
+}
+
+Registry compaction_registry() {
+  Registry r;
+  // The plaintext comes from the check's seed: replay can make it again.
+  r.add(CheckDef{"MSG-1.seeded", "MSG-1", "long message from the seed", {}, BaselineUse::none, [](CheckContext& c) {
+                   Bytes p(6000);
+                   c.rng().fill(p);
+                   return send_big(c, p);
+                 }});
+  // The plaintext comes from elsewhere: nothing can make it again.
+  r.add(CheckDef{"MSG-1.unseeded", "MSG-1", "long message from outside the seed", {}, BaselineUse::none,
+                 [](CheckContext& c) {
+                   Bytes p(6000);
+                   OsRng().fill(p);
+                   return send_big(c, p);
+                 }});
+  // Many exchanges: the transcript is trimmed.
+  r.add(CheckDef{"MSG-3.many", "MSG-3", "many messages", {}, BaselineUse::none, [](CheckContext& c) {
+                   Target& t = c.target;
+                   for (const char* p : {"alice", "bob"}) {
+                     if (!t.create(p).ok()) return CheckOutcome::fail("create");
+                   }
+                   auto b = t.bundle("bob");
+                   if (!b.ok() || !t.initiate("alice", "bob", b->bundle).ok()) return CheckOutcome::fail("session");
+                   for (int i = 0; i < 300; ++i) {
+                     if (!t.encrypt("alice", "bob", to_bytes("m" + std::to_string(i))).ok()) {
+                       return CheckOutcome::fail("encrypt");
+                     }
+                   }
+                   return CheckOutcome::pass("300 messages");
+                 }});
+  return r;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(CliReplayCompacted, TranscriptsAreCompactedAndSeededPayloadsAreRegenerated) {
+  const Registry r = compaction_registry();
+  const std::string json_path = temp_path("compact.json");
+  Cli c = cli(r, with(base_args(), {"--only", "MSG-1.seeded", "--json", json_path}));
+  ASSERT_EQ(c.status, 0) << c.out << c.err;
+  const json rec = read_json(json_path)["results"][0];
+  EXPECT_EQ(rec["replay_exact"], true) << "the reference is deterministic";
+  EXPECT_NE(rec["rerun"].get<std::string>().find("--only MSG-1.seeded"), std::string::npos);
+  const std::string transcripts = rec["transcript"]["file"];
+  const json line = json::parse(read_text(transcripts));
+  expect_valid(line, "transcript_line");
+  EXPECT_EQ(line["rerun"], rec["rerun"]);
+  EXPECT_EQ(line["run_seed"].get<std::string>().size(), 64u);
+  int compacted = 0;
+  for (const json& e : line["transcript"]) {
+    EXPECT_LE(e["line"].get<std::string>().size(), 4096u);
+    if (e.value("compacted", false)) ++compacted;
+  }
+  EXPECT_EQ(compacted, 4) << "encrypt and decrypt, requests and responses";
+
+  c = cli(r, {"replay", transcripts, "--target", kReference, "--check", "MSG-1.seeded"});
+  EXPECT_EQ(c.status, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find("rerunning MSG-1.seeded from the run's seed"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("exchanges, identical"), std::string::npos) << c.out;
+  EXPECT_EQ(c.out.find("differ"), std::string::npos) << c.out;
+}
+
+TEST(CliReplayCompacted, RequestsAreRebuiltFromTheFreshTargetsResponses) {
+  // A whole transcript, then compacted by hand except the encrypt request: the decrypt
+  // request's ciphertext can come only from the replayed encrypt response.
+  const Registry r = compaction_registry();
+  const std::string json_path = temp_path("whole.json");
+  Cli c = cli(r, with(base_args(), {"--only", "MSG-1.unseeded", "--json", json_path, "--full-transcripts"}));
+  ASSERT_EQ(c.status, 0) << c.out << c.err;
+  const std::string transcripts = read_json(json_path)["results"][0]["transcript"]["file"];
+  json line = json::parse(read_text(transcripts));
+  int compacted = 0;
+  for (json& e : line["transcript"]) {
+    EXPECT_FALSE(e.contains("compacted")) << "--full-transcripts keeps lines whole";
+    const std::string& text = e["line"].get_ref<const std::string&>();
+    if (text.find("\"op\":\"encrypt\"") != std::string::npos) continue;
+    auto one = Transcript::from_json(json::array({e}));
+    ASSERT_TRUE(one.ok());
+    const Transcript small = one->compacted();
+    if (small.entries[0].compacted) {
+      e = small.to_json()[0];
+      ++compacted;
+    }
+  }
+  ASSERT_EQ(compacted, 3) << "the encrypt response, the decrypt request and response";
+  line.erase("run_seed");  // no rerun: the pool is the replay's own responses
+  const std::string edited = write_file("rebuilt.jsonl", line.dump() + "\n");
+  c = cli(r, {"replay", edited, "--target", kReference});
+  EXPECT_EQ(c.status, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find("exchanges, identical"), std::string::npos) << c.out;
+}
+
+TEST(CliReplayCompacted, AMissingPayloadIsIncompleteNotDiffering) {
+  const Registry r = compaction_registry();
+  const std::string json_path = temp_path("unseeded.json");
+  Cli c = cli(r, with(base_args(), {"--only", "MSG-1.unseeded", "--json", json_path}));
+  ASSERT_EQ(c.status, 0) << c.out << c.err;
+  const std::string transcripts = read_json(json_path)["results"][0]["transcript"]["file"];
+  c = cli(r, {"replay", transcripts, "--target", kReference});
+  EXPECT_EQ(c.status, kExitIncomplete) << c.out << c.err;
+  EXPECT_NE(c.out.find("parity: transcript incomplete: " + transcripts + ":1: transcript entry "), std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find("payload of 12000 bytes"), std::string::npos) << "6000 bytes in hex; " << c.out;
+  EXPECT_NE(c.out.find("rerun the check with: "), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("--seed 0000000000000000000000000000000000000000000000000000000000000007 --only MSG-1.unseeded"),
+            std::string::npos)
+      << c.out;
+  EXPECT_EQ(c.out.find("recorded:"), std::string::npos) << "nothing is called differing: " << c.out;
+}
+
+TEST(CliReplayCompacted, ATrimmedTranscriptIsIncomplete) {
+  const Registry r = compaction_registry();
+  const std::string json_path = temp_path("many.json");
+  Cli c = cli(r, with(base_args(), {"--only", "MSG-3.many", "--json", json_path}));
+  ASSERT_EQ(c.status, 0) << c.out << c.err;
+  const std::string transcripts = read_json(json_path)["results"][0]["transcript"]["file"];
+  const json line = json::parse(read_text(transcripts));
+  ASSERT_EQ(line["transcript"].size(), 401u);
+  EXPECT_GT(line["transcript"][200]["trimmed"].get<int>(), 0);
+  c = cli(r, {"replay", transcripts, "--target", kReference});
+  EXPECT_EQ(c.status, kExitIncomplete) << c.out << c.err;
+  EXPECT_NE(c.out.find("parity: transcript incomplete: " + transcripts + ":1: transcript entry 200: "),
+            std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find("lines were left out"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("--only MSG-3.many"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("exchanges identical before that point"), std::string::npos) << c.out;
+  EXPECT_EQ(c.out.find("recorded:"), std::string::npos) << c.out;
 }
 
 TEST(CliDoctor, ReferencePassesAndATargetThatIgnoresEofFails) {

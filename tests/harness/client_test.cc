@@ -374,6 +374,84 @@ TEST(TranscriptJson, RoundTrips) {
   EXPECT_TRUE(empty->entries.empty());
 }
 
+TEST(TranscriptCompaction, LongStringsBecomeHashesAndRoundTrip) {
+  using nlohmann::json;
+  const std::string big(10000, 'a');
+  const std::string big2 = std::string(5000, 'x') + "END";
+  const std::string small_line = R"({"id":2,"op":"encrypt","plaintext":"6869"})";
+  Transcript t;
+  t.entries.push_back({Direction::request, "target", small_line, 1});
+  t.entries.push_back({Direction::request, "target", json{{"id", 3}, {"op", "decrypt"}, {"ciphertext", big}}.dump(), 2});
+  t.entries.push_back({Direction::response, "target", json{{"id", 3}, {"ok", true}, {"r", json::array({big2, "s"})}}.dump(), 3});
+  const std::string not_json = "{" + std::string(6000, 'z');  // a deliberately broken line
+  t.entries.push_back({Direction::request, "target", not_json, 4});
+  EXPECT_TRUE(t.complete());
+
+  const Transcript c = t.compacted();
+  ASSERT_EQ(c.entries.size(), 4u);
+  EXPECT_FALSE(c.complete());
+  EXPECT_FALSE(c.entries[0].compacted);
+  EXPECT_EQ(c.entries[0].line, small_line) << "short lines are kept byte for byte";
+  ASSERT_TRUE(c.entries[1].compacted);
+  const json req = json::parse(c.entries[1].line);
+  EXPECT_EQ(req["op"], "decrypt");
+  EXPECT_EQ(req["id"], 3);
+  const json& p = req["ciphertext"][kCompactKey];
+  EXPECT_EQ(p["length"], 10000);
+  EXPECT_EQ(p["sha256"], sha256_hex(big));
+  EXPECT_EQ(p["sha256"].get<std::string>().size(), 64u);
+  EXPECT_EQ(p["head"], std::string(32, 'a'));
+  EXPECT_EQ(placeholder_sha256(req["ciphertext"]), sha256_hex(big));
+  const json resp = json::parse(c.entries[2].line);
+  EXPECT_EQ(resp["r"][0][kCompactKey]["tail"], std::string(29, 'x') + "END");
+  EXPECT_EQ(resp["r"][0][kCompactKey]["length"], big2.size());
+  EXPECT_EQ(resp["r"][1], "s");
+  ASSERT_TRUE(c.entries[3].compacted);
+  EXPECT_EQ(placeholder_sha256(json::parse(c.entries[3].line)), sha256_hex(not_json));
+  EXPECT_LT(c.to_json().dump().size(), 2000u);
+
+  // Written and read back, the flags survive; compacting again changes nothing.
+  auto back = Transcript::from_json(json::parse(c.to_json().dump()));
+  ASSERT_TRUE(back.ok()) << back.error().detail;
+  ASSERT_EQ(back->entries.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(back->entries[i].line, c.entries[i].line);
+    EXPECT_EQ(back->entries[i].compacted, c.entries[i].compacted);
+  }
+  const Transcript again = back->compacted();
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(again.entries[i].line, c.entries[i].line);
+
+  // Without limits (--full-transcripts) nothing changes.
+  const Transcript whole = t.compacted(Compaction{.max_string = SIZE_MAX, .edge = 32, .keep_lines = 0});
+  ASSERT_EQ(whole.entries.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(whole.entries[i].line, t.entries[i].line);
+  EXPECT_TRUE(whole.complete());
+}
+
+TEST(TranscriptCompaction, LongTranscriptsKeepTheirEnds) {
+  Transcript t;
+  for (int i = 0; i < 1000; ++i) {
+    t.entries.push_back({i % 2 ? Direction::response : Direction::request, "target", "line " + std::to_string(i), i});
+  }
+  const Transcript c = t.compacted(Compaction{.max_string = 4096, .edge = 32, .keep_lines = 200});
+  ASSERT_EQ(c.entries.size(), 401u);
+  EXPECT_EQ(c.entries[0].line, "line 0");
+  EXPECT_EQ(c.entries[199].line, "line 199");
+  EXPECT_EQ(c.entries[200].direction, Direction::note);
+  EXPECT_EQ(c.entries[200].trimmed, 600);
+  EXPECT_NE(c.entries[200].line.find("600 lines left out"), std::string::npos) << c.entries[200].line;
+  EXPECT_EQ(c.entries[201].line, "line 800");
+  EXPECT_EQ(c.entries[400].line, "line 999");
+  EXPECT_FALSE(c.complete());
+  auto back = Transcript::from_json(nlohmann::json::parse(c.to_json().dump()));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->entries[200].trimmed, 600);
+  // At the bound nothing is trimmed.
+  t.entries.resize(401);
+  EXPECT_EQ(t.compacted().entries.size(), 401u);
+  EXPECT_TRUE(t.compacted().complete());
+}
+
 TEST(TranscriptJson, RejectsMalformedInput) {
   using nlohmann::json;
   const json good = {{"dir", "note"}, {"target", "t"}, {"line", "x"}, {"us", 1}};
@@ -389,7 +467,8 @@ TEST(TranscriptJson, RejectsMalformedInput) {
   };
   for (const json& bad :
        {json::object(), json("x"), json::array({1}), without("dir"), without("target"), without("line"), without("us"),
-        with("dir", "sideways"), with("us", "12"), with("line", 3), json::array({good, json(nullptr)})}) {
+        with("dir", "sideways"), with("us", "12"), with("line", 3), with("compacted", "yes"), with("trimmed", -1),
+        json::array({good, json(nullptr)})}) {
     auto r = Transcript::from_json(bad);
     EXPECT_FALSE(r.ok()) << bad.dump();
     if (!r.ok()) {

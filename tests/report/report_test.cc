@@ -19,6 +19,7 @@
 #include "reports/charts.h"
 #include "reports/escape.h"
 #include "reports/html_report.h"
+#include "reports/junit.h"
 #include "reports/markdown_summary.h"
 #include "reports/merge.h"
 #include "reports/report_input.h"
@@ -193,6 +194,63 @@ TEST(Html, PassingRunSaysEquivalentAndHasNoExternalReference) {
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("INCOMPLETE"), std::string::npos);
+}
+
+TEST(Reproduce, NotDeterministicTargetsAreRerunNotReplayed) {
+  // The same failing session check, written by a run on a deterministic target and by
+  // one on a target without the capability.
+  ResultRecord exact = record("MSG-3.bitflip", Verdict::fail);
+  exact.replay = "parity replay r.transcripts.jsonl --target t --check MSG-3.bitflip";
+  exact.rerun = "parity run --target t --seed " + std::string(64, '0') + " --only MSG-3.bitflip";
+  exact.replay_exact = true;
+  ResultRecord inexact = exact;
+  inexact.check = "MSG-3.other";
+  inexact.replay_exact = false;
+  ResultRecord old = exact;  // written before replay_exact existed
+  old.check = "MSG-3.old";
+  old.replay_exact.reset();
+  old.rerun.clear();
+
+  for (const bool deterministic : {true, false}) {
+    ReportInput in = input_with({exact, inexact, old});
+    in.run.target_command = "my-target --fast";
+    if (deterministic) in.run.capabilities = {"deterministic"};
+    const std::string html = render_html(in, ReportOptions{});
+    expect_safe_markup(html);
+    const std::string junit = junit_xml(in.run, in.results, harness::Strictness::normal);
+    const auto article = [&](const std::string& check) {
+      const size_t at = html.find("<article class=\"finding v-fail-b\" id=\"" + anchor_id(check) + "\"");
+      EXPECT_NE(at, std::string::npos) << check;
+      return html.substr(at, html.find("</article>", at) - at);
+    };
+    const auto junit_case = [&](const std::string& check) {
+      const size_t at = junit.find("name=\"" + check + "\"");
+      EXPECT_NE(at, std::string::npos) << check;
+      return junit.substr(at, junit.find("</testcase>", at) - at);
+    };
+    // replay_exact true: replay is offered.
+    EXPECT_NE(article("MSG-3.bitflip").find(html_escape(exact.replay)), std::string::npos);
+    EXPECT_EQ(article("MSG-3.bitflip").find("Not replayable"), std::string::npos);
+    EXPECT_NE(junit_case("MSG-3.bitflip").find("replay: parity replay"), std::string::npos);
+    // replay_exact false: never replay, always the rerun command.
+    const std::string a = article("MSG-3.other");
+    EXPECT_EQ(a.find("parity replay"), std::string::npos) << a;
+    EXPECT_NE(a.find("Not replayable byte for byte: the target is not deterministic"), std::string::npos) << a;
+    EXPECT_NE(a.find(html_escape(inexact.rerun)), std::string::npos) << a;
+    const std::string j = junit_case("MSG-3.other");
+    EXPECT_EQ(j.find("replay: "), std::string::npos) << j;
+    EXPECT_NE(j.find("Not replayable byte for byte"), std::string::npos) << j;
+    EXPECT_NE(j.find("rerun: " + inexact.rerun), std::string::npos) << j;
+    // No field: the run's capabilities decide; the rerun command is made from the run.
+    const std::string o = article("MSG-3.old");
+    EXPECT_EQ(o.find("parity replay") != std::string::npos, deterministic) << o;
+    EXPECT_EQ(o.find("Not replayable") == std::string::npos, deterministic) << o;
+    if (!deterministic) {
+      EXPECT_NE(o.find(html_escape("parity run --target 'my-target --fast' --seed " + std::string(64, '0') + " --only MSG-3.old")),
+                std::string::npos)
+          << o;
+    }
+  }
 }
 
 TEST(Assessment, OneLineVerdicts) {
