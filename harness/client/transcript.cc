@@ -69,23 +69,27 @@ std::string placeholder_sha256(const Json& j) {
 Transcript Transcript::compacted(const Compaction& c) const {
   Transcript out;
   const size_t n = entries.size();
-  const bool trim = c.keep_lines > 0 && n > 2 * c.keep_lines + 1;
+  std::vector<TranscriptEntry> lines = entries;
+  size_t bytes = 0;
+  for (TranscriptEntry& e : lines) {
+    if (!e.compacted && compact_line(e.line, c)) e.compacted = true;
+    bytes += e.line.size();
+  }
+  const bool trim = c.keep_lines > 0 && n > 2 * c.keep_lines + 1 && bytes > c.max_bytes;
   out.entries.reserve(trim ? 2 * c.keep_lines + 1 : n);
   for (size_t i = 0; i < n; ++i) {
     if (trim && i == c.keep_lines) {
       const auto left_out = static_cast<int64_t>(n - 2 * c.keep_lines);
-      TranscriptEntry marker{Direction::note, entries[i].target,
+      TranscriptEntry marker{Direction::note, lines[i].target,
                              std::to_string(left_out) + " lines left out here (transcript compaction keeps the first " +
                                  "and last " + std::to_string(c.keep_lines) + ")",
-                             entries[i].micros};
+                             lines[i].micros};
       marker.trimmed = left_out;
       out.entries.push_back(std::move(marker));
       i = n - c.keep_lines - 1;
       continue;
     }
-    TranscriptEntry e = entries[i];
-    if (!e.compacted && compact_line(e.line, c)) e.compacted = true;
-    out.entries.push_back(std::move(e));
+    out.entries.push_back(std::move(lines[i]));
   }
   return out;
 }

@@ -30,13 +30,17 @@ struct TranscriptEntry {
 // Compaction keeps a written transcript small: a string longer than max_string inside a
 // line (a JSON value, or the whole line when it is not JSON) is written as
 // {"$compact": {"sha256": hex of its bytes, "length": bytes, "head": first edge bytes,
-// "tail": last edge bytes}}, and a transcript of more than 2 * keep_lines lines keeps its
-// first and last keep_lines lines with a note between them saying how many were left out.
+// "tail": last edge bytes}}, and a transcript still larger than max_bytes once compacted
+// keeps its first and last keep_lines lines with a note between them saying how many were
+// left out. The byte budget, not a line count, decides: a vector walk of many short lines
+// (KAT) stays whole and replayable; only the few checks with thousands of large exchanges
+// are trimmed.
 // docs/results.md states it as policy; `parity replay` knows both forms.
 struct Compaction {
   size_t max_string = 4096;
   size_t edge = 32;
   size_t keep_lines = 200;
+  size_t max_bytes = 512 * 1024;
 };
 
 // kCompactKey is the key of a placeholder object.

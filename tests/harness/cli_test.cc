@@ -2,8 +2,7 @@
 // real checks against the real parity-target-reference (exit statuses, waivers,
 // shards, results and JUnit files, replay, doctor), and the installed binary itself
 // (list, markdown catalogue, bogus targets, usage errors).
-#include <sys/wait.h>
-#include <unistd.h>
+#include "cli/cli.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -13,13 +12,15 @@
 
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include "cli/cli.h"
-#include "cli/listing.h"
 #include "harness/runner/results.h"
 #include "harness/runner/runner.h"
 #include "reference/crypto/random.h"
 #include "tests/harness/json_schema_lite.h"
+
+#include "cli/listing.h"
 
 namespace parity::harness {
 namespace {
@@ -36,7 +37,9 @@ CheckOutcome roundtrip(CheckContext& c) {
   Target& t = c.target;
   for (const char* p : {"alice", "bob"}) {
     auto r = t.create(p);
-    if (!r.ok()) return r.violated() ? CheckOutcome::error(r.violation()) : CheckOutcome::unexpected_refusal("create", r.refusal());
+    if (!r.ok())
+      return r.violated() ? CheckOutcome::error(r.violation())
+                          : CheckOutcome::unexpected_refusal("create", r.refusal());
   }
   auto b = t.bundle("bob");
   if (!b.ok()) return CheckOutcome::fail("bundle");
@@ -54,8 +57,9 @@ Registry test_registry() {
   for (const char* id : {"MSG-1.a", "MSG-1.b", "MSG-1.c", "AKE-1.a", "AKE-1.b"}) {
     r.add(CheckDef{id, std::string(id).substr(0, 5), "round trip", {}, BaselineUse::none, roundtrip});
   }
-  r.add(CheckDef{"MSG-2.broken", "MSG-2", "always fails", {}, BaselineUse::none,
-                 [](CheckContext&) { return CheckOutcome::fail("deliberately failing"); }});
+  r.add(CheckDef{"MSG-2.broken", "MSG-2", "always fails", {}, BaselineUse::none, [](CheckContext&) {
+                   return CheckOutcome::fail("deliberately failing");
+                 }});
   return r;
 }
 
@@ -114,7 +118,9 @@ void expect_valid(const json& value, const std::string& def_name) {
   EXPECT_TRUE(errors.empty()) << all;
 }
 
-std::vector<std::string> base_args() { return {"run", "--target", kReference, "--baseline", kReference, "--seed", "7"}; }
+std::vector<std::string> base_args() {
+  return {"run", "--target", kReference, "--baseline", kReference, "--seed", "7"};
+}
 
 std::vector<std::string> with(std::vector<std::string> args, std::initializer_list<std::string> more) {
   args.insert(args.end(), more);
@@ -295,13 +301,14 @@ Registry compaction_registry() {
                    return send_big(c, p);
                  }});
   // The plaintext comes from elsewhere: nothing can make it again.
-  r.add(CheckDef{"MSG-1.unseeded", "MSG-1", "long message from outside the seed", {}, BaselineUse::none,
-                 [](CheckContext& c) {
-                   Bytes p(6000);
-                   OsRng().fill(p);
-                   return send_big(c, p);
-                 }});
-  // Many exchanges: the transcript is trimmed.
+  r.add(CheckDef{
+      "MSG-1.unseeded", "MSG-1", "long message from outside the seed", {}, BaselineUse::none, [](CheckContext& c) {
+        Bytes p(6000);
+        OsRng().fill(p);
+        return send_big(c, p);
+      }});
+  // Many large exchanges (1.5 KB plaintexts, under the string limit): the transcript
+  // passes the byte budget and is trimmed.
   r.add(CheckDef{"MSG-3.many", "MSG-3", "many messages", {}, BaselineUse::none, [](CheckContext& c) {
                    Target& t = c.target;
                    for (const char* p : {"alice", "bob"}) {
@@ -310,7 +317,7 @@ Registry compaction_registry() {
                    auto b = t.bundle("bob");
                    if (!b.ok() || !t.initiate("alice", "bob", b->bundle).ok()) return CheckOutcome::fail("session");
                    for (int i = 0; i < 300; ++i) {
-                     if (!t.encrypt("alice", "bob", to_bytes("m" + std::to_string(i))).ok()) {
+                     if (!t.encrypt("alice", "bob", to_bytes("m" + std::to_string(i) + std::string(1500, 'x'))).ok()) {
                        return CheckOutcome::fail("encrypt");
                      }
                    }
@@ -516,8 +523,7 @@ TEST(CliDoctor, ABadLimitIsABadHelloWithStatus3) {
   // A null limit (no bound) is no fault.
   c = cli(r, {"doctor", "--target", kBroken + " null-limits"});
   EXPECT_NE(c.status, 3) << c.out << c.err;
-  EXPECT_NE(probe_line(c.out, "hello").find("declared unbounded (null): max_skip, max_skipped_keys"),
-            std::string::npos)
+  EXPECT_NE(probe_line(c.out, "hello").find("declared unbounded (null): max_skip, max_skipped_keys"), std::string::npos)
       << c.out;
 }
 
@@ -553,7 +559,8 @@ TEST(ParityBinary, MarkdownCatalogueIsCommitted) {
   std::ifstream in("docs/catalogue.md");
   std::string committed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(c.out, committed) << "regenerate: parity list --markdown > docs/catalogue.md";
-  for (const Requirement& req : catalogue()) EXPECT_NE(committed.find("| " + std::string(req.id) + " |"), std::string::npos);
+  for (const Requirement& req : catalogue())
+    EXPECT_NE(committed.find("| " + std::string(req.id) + " |"), std::string::npos);
 }
 
 TEST(ParityBinary, ExitStatuses) {

@@ -381,8 +381,10 @@ TEST(TranscriptCompaction, LongStringsBecomeHashesAndRoundTrip) {
   const std::string small_line = R"({"id":2,"op":"encrypt","plaintext":"6869"})";
   Transcript t;
   t.entries.push_back({Direction::request, "target", small_line, 1});
-  t.entries.push_back({Direction::request, "target", json{{"id", 3}, {"op", "decrypt"}, {"ciphertext", big}}.dump(), 2});
-  t.entries.push_back({Direction::response, "target", json{{"id", 3}, {"ok", true}, {"r", json::array({big2, "s"})}}.dump(), 3});
+  t.entries.push_back(
+      {Direction::request, "target", json{{"id", 3}, {"op", "decrypt"}, {"ciphertext", big}}.dump(), 2});
+  t.entries.push_back(
+      {Direction::response, "target", json{{"id", 3}, {"ok", true}, {"r", json::array({big2, "s"})}}.dump(), 3});
   const std::string not_json = "{" + std::string(6000, 'z');  // a deliberately broken line
   t.entries.push_back({Direction::request, "target", not_json, 4});
   EXPECT_TRUE(t.complete());
@@ -433,7 +435,10 @@ TEST(TranscriptCompaction, LongTranscriptsKeepTheirEnds) {
   for (int i = 0; i < 1000; ++i) {
     t.entries.push_back({i % 2 ? Direction::response : Direction::request, "target", "line " + std::to_string(i), i});
   }
-  const Transcript c = t.compacted(Compaction{.max_string = 4096, .edge = 32, .keep_lines = 200});
+  // Under the byte budget a long transcript stays whole (a vector walk stays replayable).
+  EXPECT_EQ(t.compacted().entries.size(), 1000u);
+  EXPECT_TRUE(t.compacted().complete());
+  const Transcript c = t.compacted(Compaction{.max_string = 4096, .edge = 32, .keep_lines = 200, .max_bytes = 1000});
   ASSERT_EQ(c.entries.size(), 401u);
   EXPECT_EQ(c.entries[0].line, "line 0");
   EXPECT_EQ(c.entries[199].line, "line 199");
@@ -446,10 +451,11 @@ TEST(TranscriptCompaction, LongTranscriptsKeepTheirEnds) {
   auto back = Transcript::from_json(nlohmann::json::parse(c.to_json().dump()));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->entries[200].trimmed, 600);
-  // At the bound nothing is trimmed.
+  // At the line bound nothing is trimmed, whatever the bytes.
   t.entries.resize(401);
-  EXPECT_EQ(t.compacted().entries.size(), 401u);
-  EXPECT_TRUE(t.compacted().complete());
+  const Compaction tight{.max_string = 4096, .edge = 32, .keep_lines = 200, .max_bytes = 1000};
+  EXPECT_EQ(t.compacted(tight).entries.size(), 401u);
+  EXPECT_TRUE(t.compacted(tight).complete());
 }
 
 TEST(TranscriptJson, RejectsMalformedInput) {
@@ -465,10 +471,9 @@ TEST(TranscriptJson, RejectsMalformedInput) {
     e[field] = std::move(v);
     return json::array({e});
   };
-  for (const json& bad :
-       {json::object(), json("x"), json::array({1}), without("dir"), without("target"), without("line"), without("us"),
-        with("dir", "sideways"), with("us", "12"), with("line", 3), with("compacted", "yes"), with("trimmed", -1),
-        json::array({good, json(nullptr)})}) {
+  for (const json& bad : {json::object(), json("x"), json::array({1}), without("dir"), without("target"),
+                          without("line"), without("us"), with("dir", "sideways"), with("us", "12"), with("line", 3),
+                          with("compacted", "yes"), with("trimmed", -1), json::array({good, json(nullptr)})}) {
     auto r = Transcript::from_json(bad);
     EXPECT_FALSE(r.ok()) << bad.dump();
     if (!r.ok()) {
