@@ -118,7 +118,9 @@ TEST_P(CreateMisbehaviour, GivesItsViolationKillsAndRestarts) {
   EXPECT_EQ(r.violation().kind, c.kind) << c.mode << ": " << r.violation().detail;
   EXPECT_NE(r.violation().detail.find(c.detail), std::string::npos) << r.violation().detail;
   EXPECT_NE(r.violation().stderr_tail.find("broken-target pid="), std::string::npos);
-  EXPECT_LT(took, 2000ms) << "detection took too long";
+  // Detected from what the target did, not by waiting out the request limit (5 s here);
+  // no tighter figure: writing 16 MiB through a pipe on a loaded machine takes its time.
+  EXPECT_LT(took, kRelaxed.request) << "detection waited for the request limit";
   if (c.kind == ViolationKind::timeout) {
     EXPECT_GE(took, 300ms);
     EXPECT_LT(took, 1300ms);
