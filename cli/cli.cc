@@ -184,7 +184,7 @@ int do_run(const RunArgs& a, const CliEnv& env) {
   config.vectors_dir = a.vectors.empty() ? default_vectors_dir(env.exe_dir) : a.vectors;
   config.waivers = &waivers;
   if (!a.json.empty()) config.paths = derive_result_paths(a.json);
-  if (a.full_transcripts) config.compaction = Compaction{.max_string = SIZE_MAX, .edge = 32, .keep_lines = 0};
+  if (a.full_transcripts) config.compaction = kWholeTranscripts;
   // A report is rendered from the results files (transcripts included), so --report
   // without --json keeps them beside the report.
   if (a.json.empty() && (!a.report.empty() || !a.summary.empty())) {

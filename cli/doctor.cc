@@ -61,24 +61,33 @@ ProbeResult expect_error(const Op<Json>& r, std::string_view code, const std::st
   return pass(what + ": " + std::string(code));
 }
 
+// what_went_wrong describes an op that did not succeed.
+template <class T>
+std::string what_went_wrong(const Op<T>& r) {
+  return r.violated() ? describe(r.violation()) : describe(r.refusal());
+}
+
+// fresh_parties resets the target and creates alice and bob; returns the failure, if any.
+std::optional<std::string> fresh_parties(Target& t) {
+  if (auto r = t.reset(std::nullopt); !r.ok()) return "reset: " + what_went_wrong(r);
+  for (const char* p : {"alice", "bob"}) {
+    if (auto r = t.create(p); !r.ok()) return std::string("create ") + p + ": " + what_went_wrong(r);
+  }
+  return std::nullopt;
+}
+
 // setup_session makes parties alice and bob with a session alice→bob that bob has
 // accepted (one prekey message delivered); returns the failure, if any.
 std::optional<std::string> setup_session(Target& t) {
-  if (auto r = t.reset(std::nullopt); !r.ok())
-    return "reset: " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
-  for (const char* p : {"alice", "bob"}) {
-    if (auto r = t.create(p); !r.ok())
-      return std::string("create ") + p + ": " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
-  }
+  if (auto e = fresh_parties(t)) return e;
   auto b = t.bundle("bob");
-  if (!b.ok()) return "bundle: " + (b.violated() ? describe(b.violation()) : describe(b.refusal()));
-  if (auto r = t.initiate("alice", "bob", b->bundle); !r.ok())
-    return "initiate: " + (r.violated() ? describe(r.violation()) : describe(r.refusal()));
+  if (!b.ok()) return "bundle: " + what_went_wrong(b);
+  if (auto r = t.initiate("alice", "bob", b->bundle); !r.ok()) return "initiate: " + what_went_wrong(r);
   const Bytes hi = to_bytes("hi");
   auto c = t.encrypt("alice", "bob", hi);
-  if (!c.ok()) return "encrypt: " + (c.violated() ? describe(c.violation()) : describe(c.refusal()));
+  if (!c.ok()) return "encrypt: " + what_went_wrong(c);
   auto p = t.decrypt("bob", "alice", c->ciphertext, c->kind);
-  if (!p.ok()) return "decrypt: " + (p.violated() ? describe(p.violation()) : describe(p.refusal()));
+  if (!p.ok()) return "decrypt: " + what_went_wrong(p);
   if (*p != hi) return "decrypt: the first message did not decrypt to itself";
   return std::nullopt;
 }
@@ -196,12 +205,6 @@ ProbeResult probe_inject_without_capability(Target& t) {
                       "unsupported", "create with identity_private");
 }
 
-// what_went_wrong describes an op that did not succeed.
-template <class T>
-std::string what_went_wrong(const Op<T>& r) {
-  return r.violated() ? describe(r.violation()) : describe(r.refusal());
-}
-
 // Exchange is a session between two parties of a probe; `say` sends one message from
 // `from` to `to` and checks it decrypts to itself, returning the failure, if any.
 std::optional<std::string> say(Target& t, const std::string& from, const std::string& to, const std::string& text) {
@@ -256,10 +259,7 @@ ProbeResult probe_party_names(Target& t) {
 // probe_session_replace: a stray stdout line reads as the response (not_json and the
 // like), which describe(Violation) points to docs/writing-a-target.md for.
 ProbeResult probe_session_replace(Target& t) {
-  if (auto r = t.reset(std::nullopt); !r.ok()) return failed("reset: " + what_went_wrong(r));
-  for (const char* p : {"alice", "bob"}) {
-    if (auto r = t.create(p); !r.ok()) return failed(std::string("create ") + p + ": " + what_went_wrong(r));
-  }
+  if (auto e = fresh_parties(t)) return failed(*e);
   if (auto e = start_session(t, "alice", "bob")) return failed("first session: " + *e);
   // A new session from a new bundle replaces the current one, on both sides; libraries
   // often log the replaced record, which must not reach stdout.
@@ -275,10 +275,7 @@ ProbeResult probe_clone(Target& t) {
     return skipped("needs capabilities export and import");
   }
   const std::string hint = " (a clone keeps the original's address: docs/ptp.md, docs/writing-a-target.md, \"Clones\")";
-  if (auto r = t.reset(std::nullopt); !r.ok()) return failed("reset: " + what_went_wrong(r));
-  for (const char* p : {"alice", "bob"}) {
-    if (auto r = t.create(p); !r.ok()) return failed(std::string("create ") + p + ": " + what_went_wrong(r));
-  }
+  if (auto e = fresh_parties(t)) return failed(*e);
   auto b = t.bundle("bob");
   if (!b.ok()) return failed("bundle of bob: " + what_went_wrong(b));
   if (auto r = t.initiate("alice", "bob", b->bundle); !r.ok()) return failed("initiate: " + what_went_wrong(r));

@@ -43,6 +43,9 @@ struct Compaction {
   size_t max_bytes = 512 * 1024;
 };
 
+// kWholeTranscripts compacts nothing and trims nothing (`parity run --full-transcripts`).
+inline constexpr Compaction kWholeTranscripts{.max_string = SIZE_MAX, .edge = 32, .keep_lines = 0};
+
 // kCompactKey is the key of a placeholder object.
 inline constexpr const char* kCompactKey = "$compact";
 

@@ -426,7 +426,7 @@ TEST(TranscriptCompaction, LongStringsBecomeHashesAndRoundTrip) {
   for (size_t i = 0; i < 4; ++i) EXPECT_EQ(again.entries[i].line, c.entries[i].line);
 
   // Without limits (--full-transcripts) nothing changes.
-  const Transcript whole = t.compacted(Compaction{.max_string = SIZE_MAX, .edge = 32, .keep_lines = 0});
+  const Transcript whole = t.compacted(kWholeTranscripts);
   ASSERT_EQ(whole.entries.size(), 4u);
   for (size_t i = 0; i < 4; ++i) EXPECT_EQ(whole.entries[i].line, t.entries[i].line);
   EXPECT_TRUE(whole.complete());
