@@ -169,7 +169,7 @@ struct CapabilityName {
 };
 
 // kCapabilityNames is the one table of capability spellings (PTP's, public interface).
-constexpr std::array<CapabilityName, 8> kCapabilityNames = {{
+constexpr std::array<CapabilityName, 11> kCapabilityNames = {{
     {Capability::export_state, "export"},
     {Capability::import_state, "import"},
     {Capability::deterministic, "deterministic"},
@@ -178,6 +178,9 @@ constexpr std::array<CapabilityName, 8> kCapabilityNames = {{
     {Capability::media, "media"},
     {Capability::media_file, "media_file"},
     {Capability::stanza, "stanza"},
+    {Capability::group, "group"},
+    {Capability::group_update, "group_update"},
+    {Capability::group_forge, "group_forge"},
 }};
 
 }  // namespace
