@@ -2,20 +2,22 @@
 // holders for libsignal objects, and the installers of the crypto provider and stores.
 #pragma once
 
-#include <signal/signal_protocol.h>
-
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
-#include "base/bytes.h"
+#include <signal/signal_protocol.h>
+
 #include "reference/crypto/random.h"
 #include "targets/libsignal/libsignal_device.h"
+
+#include "base/bytes.h"
 
 namespace parity::libsignal {
 
@@ -79,6 +81,17 @@ class BufferSlot {
 
 // SessionKey addresses a session record: the peer's name and device id.
 using SessionKey = std::pair<std::string, int32_t>;
+
+// sender_key_store_key is the Stores::sender_keys key of a sender_key_name: group id,
+// NUL, sender name, NUL, device id in decimal.
+inline std::string sender_key_store_key(std::string_view group, std::string_view name, int32_t device) {
+  std::string k(group);
+  k.push_back('\0');
+  k.append(name);
+  k.push_back('\0');
+  k.append(std::to_string(device));
+  return k;
+}
 
 // Stores is everything a device keeps, as libsignal hands it to its store callbacks
 // (records in libsignal's serialisation). It is a plain value so an operation can be

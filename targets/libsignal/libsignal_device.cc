@@ -1,7 +1,14 @@
 // libsignal_device.cc: parity::libsignal::Device on libsignal-protocol-c 2.3.3.
 #include "targets/libsignal/libsignal_device.h"
 
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string_view>
+
 #include <signal/curve.h>
+#include <signal/group_cipher.h>
+#include <signal/group_session_builder.h>
 #include <signal/key_helper.h>
 #include <signal/protocol.h>
 #include <signal/ratchet.h>
@@ -11,34 +18,50 @@
 #include <signal/session_pre_key.h>
 #include <signal/session_record.h>
 
-#include <algorithm>
-#include <string_view>
-
 #include "targets/libsignal/internal.h"
 
 namespace parity::libsignal {
 
 const char* error_name(int code) {
   switch (code) {
-    case SG_SUCCESS: return "SG_SUCCESS";
-    case SG_ERR_NOMEM: return "SG_ERR_NOMEM";
-    case SG_ERR_INVAL: return "SG_ERR_INVAL";
-    case SG_ERR_UNKNOWN: return "SG_ERR_UNKNOWN";
-    case SG_ERR_DUPLICATE_MESSAGE: return "SG_ERR_DUPLICATE_MESSAGE";
-    case SG_ERR_INVALID_KEY: return "SG_ERR_INVALID_KEY";
-    case SG_ERR_INVALID_KEY_ID: return "SG_ERR_INVALID_KEY_ID";
-    case SG_ERR_INVALID_MAC: return "SG_ERR_INVALID_MAC";
-    case SG_ERR_INVALID_MESSAGE: return "SG_ERR_INVALID_MESSAGE";
-    case SG_ERR_INVALID_VERSION: return "SG_ERR_INVALID_VERSION";
-    case SG_ERR_LEGACY_MESSAGE: return "SG_ERR_LEGACY_MESSAGE";
-    case SG_ERR_NO_SESSION: return "SG_ERR_NO_SESSION";
-    case SG_ERR_STALE_KEY_EXCHANGE: return "SG_ERR_STALE_KEY_EXCHANGE";
-    case SG_ERR_UNTRUSTED_IDENTITY: return "SG_ERR_UNTRUSTED_IDENTITY";
-    case SG_ERR_VRF_SIG_VERIF_FAILED: return "SG_ERR_VRF_SIG_VERIF_FAILED";
-    case SG_ERR_INVALID_PROTO_BUF: return "SG_ERR_INVALID_PROTO_BUF";
-    case SG_ERR_FP_VERSION_MISMATCH: return "SG_ERR_FP_VERSION_MISMATCH";
-    case SG_ERR_FP_IDENT_MISMATCH: return "SG_ERR_FP_IDENT_MISMATCH";
-    default: return "SG_ERR_?";
+    case SG_SUCCESS:
+      return "SG_SUCCESS";
+    case SG_ERR_NOMEM:
+      return "SG_ERR_NOMEM";
+    case SG_ERR_INVAL:
+      return "SG_ERR_INVAL";
+    case SG_ERR_UNKNOWN:
+      return "SG_ERR_UNKNOWN";
+    case SG_ERR_DUPLICATE_MESSAGE:
+      return "SG_ERR_DUPLICATE_MESSAGE";
+    case SG_ERR_INVALID_KEY:
+      return "SG_ERR_INVALID_KEY";
+    case SG_ERR_INVALID_KEY_ID:
+      return "SG_ERR_INVALID_KEY_ID";
+    case SG_ERR_INVALID_MAC:
+      return "SG_ERR_INVALID_MAC";
+    case SG_ERR_INVALID_MESSAGE:
+      return "SG_ERR_INVALID_MESSAGE";
+    case SG_ERR_INVALID_VERSION:
+      return "SG_ERR_INVALID_VERSION";
+    case SG_ERR_LEGACY_MESSAGE:
+      return "SG_ERR_LEGACY_MESSAGE";
+    case SG_ERR_NO_SESSION:
+      return "SG_ERR_NO_SESSION";
+    case SG_ERR_STALE_KEY_EXCHANGE:
+      return "SG_ERR_STALE_KEY_EXCHANGE";
+    case SG_ERR_UNTRUSTED_IDENTITY:
+      return "SG_ERR_UNTRUSTED_IDENTITY";
+    case SG_ERR_VRF_SIG_VERIF_FAILED:
+      return "SG_ERR_VRF_SIG_VERIF_FAILED";
+    case SG_ERR_INVALID_PROTO_BUF:
+      return "SG_ERR_INVALID_PROTO_BUF";
+    case SG_ERR_FP_VERSION_MISMATCH:
+      return "SG_ERR_FP_VERSION_MISMATCH";
+    case SG_ERR_FP_IDENT_MISMATCH:
+      return "SG_ERR_FP_IDENT_MISMATCH";
+    default:
+      return "SG_ERR_?";
   }
 }
 
@@ -55,7 +78,7 @@ using Impl = Device::Impl;
 constexpr uint32_t kMaxPrekeyId = PRE_KEY_MEDIUM_MAX_VALUE;
 
 // Phase tells the error mapping what libsignal was doing when it failed.
-enum class Phase { setup, decode, initiate, encrypt, decrypt };
+enum class Phase { setup, decode, initiate, encrypt, decrypt, group };
 
 bool log_mentions(const Impl& impl, std::string_view needle) {
   return std::any_of(impl.log.begin(), impl.log.end(),
@@ -66,21 +89,32 @@ bool log_mentions(const Impl& impl, std::string_view needle) {
 // for several conditions, so its log lines and the phase decide between them.
 Errc errc_for(const Impl& impl, int rc, Phase phase) {
   switch (rc) {
-    case SG_ERR_DUPLICATE_MESSAGE: return Errc::duplicate_message;
-    case SG_ERR_NO_SESSION: return Errc::no_session;
-    case SG_ERR_UNTRUSTED_IDENTITY: return Errc::untrusted_identity;
-    case SG_ERR_INVALID_KEY_ID: return Errc::unknown_prekey;
+    case SG_ERR_DUPLICATE_MESSAGE:
+      return Errc::duplicate_message;
+    case SG_ERR_NO_SESSION:
+      return Errc::no_session;
+    case SG_ERR_UNTRUSTED_IDENTITY:
+      return Errc::untrusted_identity;
+    case SG_ERR_INVALID_KEY_ID:
+      return Errc::unknown_prekey;
     case SG_ERR_LEGACY_MESSAGE:
-    case SG_ERR_INVALID_VERSION: return Errc::bad_version;
-    case SG_ERR_INVALID_PROTO_BUF: return Errc::malformed;
-    case SG_ERR_INVALID_MAC: return Errc::bad_mac;
-    case SG_ERR_NOMEM: return Errc::internal;
+    case SG_ERR_INVALID_VERSION:
+      return Errc::bad_version;
+    case SG_ERR_INVALID_PROTO_BUF:
+      return Errc::malformed;
+    case SG_ERR_INVALID_MAC:
+      return Errc::bad_mac;
+    case SG_ERR_NOMEM:
+      return Errc::internal;
     case SG_ERR_INVALID_KEY:
       if (phase == Phase::initiate && log_mentions(impl, "invalid signature")) return Errc::bad_signature;
       return Errc::invalid_key;
     case SG_ERR_INVALID_MESSAGE:
       if (phase == Phase::decode) return Errc::malformed;
       if (log_mentions(impl, "messages into the future")) return Errc::counter_too_far;
+      // group_cipher_decrypt turns "no state of this key id" (SG_ERR_INVALID_KEY_ID) into
+      // SG_ERR_INVALID_MESSAGE; sender_key_record_get_sender_key_state_by_id logs it.
+      if (phase == Phase::group && log_mentions(impl, "No keys for")) return Errc::no_session;
       if (log_mentions(impl, "Message version")) return Errc::bad_version;
       return Errc::bad_mac;
     case SG_ERR_INVAL:
@@ -91,7 +125,8 @@ Errc errc_for(const Impl& impl, int rc, Phase phase) {
     case SG_ERR_UNKNOWN:
       if (impl.bad_padding) return Errc::bad_padding;
       return Errc::internal;
-    default: return Errc::internal;
+    default:
+      return Errc::internal;
   }
 }
 
@@ -144,7 +179,27 @@ Result<Key32> raw_public(const Impl& impl, const ec_public_key* key) {
   return k;
 }
 
-signal_protocol_address address_of(const std::string& peer) { return {peer.c_str(), peer.size(), 1}; }
+signal_protocol_address address_of(const std::string& peer) {
+  return {peer.c_str(), peer.size(), 1};
+}
+
+signal_protocol_sender_key_name sender_key_name(const std::string& group, const std::string& name) {
+  return {group.c_str(), group.size(), {name.c_str(), name.size(), 1}};
+}
+
+struct GroupBuilderDeleter {
+  void operator()(group_session_builder* b) const { group_session_builder_free(b); }
+};
+struct GroupCipherDeleter {
+  void operator()(group_cipher* c) const { group_cipher_free(c); }
+};
+
+// serialized_bytes copies a ciphertext message's serialisation (owned by the message).
+Bytes serialized_bytes(ciphertext_message* message) {
+  signal_buffer* b = ciphertext_message_get_serialized(message);
+  const uint8_t* d = signal_buffer_const_data(b);
+  return Bytes(d, d + signal_buffer_len(b));
+}
 
 struct BuilderDeleter {
   void operator()(session_builder* b) const { session_builder_free(b); }
@@ -219,12 +274,20 @@ constexpr uint32_t kStateMagic = 0x504c5331;  // "PLS1"
 
 // --- Device -----------------------------------------------------------------------
 
+Checkpoint::Checkpoint(std::unique_ptr<Stores> stores) : stores_(std::move(stores)) {}
+Checkpoint::Checkpoint(Checkpoint&& other) noexcept = default;
+Checkpoint& Checkpoint::operator=(Checkpoint&& other) noexcept = default;
+Checkpoint::~Checkpoint() {
+  if (stores_) secure_wipe(stores_->identity_private.data(), stores_->identity_private.size());
+}
+
 Device::Device(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Device::Device(Device&& other) noexcept = default;
 Device& Device::operator=(Device&& other) noexcept = default;
 Device::~Device() = default;
 
-Result<Device> Device::create(Rng& rng, std::optional<Key32> identity_private, std::optional<uint32_t> registration_id) {
+Result<Device> Device::create(Rng& rng, std::optional<Key32> identity_private,
+                              std::optional<uint32_t> registration_id) {
   PARITY_ASSIGN(std::unique_ptr<Impl> impl, open(rng));
   impl->begin();
   if (identity_private) impl->queue_key(*identity_private);
@@ -255,9 +318,13 @@ Key32 Device::identity() const {
   return k;
 }
 
-uint32_t Device::registration_id() const { return impl_->stores.registration_id; }
+uint32_t Device::registration_id() const {
+  return impl_->stores.registration_id;
+}
 
-void Device::set_rng(Rng& rng) { impl_->rng = &rng; }
+void Device::set_rng(Rng& rng) {
+  impl_->rng = &rng;
+}
 
 Result<wire::Bundle> Device::bundle(const BundleOptions& options) {
   Impl& impl = *impl_;
@@ -290,7 +357,8 @@ Result<wire::Bundle> Device::bundle(const BundleOptions& options) {
     Ref<session_signed_pre_key> spk;
     int rc = signal_protocol_signed_pre_key_load_key(impl.store_ctx, spk.slot(), *s.current_signed_prekey);
     if (rc < 0) return lib_error(impl, rc, Phase::setup, "loading the signed prekey");
-    PARITY_ASSIGN(b.signed_prekey_public, raw_public(impl, ec_key_pair_get_public(session_signed_pre_key_get_key_pair(spk.get()))));
+    PARITY_ASSIGN(b.signed_prekey_public,
+                  raw_public(impl, ec_key_pair_get_public(session_signed_pre_key_get_key_pair(spk.get()))));
     if (session_signed_pre_key_get_signature_len(spk.get()) != b.signed_prekey_signature.size()) {
       return make_error(Errc::internal, "signed prekey signature is not 64 bytes");
     }
@@ -327,7 +395,8 @@ Status Device::initiate(const std::string& peer, const wire::Bundle& bundle, std
   Impl& impl = *impl_;
   return transact(impl, [&]() -> Status {
     PARITY_ASSIGN(Ref<ec_public_key> identity_key, decode_public(impl, bundle.identity_key, "bundle identity key"));
-    PARITY_ASSIGN(Ref<ec_public_key> signed_prekey, decode_public(impl, bundle.signed_prekey_public, "bundle signed prekey"));
+    PARITY_ASSIGN(Ref<ec_public_key> signed_prekey,
+                  decode_public(impl, bundle.signed_prekey_public, "bundle signed prekey"));
     Ref<ec_public_key> prekey;
     if (bundle.prekey_public) {
       PARITY_ASSIGN(prekey, decode_public(impl, *bundle.prekey_public, "bundle one-time prekey"));
@@ -385,7 +454,8 @@ Result<Ciphertext> Device::encrypt(const std::string& peer, ByteView plaintext) 
   });
 }
 
-Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphertext, std::optional<Key32> ratchet_private) {
+Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphertext,
+                              std::optional<Key32> ratchet_private) {
   Impl& impl = *impl_;
   return transact(impl, [&]() -> Result<Bytes> {
     impl.every_key = ratchet_private;
@@ -413,7 +483,140 @@ Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphert
   });
 }
 
-bool Device::has_session(const std::string& peer) const { return impl_->stores.sessions.contains({peer, 1}); }
+// --- groups -----------------------------------------------------------------------
+
+Status Device::new_sender_key(const std::string& group, const std::string& self, const SenderKeyOptions& options) {
+  Impl& impl = *impl_;
+  return transact(impl, [&]() -> Status {
+    // The id is drawn as an int32 and reduced (& 0x7fffffff) % INT32_MAX, so an id below
+    // INT32_MAX comes out as queued; INT32_MAX itself cannot.
+    if (options.chain_id && *options.chain_id >= 0x7fffffffu) {
+      return make_error(Errc::invalid_argument, "chain_id 2147483647 cannot be made by libsignal (id % INT32_MAX)");
+    }
+    impl.stores.sender_keys.erase(sender_key_store_key(group, self, 1));
+    // Draw order: key id (4 bytes), chain key (32), signing key (32). A key drawn from the
+    // Rng keeps its place when only a later one is given.
+    const bool later = options.chain_key || options.signing_private;
+    if (options.chain_id || later) {
+      std::array<uint8_t, 4> id{};
+      if (options.chain_id) {
+        const uint32_t v = *options.chain_id;
+        std::memcpy(id.data(), &v, sizeof v);  // read back in host order by libsignal
+      } else {
+        impl.rng->fill(id);
+      }
+      impl.queued.insert(impl.queued.end(), id.begin(), id.end());
+    }
+    if (later) impl.queue_key(options.chain_key ? *options.chain_key : impl.rng->key32());
+    if (options.signing_private) impl.queue_key(*options.signing_private);
+
+    group_session_builder* raw = nullptr;
+    int rc = group_session_builder_create(&raw, impl.store_ctx, impl.ctx);
+    if (rc < 0) return lib_error(impl, rc, Phase::setup, "group_session_builder_create");
+    std::unique_ptr<group_session_builder, GroupBuilderDeleter> builder(raw);
+    const signal_protocol_sender_key_name name = sender_key_name(group, self);
+    Ref<sender_key_distribution_message> skdm;
+    rc = group_session_builder_create_session(builder.get(), skdm.slot(), &name);
+    if (rc < 0) return lib_error(impl, rc, Phase::setup, "group_session_builder_create_session");
+    return {};
+  });
+}
+
+Result<Bytes> Device::sender_key_distribution(const std::string& group, const std::string& self) {
+  Impl& impl = *impl_;
+  return transact(impl, [&]() -> Result<Bytes> {
+    // On a record that exists create_session makes nothing: it describes the current state.
+    if (!has_sender_key(group, self)) return make_error(Errc::no_session, "no sender key of " + self + " in " + group);
+    group_session_builder* raw = nullptr;
+    int rc = group_session_builder_create(&raw, impl.store_ctx, impl.ctx);
+    if (rc < 0) return lib_error(impl, rc, Phase::setup, "group_session_builder_create");
+    std::unique_ptr<group_session_builder, GroupBuilderDeleter> builder(raw);
+    const signal_protocol_sender_key_name name = sender_key_name(group, self);
+    Ref<sender_key_distribution_message> skdm;
+    rc = group_session_builder_create_session(builder.get(), skdm.slot(), &name);
+    if (rc < 0) return lib_error(impl, rc, Phase::setup, "group_session_builder_create_session");
+    return serialized_bytes(reinterpret_cast<ciphertext_message*>(skdm.get()));
+  });
+}
+
+Result<Bytes> Device::group_encrypt(const std::string& group, const std::string& self, ByteView plaintext) {
+  Impl& impl = *impl_;
+  return transact(impl, [&]() -> Result<Bytes> {
+    const signal_protocol_sender_key_name name = sender_key_name(group, self);
+    group_cipher* raw = nullptr;
+    int rc = group_cipher_create(&raw, impl.store_ctx, &name, impl.ctx);
+    if (rc < 0) return lib_error(impl, rc, Phase::setup, "group_cipher_create");
+    std::unique_ptr<group_cipher, GroupCipherDeleter> cipher(raw);
+    static const uint8_t kEmpty[1] = {0};
+    Ref<ciphertext_message> message;
+    rc = group_cipher_encrypt(cipher.get(), plaintext.empty() ? kEmpty : plaintext.data(), plaintext.size(),
+                              message.slot());
+    if (rc < 0) return lib_error(impl, rc, Phase::encrypt, "group_cipher_encrypt");
+    return serialized_bytes(message.get());
+  });
+}
+
+Status Device::process_distribution(const std::string& group, const std::string& sender, ByteView distribution) {
+  Impl& impl = *impl_;
+  return transact(impl, [&]() -> Status {
+    Ref<sender_key_distribution_message> skdm;
+    int rc =
+        sender_key_distribution_message_deserialize(skdm.slot(), distribution.data(), distribution.size(), impl.ctx);
+    if (rc < 0) return lib_error(impl, rc, Phase::decode, "sender_key_distribution_message_deserialize");
+    group_session_builder* raw = nullptr;
+    rc = group_session_builder_create(&raw, impl.store_ctx, impl.ctx);
+    if (rc < 0) return lib_error(impl, rc, Phase::setup, "group_session_builder_create");
+    std::unique_ptr<group_session_builder, GroupBuilderDeleter> builder(raw);
+    const signal_protocol_sender_key_name name = sender_key_name(group, sender);
+    rc = group_session_builder_process_session(builder.get(), &name, skdm.get());
+    if (rc < 0) return lib_error(impl, rc, Phase::group, "group_session_builder_process_session");
+    return {};
+  });
+}
+
+Result<Bytes> Device::group_decrypt(const std::string& group, const std::string& sender, ByteView message) {
+  Impl& impl = *impl_;
+  return transact(impl, [&]() -> Result<Bytes> {
+    Ref<sender_key_message> skm;
+    int rc = sender_key_message_deserialize(skm.slot(), message.data(), message.size(), impl.ctx);
+    if (rc < 0) return lib_error(impl, rc, Phase::decode, "sender_key_message_deserialize");
+    const signal_protocol_sender_key_name name = sender_key_name(group, sender);
+    group_cipher* raw = nullptr;
+    rc = group_cipher_create(&raw, impl.store_ctx, &name, impl.ctx);
+    if (rc < 0) return lib_error(impl, rc, Phase::setup, "group_cipher_create");
+    std::unique_ptr<group_cipher, GroupCipherDeleter> cipher(raw);
+    BufferSlot plaintext;
+    rc = group_cipher_decrypt(cipher.get(), skm.get(), nullptr, plaintext.slot());
+    if (rc < 0) return lib_error(impl, rc, Phase::group, "group_cipher_decrypt");
+    return plaintext.bytes();
+  });
+}
+
+void Device::forget_sender_key(const std::string& group, const std::string& name) {
+  impl_->stores.sender_keys.erase(sender_key_store_key(group, name, 1));
+}
+
+bool Device::has_sender_key(const std::string& group, const std::string& name) const {
+  return impl_->stores.sender_keys.contains(sender_key_store_key(group, name, 1));
+}
+
+std::optional<Bytes> Device::sender_key_record(const std::string& group, const std::string& name) const {
+  auto it = impl_->stores.sender_keys.find(sender_key_store_key(group, name, 1));
+  if (it == impl_->stores.sender_keys.end()) return std::nullopt;
+  return it->second;
+}
+
+Checkpoint Device::checkpoint() const {
+  return Checkpoint(std::make_unique<Stores>(impl_->stores));
+}
+
+void Device::rollback(Checkpoint checkpoint) {
+  if (checkpoint.stores_) impl_->stores = std::move(*checkpoint.stores_);
+}
+
+bool Device::has_session(const std::string& peer) const {
+  return impl_->stores.sessions.contains({peer, 1});
+}
 
 std::optional<Bytes> Device::session_record(const std::string& peer) const {
   auto it = impl_->stores.sessions.find({peer, 1});
@@ -433,7 +636,8 @@ Bytes Device::serialize() const {
     Ref<ratchet_identity_key_pair> pair;
     BufferSlot out;
     if (curve_decode_point(pub.slot(), s.identity_public.data(), s.identity_public.size(), impl_->ctx) >= 0 &&
-        curve_decode_private_point(priv.slot(), s.identity_private.data(), s.identity_private.size(), impl_->ctx) >= 0 &&
+        curve_decode_private_point(priv.slot(), s.identity_private.data(), s.identity_private.size(), impl_->ctx) >=
+            0 &&
         ratchet_identity_key_pair_create(pair.slot(), pub.get(), priv.get()) >= 0 &&
         ratchet_identity_key_pair_serialize(out.slot(), pair.get()) >= 0) {
       identity = out.bytes();
@@ -504,7 +708,8 @@ Result<Device> Device::deserialize(Rng& rng, ByteView data) {
   PARITY_ASSIGN(s.next_signed_prekey_id, r.u32());
   PARITY_ASSIGN(uint32_t has_current, r.u32());
   PARITY_ASSIGN(uint32_t current, r.u32());
-  if (has_current > 1 || (has_current == 0 && current != 0)) return make_error(Errc::malformed, "bad current signed prekey");
+  if (has_current > 1 || (has_current == 0 && current != 0))
+    return make_error(Errc::malformed, "bad current signed prekey");
   if (has_current == 1) s.current_signed_prekey = current;
 
   PARITY_ASSIGN(uint32_t n_trusted, r.u32());
@@ -514,7 +719,8 @@ Result<Device> Device::deserialize(Rng& rng, ByteView data) {
     Ref<ec_public_key> k;
     int rc = curve_decode_point(k.slot(), key.data(), key.size(), ctx);
     if (rc < 0) return lib_error(*impl, rc, Phase::decode, "trusted identity of " + name);
-    if (!s.trusted.emplace(std::move(name), std::move(key)).second) return make_error(Errc::malformed, "trusted identity twice");
+    if (!s.trusted.emplace(std::move(name), std::move(key)).second)
+      return make_error(Errc::malformed, "trusted identity twice");
   }
   PARITY_ASSIGN(uint32_t n_prekeys, r.u32());
   for (uint32_t i = 0; i < n_prekeys; ++i) {
@@ -534,7 +740,8 @@ Result<Device> Device::deserialize(Rng& rng, ByteView data) {
     int rc = session_signed_pre_key_deserialize(k.slot(), record.data(), record.size(), ctx);
     if (rc < 0) return lib_error(*impl, rc, Phase::decode, "signed prekey " + std::to_string(id));
     if (session_signed_pre_key_get_id(k.get()) != id) return make_error(Errc::malformed, "signed prekey id mismatch");
-    if (!s.signed_prekeys.emplace(id, std::move(record)).second) return make_error(Errc::malformed, "signed prekey twice");
+    if (!s.signed_prekeys.emplace(id, std::move(record)).second)
+      return make_error(Errc::malformed, "signed prekey twice");
   }
   if (s.current_signed_prekey && !s.signed_prekeys.contains(*s.current_signed_prekey)) {
     return make_error(Errc::malformed, "current signed prekey is not stored");
@@ -550,16 +757,18 @@ Result<Device> Device::deserialize(Rng& rng, ByteView data) {
     if (rc < 0) return lib_error(*impl, rc, Phase::decode, "session with " + name);
     SessionKey key{std::move(name), static_cast<int32_t>(device)};
     if (!user_record.empty()) s.session_user_records[key] = std::move(user_record);
-    if (!s.sessions.emplace(std::move(key), std::move(record)).second) return make_error(Errc::malformed, "session twice");
+    if (!s.sessions.emplace(std::move(key), std::move(record)).second)
+      return make_error(Errc::malformed, "session twice");
   }
   PARITY_ASSIGN(uint32_t n_sender, r.u32());
   for (uint32_t i = 0; i < n_sender; ++i) {
     PARITY_ASSIGN(std::string key, r.str());
     PARITY_ASSIGN(Bytes record, r.bytes());
-    Ref<sender_key_record> rec;
+    Ref<::sender_key_record> rec;
     int rc = sender_key_record_deserialize(rec.slot(), record.data(), record.size(), ctx);
     if (rc < 0) return lib_error(*impl, rc, Phase::decode, "sender key record");
-    if (!s.sender_keys.emplace(std::move(key), std::move(record)).second) return make_error(Errc::malformed, "sender key twice");
+    if (!s.sender_keys.emplace(std::move(key), std::move(record)).second)
+      return make_error(Errc::malformed, "sender key twice");
   }
   if (!r.done()) return make_error(Errc::malformed, "trailing bytes after device state");
   impl->begin();

@@ -8,17 +8,42 @@
 #include <optional>
 #include <string>
 
-#include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/device.h"
-#include "base/result.h"
 #include "reference/wire/bundle.h"
+
+#include "base/bytes.h"
+#include "base/result.h"
 
 namespace parity::libsignal {
 
 using signal::BundleOptions;
 using signal::Ciphertext;
 using signal::MessageKind;
+
+// SenderKeyOptions are the injected keys of a new sender key (PTP group_encrypt with
+// inject): the chain key at iteration 0, the signing private key (clamped by libsignal)
+// and the key id.
+struct SenderKeyOptions {
+  std::optional<Key32> chain_key;
+  std::optional<Key32> signing_private;
+  std::optional<uint32_t> chain_id;
+};
+
+struct Stores;
+
+// Checkpoint is an opaque copy of a device's stores (Device::checkpoint).
+class Checkpoint {
+ public:
+  Checkpoint(Checkpoint&& other) noexcept;
+  Checkpoint& operator=(Checkpoint&& other) noexcept;
+  ~Checkpoint();
+
+ private:
+  friend class Device;
+  explicit Checkpoint(std::unique_ptr<Stores> stores);
+  std::unique_ptr<Stores> stores_;
+};
 
 // Device is one party backed by libsignal-protocol-c: its own signal_context, a crypto
 // provider on OpenSSL 3 whose randomness comes from the Rng given at creation, and
@@ -32,6 +57,14 @@ using signal::MessageKind;
 // and ratcheting_session_alice_initialize generate them in); decrypt serves its
 // ratchet_private to every 32-byte draw of that request, because libsignal tries each
 // stored session state in turn and each attempt that ratchets makes a new key pair.
+//
+// Groups (Sender Keys, group_session_builder / group_cipher): a sender key is filed
+// under libsignal's sender_key_name {group id, {party name, device 1}}, the device's own
+// under its own name. A new sender key draws, in group_session_builder_create_session's
+// order, the key id (4 bytes read as an int32, & 0x7fffffff, % INT32_MAX:
+// key_helper.c signal_protocol_key_helper_generate_sender_key_id), the 32-byte chain key
+// and the signing key (curve_generate_key_pair, which clamps); injected ones are queued
+// in that order.
 //
 // Every operation that can fail is atomic: the stores are restored on error (the Rng's
 // position excepted).
@@ -62,8 +95,7 @@ class Device {
   // initiate starts an outgoing session with `peer` from its bundle
   // (session_builder_process_pre_key_bundle): the signature must verify, the identity
   // must be trusted (trust on first use).
-  Status initiate(const std::string& peer, const wire::Bundle& bundle,
-                  std::optional<Key32> base_private = std::nullopt,
+  Status initiate(const std::string& peer, const wire::Bundle& bundle, std::optional<Key32> base_private = std::nullopt,
                   std::optional<Key32> ratchet_private = std::nullopt);
 
   // encrypt encrypts for `peer` with the current session; a prekey message until the
@@ -73,6 +105,46 @@ class Device {
   // decrypt decrypts a message from `peer`; a prekey message may create the session.
   Result<Bytes> decrypt(const std::string& peer, const Ciphertext& ciphertext,
                         std::optional<Key32> ratchet_private = std::nullopt);
+
+  // --- groups (Sender Keys) ---------------------------------------------------------
+
+  // new_sender_key drops `self`'s sender key for `group`, if any, and makes a fresh one
+  // (group_session_builder_create_session on an empty record) from the injected keys
+  // where given. chain_id must be below 2^31 - 1: libsignal reduces the drawn id modulo
+  // INT32_MAX, so 0x7fffffff cannot be made (invalid_argument).
+  Status new_sender_key(const std::string& group, const std::string& self, const SenderKeyOptions& options = {});
+
+  // sender_key_distribution returns the SenderKeyDistributionMessage (0x33 || protobuf) of
+  // `self`'s current sender key for `group` at its current iteration (no_session if none).
+  Result<Bytes> sender_key_distribution(const std::string& group, const std::string& self);
+
+  // group_encrypt encrypts with `self`'s sender key (group_cipher_encrypt) and returns the
+  // SenderKeyMessage (0x33 || protobuf || 64-byte signature); no_session without a key.
+  Result<Bytes> group_encrypt(const std::string& group, const std::string& self, ByteView plaintext);
+
+  // process_distribution files a SenderKeyDistributionMessage under `sender`
+  // (group_session_builder_process_session), as libsignal does: it always adds a state.
+  Status process_distribution(const std::string& group, const std::string& sender, ByteView distribution);
+
+  // group_decrypt decrypts a SenderKeyMessage with `sender`'s key (group_cipher_decrypt).
+  // Errors: no_session (no key, or no state of the message's key id), duplicate_message
+  // (behind the chain, no skipped key), counter_too_far (more than 2000 ahead), malformed
+  // or bad_mac (decoding, signature, padding).
+  Result<Bytes> group_decrypt(const std::string& group, const std::string& sender, ByteView message);
+
+  // forget_sender_key deletes the sender key record of `name` in `group`.
+  void forget_sender_key(const std::string& group, const std::string& name);
+
+  // has_sender_key tells whether a non-empty sender key record of `name` exists.
+  bool has_sender_key(const std::string& group, const std::string& name) const;
+
+  // sender_key_record returns the serialised libsignal sender key record, if any.
+  std::optional<Bytes> sender_key_record(const std::string& group, const std::string& name) const;
+
+  // checkpoint copies every store; rollback restores such a copy, so that several
+  // operations can be undone as one (a group send that fails half way).
+  Checkpoint checkpoint() const;
+  void rollback(Checkpoint checkpoint);
 
   // has_session tells whether a session record with `peer` exists.
   bool has_session(const std::string& peer) const;

@@ -7,7 +7,9 @@
 namespace parity::libsignal {
 namespace {
 
-Stores& stores_of(void* user_data) { return static_cast<Device::Impl*>(user_data)->stores; }
+Stores& stores_of(void* user_data) {
+  return static_cast<Device::Impl*>(user_data)->stores;
+}
 
 SessionKey key_of(const signal_protocol_address* a) {
   return {std::string(a->name, a->name_len), a->device_id};
@@ -118,7 +120,9 @@ int store_pre_key(uint32_t id, uint8_t* record, size_t record_len, void* user_da
   return 0;
 }
 
-int contains_pre_key(uint32_t id, void* user_data) { return stores_of(user_data).prekeys.contains(id) ? 1 : 0; }
+int contains_pre_key(uint32_t id, void* user_data) {
+  return stores_of(user_data).prekeys.contains(id) ? 1 : 0;
+}
 
 int remove_pre_key(uint32_t id, void* user_data) {
   stores_of(user_data).prekeys.erase(id);
@@ -191,15 +195,11 @@ int is_trusted_identity(const signal_protocol_address* address, uint8_t* key_dat
   return it->second.size() == key_len && std::memcmp(it->second.data(), key_data, key_len) == 0 ? 1 : 0;
 }
 
-// --- sender keys (groups are out of scope; kept so the store context is complete) ---
+// --- sender keys (group_session_builder, group_cipher) ------------------------------
 
 std::string sender_key_of(const signal_protocol_sender_key_name* n) {
-  std::string k(n->group_id, n->group_id_len);
-  k.push_back('\0');
-  k.append(n->sender.name, n->sender.name_len);
-  k.push_back('\0');
-  k.append(std::to_string(n->sender.device_id));
-  return k;
+  return sender_key_store_key(std::string_view(n->group_id, n->group_id_len),
+                              std::string_view(n->sender.name, n->sender.name_len), n->sender.device_id);
 }
 
 int store_sender_key(const signal_protocol_sender_key_name* name, uint8_t* record, size_t record_len, uint8_t*, size_t,

@@ -4,12 +4,15 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "reference/crypto/random.h"
 #include "targets/libsignal/libsignal_device.h"
 #include "targets/libsignal/target/primitives.h"
+
 #include "ptp/server.h"
 
 namespace parity::ptp {
@@ -35,6 +38,23 @@ class ReseedableRng final : public Rng {
   std::unique_ptr<Rng> inner_;
 };
 
+// GroupView is what a party keeps of one group besides its sender keys (which live in the
+// Device): roster "server" (groups.md), so the roster is the one the server last
+// announced, and the party acts on it as WhatsApp does.
+struct GroupView {
+  std::vector<std::string> roster;  // the whole roster, as announced (the party included)
+  std::set<std::string> sent;       // members sent the current own sender key
+  bool rotate = false;              // make a fresh own sender key before the next send
+};
+
+// LibsignalParty is one party: its device, the name it plays (an imported clone keeps
+// the original's: it is the same member) and its groups.
+struct LibsignalParty {
+  libsignal::Device device;
+  std::string self;
+  std::map<std::string, GroupView> groups;
+};
+
 // LibsignalAdapter hosts parties that are parity::libsignal::Devices.
 class LibsignalAdapter final : public Adapter {
  public:
@@ -49,14 +69,24 @@ class LibsignalAdapter final : public Adapter {
   Reply export_state(const request::Export& r) override;
   Reply import_state(const request::Import& r) override;
   Reply primitive(const request::Primitive& r) override;
+  Reply group_create(const request::GroupCreate& r) override;
+  Reply group_add(const request::GroupAdd& r) override;
+  Reply group_remove(const request::GroupRemove& r) override;
+  Reply group_roster(const request::GroupRoster& r) override;
+  Reply group_encrypt(const request::GroupEncrypt& r) override;
+  Reply group_update(const request::GroupUpdate& r) override;
+  Reply group_receive(const request::GroupReceive& r) override;
+  Reply group_info(const request::GroupInfo& r) override;
 
  private:
-  Result<libsignal::Device*> party(const std::string& name);
+  Result<LibsignalParty*> party(const std::string& name);
+  // member_view finds `group` at a party that is in its roster (bad_request otherwise).
+  Result<GroupView*> member_view(LibsignalParty& p, const std::string& group);
 
   // rng_ is declared before parties_ so that it outlives them (members are destroyed in
   // reverse order): every Device keeps a reference to it.
   ReseedableRng rng_;
-  std::map<std::string, libsignal::Device> parties_;
+  std::map<std::string, LibsignalParty> parties_;
   LibsignalPrimitives primitives_;
 };
 
