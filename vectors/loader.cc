@@ -54,6 +54,10 @@ constexpr FieldSpec kGcmTest[] = {
     {"domain", FT::string, true}, {"key", FT::hex, true},        {"iv", FT::hex, true}, {"aad", FT::hex, true},
     {"plaintext", FT::hex, true}, {"ciphertext", FT::hex, true}, {"tag", FT::hex, true}};
 constexpr FieldSpec kKdfCkTest[] = {{"chain", FT::hex, true}, {"next_chain", FT::hex, true}, {"seed", FT::hex, true}};
+// sender_key_step (KAT-3): one step of a Sender Keys chain; next_chain is the response's chain.
+constexpr FieldSpec kSenderKeyStepTest[] = {{"chain", FT::hex, true},      {"next_chain", FT::hex, true},
+                                            {"seed", FT::hex, true},       {"iv", FT::hex, true},
+                                            {"cipher_key", FT::hex, true}};
 constexpr FieldSpec kMessageKeysTest[] = {
     {"seed", FT::hex, true}, {"cipher_key", FT::hex, true}, {"mac_key", FT::hex, true}, {"iv", FT::hex, true}};
 constexpr FieldSpec kKdfRkTest[] = {
@@ -97,6 +101,7 @@ constexpr Schema kSchemas[] = {
     {"message_keys", kVersionGroup, kMessageKeysTest},
     {"kdf_rk", kVersionGroup, kKdfRkTest},
     {"x3dh", kVersionGroup, kX3dhTest},
+    {"sender_key_step", kVersionGroup, kSenderKeyStepTest},
     {"media", {}, kMediaTest},
 };
 

@@ -12,6 +12,7 @@
 #include <signal/key_helper.h>
 #include <signal/protocol.h>
 #include <signal/ratchet.h>
+#include <signal/sender_key.h>
 #include <signal/sender_key_record.h>
 #include <signal/session_builder.h>
 #include <signal/session_cipher.h>
@@ -612,6 +613,34 @@ Checkpoint Device::checkpoint() const {
 
 void Device::rollback(Checkpoint checkpoint) {
   if (checkpoint.stores_) impl_->stores = std::move(*checkpoint.stores_);
+}
+
+Result<SenderKeyStep> sender_key_step(const Key32& chain) {
+  PARITY_ASSIGN(std::unique_ptr<Impl> impl, open(os_rng()));  // no randomness is drawn
+  Buffer chain_buf(signal_buffer_create(chain.data(), chain.size()));
+  if (!chain_buf) return make_error(Errc::internal, "signal_buffer_create failed");
+  Ref<sender_chain_key> ck;
+  int rc = sender_chain_key_create(ck.slot(), 0, chain_buf.get(), impl->ctx);
+  if (rc < 0) return lib_error(*impl, rc, Phase::setup, "sender_chain_key_create");
+  Ref<sender_message_key> mk;
+  rc = sender_chain_key_create_message_key(ck.get(), mk.slot());
+  if (rc < 0) return lib_error(*impl, rc, Phase::setup, "sender_chain_key_create_message_key");
+  Ref<sender_chain_key> next;
+  rc = sender_chain_key_create_next(ck.get(), next.slot());
+  if (rc < 0) return lib_error(*impl, rc, Phase::setup, "sender_chain_key_create_next");
+  // The buffers below are owned by the keys.
+  auto copy = [](signal_buffer* b, std::span<uint8_t> out_) -> bool {
+    if (b == nullptr || signal_buffer_len(b) != out_.size()) return false;
+    std::memcpy(out_.data(), signal_buffer_const_data(b), out_.size());
+    return true;
+  };
+  SenderKeyStep step;
+  if (!copy(sender_chain_key_get_seed(next.get()), step.chain) ||
+      !copy(sender_message_key_get_seed(mk.get()), step.seed) || !copy(sender_message_key_get_iv(mk.get()), step.iv) ||
+      !copy(sender_message_key_get_cipher_key(mk.get()), step.cipher_key)) {
+    return make_error(Errc::internal, "libsignal sender key of an unexpected length");
+  }
+  return step;
 }
 
 bool Device::has_session(const std::string& peer) const {

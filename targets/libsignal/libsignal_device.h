@@ -3,6 +3,7 @@
 // conversation through both and compare them byte for byte.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -170,6 +171,20 @@ class Device {
   explicit Device(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// SenderKeyStep is one step of a sender key chain (KAT-3): the next chain key, the
+// message key seed and the IV and AES-256 key derived from it.
+struct SenderKeyStep {
+  Key32 chain{};
+  Key32 seed{};
+  std::array<uint8_t, 16> iv{};
+  Key32 cipher_key{};
+};
+
+// sender_key_step runs libsignal's own sender key functions on `chain`:
+// sender_chain_key_create, sender_chain_key_create_message_key (seed, then
+// sender_message_key_get_iv / get_cipher_key) and sender_chain_key_create_next.
+Result<SenderKeyStep> sender_key_step(const Key32& chain);
 
 // error_name returns the SG_ERR_* name of a libsignal result code.
 const char* error_name(int code);

@@ -256,6 +256,29 @@ void run_kdf_ck(const VectorFile& f) {
   }
 }
 
+// run_sender_key_step checks KAT-3's vectors (made by libsignal-protocol-c) with the
+// reference's HMAC and HKDF: seed HMAC(chain, 0x01), next chain HMAC(chain, 0x02),
+// HKDF(seed, 32 zero bytes, "WhisperGroup", 48) = iv || cipher_key.
+void run_sender_key_step(const VectorFile& f) {
+  static const uint8_t kSeedByte[1] = {0x01};
+  static const uint8_t kChainByte[1] = {0x02};
+  static const uint8_t kZeroSalt[32] = {};
+  for (const TestGroup& g : f.groups) {
+    ASSERT_EQ(g.params.integer("version"), 3) << g.where;
+    for (const Vector& t : g.tests) {
+      Key32 chain = key32(t, "chain");
+      Digest256 seed = hmac_sha256(chain, kSeedByte);
+      Digest256 next = hmac_sha256(chain, kChainByte);
+      auto okm = hkdf_sha256(seed, kZeroSalt, view(std::string("WhisperGroup")), 48);
+      ASSERT_TRUE(okm.ok()) << okm.error().detail;
+      Bytes got = concat({next, seed, *okm});
+      Bytes want =
+          concat({t.fields.hex("next_chain"), t.fields.hex("seed"), t.fields.hex("iv"), t.fields.hex("cipher_key")});
+      expect_match(t, got == want, "next_chain || seed || iv || cipher_key:\n" + got_want(got, want));
+    }
+  }
+}
+
 void run_message_keys(const VectorFile& f) {
   for (const TestGroup& g : f.groups) {
     auto version = g.params.integer("version");
@@ -355,6 +378,7 @@ const VectorCase kCases[] = {
     {"vectors/signal/message_keys.json", "message_keys", run_message_keys},
     {"vectors/signal/kdf_rk.json", "kdf_rk", run_kdf_rk},
     {"vectors/signal/session.json", "x3dh", run_x3dh},
+    {"vectors/signal/sender_keys.json", "sender_key_step", run_sender_key_step},
     {"vectors/media/media.json", "media", media_test::run_media_vectors},
 };
 

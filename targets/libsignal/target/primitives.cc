@@ -236,6 +236,18 @@ Reply kdf_ck(Context& c, const Json& r) {
   return Json{{"chain", to_hex(next_key.bytes())}, {"seed", to_hex(seed)}};
 }
 
+// sender_key_step (KAT-3) is libsignal's own sender key chain code: see
+// libsignal::sender_key_step.
+Reply sender_key_step(Context&, const Json& r) {
+  PRIM_TRY(chain, get_hex32(r, "chain"));
+  auto step = libsignal::sender_key_step(chain);
+  if (!step) return fail(ErrorCode::internal, step.error().detail);
+  return Json{{"chain", to_hex(step->chain)},
+              {"seed", to_hex(step->seed)},
+              {"iv", to_hex(step->iv)},
+              {"cipher_key", to_hex(step->cipher_key)}};
+}
+
 Reply message_keys(Context& c, const Json& r) {
   PRIM_TRY(seed, get_hex32(r, "seed"));
   // As ratchet_chain_key_get_message_keys: HKDF(seed, 32 zero bytes, "WhisperMessageKeys")
@@ -332,6 +344,7 @@ const std::map<std::string, Fn, std::less<>>& table() {
       {"kdf_rk", kdf_rk},
       {"kdf_ck", kdf_ck},
       {"message_keys", message_keys},
+      {"sender_key_step", sender_key_step},
       {"hmac_sha256", hmac_sha256},
       {"sha256", sha256},
       {"sha512", sha512},
