@@ -439,13 +439,22 @@ class Target:
         party, peer = self.party(req), self.name(req, "peer")
         plaintext = self.hex(req, "plaintext")
         self.key(req, "ratchet_private")  # validated; encrypt generates no key pair here
+        ciphertext, kind, commit = self.seal_pairwise(party, peer, plaintext)
+        commit()
+        return {"ciphertext": ciphertext.hex(), "kind": kind}
+
+    @staticmethod
+    def seal_pairwise(party, peer, plaintext):
+        """Encrypts on a copy of the current session; returns (ciphertext, kind, commit)."""
         record = party["peers"].get(peer)
         if not record or not record["sessions"] or record["sessions"][0]["send"] is None:
             raise PtpError("no_session", "no session with %s" % peer)
         session = copy.deepcopy(record["sessions"][0])
         ciphertext, kind = ratchet_encrypt(session, plaintext)
-        record["sessions"][0] = session
-        return {"ciphertext": ciphertext.hex(), "kind": kind}
+
+        def commit():
+            record["sessions"][0] = session
+        return ciphertext, kind, commit
 
     def op_decrypt(self, req):
         party, peer = self.party(req), self.name(req, "peer")
@@ -453,6 +462,13 @@ class Target:
         ratchet_priv = self.key(req, "ratchet_private")
         if kind not in ("prekey", "message"):
             raise PtpError("bad_request", 'field "kind" must be "prekey" or "message"')
+        plaintext, commit = self.open_pairwise(party, peer, data, kind, ratchet_priv)
+        commit()
+        return {"plaintext": plaintext.hex()}
+
+    def open_pairwise(self, party, peer, data, kind, ratchet_priv):
+        """Decrypts a pairwise message on copies; returns (plaintext, commit). Nothing
+        changes until the caller runs commit(), so a group op can refuse after decrypting."""
         record = copy.deepcopy(party["peers"].get(peer, {"identity": None, "sessions": []}))
         consumed_opk = None
         if kind == "prekey":
@@ -498,15 +514,16 @@ class Target:
             except PtpError as e:
                 errors.append(e)
                 continue
-            # Success: commit. A new session becomes current; an existing one is updated.
-            if index is None:
-                self.store_session(party, peer, attempt["peer_identity"], attempt)
-                del party["onetime_prekeys"][consumed_opk]
-            else:
-                record["sessions"][index] = attempt
-                record["identity"] = attempt["peer_identity"]
-                party["peers"][peer] = record
-            return {"plaintext": plaintext.hex()}
+            # Success. On commit a new session becomes current; an existing one is updated.
+            def commit(index=index, attempt=attempt):
+                if index is None:
+                    self.store_session(party, peer, attempt["peer_identity"], attempt)
+                    del party["onetime_prekeys"][consumed_opk]
+                else:
+                    record["sessions"][index] = attempt
+                    record["identity"] = attempt["peer_identity"]
+                    party["peers"][peer] = record
+            return plaintext, commit
         # Every candidate refused: report a replay as such, otherwise the current session's error.
         raise next((e for e in errors if e.code == "duplicate_message"), errors[0])
 
