@@ -11,7 +11,9 @@ reference so that Parity's checks are exercised against a second design:
   * X3DH-style handshake with 4 DH and HKDF-SHA256 under its own labels;
   * Double Ratchet with HKDF root chain and HMAC-SHA256 symmetric chains;
   * AES-256-GCM (instead of CBC + truncated HMAC) whose associated data binds both
-    identities, the direction, the sender's ratchet key, the counters and the whole header.
+    identities, the direction, the sender's ratchet key, the counters and the whole header;
+  * group chats (PTP 1.3) with sender keys of its own design: see the "Groups" section,
+    which also gives their wire formats.
 
 Wire formats (all integers big-endian):
 

@@ -451,6 +451,9 @@ class GroupTest(unittest.TestCase):
         self.assertEqual(t.give("bob", "alice", app), "refused:duplicate_message")
         self.assertTrue(t.give("bob", "alice", control).startswith("refused:"))  # a replayed control
         self.assertEqual(t.give("bob", "carol", control), "refused:no_session")  # relabelled: no bob-carol session
+        before = {p: self.state(p) for p in GROUP_MEMBERS}
+        self.assertEqual(t.refused("group_encrypt", party="bob", group="g", plaintext=""), "no_session")  # no bob-carol
+        self.assertEqual({p: self.state(p) for p in GROUP_MEMBERS}, before)
         later = [app_for(t.gsend("alice", "a%d" % i), "bob") for i in (1, 2)]
         self.assertEqual(t.give("bob", "alice", later[0]), "a1")
         # An older copy of the distribution in a NEW pairwise message (a stale or malicious
