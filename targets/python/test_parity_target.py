@@ -502,10 +502,11 @@ class GroupTest(unittest.TestCase):
             d = next(x for x in deliveries if x["to"] == "bob" and x["kind"] == label)
             data = bytes.fromhex(d["envelope"])
             before = self.state("bob")
-            forged = [data[:i] for i in range(len(data))] + [data + b"\0"]
-            for bit in range(len(data) * 8):
+            # One bit of every byte and truncations throughout (GRP-2's full sweep is the suite's).
+            forged = [data[:i] for i in range(0, len(data), 5)] + [data[:-1], data + b"\0"]
+            for i in range(len(data)):
                 flipped = bytearray(data)
-                flipped[bit // 8] ^= 1 << (bit % 8)
+                flipped[i] ^= 1 << (i % 8)
                 forged.append(bytes(flipped))
             for f in forged:
                 r = t.request("group_receive", party="bob", group="g", envelope=f.hex(), **{"from": "alice"})
