@@ -1,14 +1,14 @@
 #include "targets/olm/olm_device.h"
 
+#include <algorithm>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
 #include <olm/olm.h>
 
 #include "targets/olm/olm_internal.h"
-
-#include <algorithm>
-#include <optional>
-#include <nlohmann/json.hpp>
-#include <string_view>
-#include <utility>
 
 namespace parity::olm {
 
@@ -167,8 +167,8 @@ Status Device::initiate(const std::string& peer, ByteView bundle_bytes, Rng& rng
   std::string ed_key = b64_encode(b.identity_ed25519);
   std::string sig = b64_encode(b.signature);  // olm_ed25519_verify may overwrite it
   Bytes signed_part = bundle_signed_part(b.identity_curve25519, b.onetime_key);
-  if (olm_ed25519_verify(util.utility(), ed_key.data(), ed_key.size(), signed_part.data(),
-                         signed_part.size(), sig.data(), sig.size()) == olm_error()) {
+  if (olm_ed25519_verify(util.utility(), ed_key.data(), ed_key.size(), signed_part.data(), signed_part.size(),
+                         sig.data(), sig.size()) == olm_error()) {
     Error e = util.utility_error("olm_ed25519_verify");
     if (e.code == Errc::bad_mac) e.code = Errc::bad_signature;  // olm says BAD_MESSAGE_MAC
     return e;
@@ -183,9 +183,9 @@ Status Device::initiate(const std::string& peer, ByteView bundle_bytes, Rng& rng
   std::string their_identity = b64_encode(b.identity_curve25519);
   std::string their_onetime = b64_encode(b.onetime_key);
   SecretBuffer random(rng, olm_create_outbound_session_random_length(session->session()));
-  if (olm_create_outbound_session(session->session(), account_->account(), their_identity.data(),
-                                  their_identity.size(), their_onetime.data(), their_onetime.size(),
-                                  random.data(), random.size()) == olm_error()) {
+  if (olm_create_outbound_session(session->session(), account_->account(), their_identity.data(), their_identity.size(),
+                                  their_onetime.data(), their_onetime.size(), random.data(),
+                                  random.size()) == olm_error()) {
     return session->session_error("olm_create_outbound_session");
   }
   sessions_[peer] = std::move(session);
@@ -202,8 +202,8 @@ Result<signal::Ciphertext> Device::encrypt(const std::string& peer, ByteView pla
   if (type == olm_error()) return it->second->session_error("olm_encrypt_message_type");
   SecretBuffer random(rng, olm_encrypt_random_length(s));
   std::string message(olm_encrypt_message_length(s, plaintext.size()), '\0');
-  size_t n = olm_encrypt(s, plaintext.data(), plaintext.size(), random.data(), random.size(),
-                         message.data(), message.size());
+  size_t n =
+      olm_encrypt(s, plaintext.data(), plaintext.size(), random.data(), random.size(), message.data(), message.size());
   if (n == olm_error()) return it->second->session_error("olm_encrypt");
   message.resize(n);
 
@@ -283,8 +283,8 @@ Result<Device::PendingDecrypt> Device::decrypt_pending(const std::string& peer, 
   // A prekey message of the current session (the peer has not yet seen our answer).
   if (it != sessions_.end()) {
     std::string scratch = message;
-    size_t match = olm_matches_inbound_session_from(it->second->session(), identity_b64.data(),
-                                                    identity_b64.size(), scratch.data(), scratch.size());
+    size_t match = olm_matches_inbound_session_from(it->second->session(), identity_b64.data(), identity_b64.size(),
+                                                    scratch.data(), scratch.size());
     if (match == olm_error()) return it->second->session_error("olm_matches_inbound_session_from");
     if (match == 1) {
       PARITY_TRY(try_on(*it->second, OLM_MESSAGE_TYPE_PRE_KEY, message, out));
@@ -322,7 +322,9 @@ Result<Bytes> Device::decrypt(const std::string& peer, const signal::Ciphertext&
   return std::move(pending.plaintext);
 }
 
-bool Device::has_session(const std::string& peer) const { return sessions_.contains(peer); }
+bool Device::has_session(const std::string& peer) const {
+  return sessions_.contains(peer);
+}
 
 // Export format: "POLM" | version 2 | blob(account pickle) | u32 n | n x (blob(peer) |
 // curve25519 identity) | u32 m | m x (blob(peer) | blob(session pickle)) | groups
@@ -360,8 +362,7 @@ Result<Bytes> Device::serialize() const {
 }
 
 Result<Device> Device::deserialize(ByteView data) {
-  if (data.size() < kStateMagic.size() + 1 ||
-      !std::equal(kStateMagic.begin(), kStateMagic.end(), data.begin())) {
+  if (data.size() < kStateMagic.size() + 1 || !std::equal(kStateMagic.begin(), kStateMagic.end(), data.begin())) {
     return make_error(Errc::malformed, "not an olm device export");
   }
   if (data[kStateMagic.size()] != kStateVersion) return make_error(Errc::bad_version, "olm export version");
@@ -371,8 +372,8 @@ Result<Device> Device::deserialize(ByteView data) {
   d.account_ = std::make_unique<OlmObject>(OlmObject::Kind::account);
   std::string pickle;
   if (!r.blob(pickle)) return make_error(Errc::malformed, "olm export: account");
-  if (olm_unpickle_account(d.account_->account(), kPickleKey.data(), kPickleKey.size(), pickle.data(),
-                           pickle.size()) == olm_error()) {
+  if (olm_unpickle_account(d.account_->account(), kPickleKey.data(), kPickleKey.size(), pickle.data(), pickle.size()) ==
+      olm_error()) {
     return d.account_->account_error("olm_unpickle_account");
   }
   PARITY_TRY(d.load_identity_keys());
@@ -396,8 +397,8 @@ Result<Device> Device::deserialize(ByteView data) {
       return make_error(Errc::malformed, "olm export: peers not ascending");
     }
     auto session = std::make_unique<OlmObject>(OlmObject::Kind::session);
-    if (olm_unpickle_session(session->session(), kPickleKey.data(), kPickleKey.size(), pickle.data(),
-                             pickle.size()) == olm_error()) {
+    if (olm_unpickle_session(session->session(), kPickleKey.data(), kPickleKey.size(), pickle.data(), pickle.size()) ==
+        olm_error()) {
       return session->session_error("olm_unpickle_session");
     }
     d.sessions_.emplace(std::move(peer), std::move(session));

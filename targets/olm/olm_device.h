@@ -23,9 +23,10 @@
 #include <string>
 #include <vector>
 
-#include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/device.h"
+
+#include "base/bytes.h"
 #include "base/result.h"
 
 namespace parity::olm {

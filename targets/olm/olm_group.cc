@@ -32,7 +32,9 @@ Error megolm_error(Error e) {
   return e;
 }
 
-void put_u8(Bytes& out_, uint8_t v) { out_.push_back(v); }
+void put_u8(Bytes& out_, uint8_t v) {
+  out_.push_back(v);
+}
 
 Result<Key32> outbound_id(const Device::OlmObject& ob) {
   std::string id(olm_outbound_group_session_id_length(ob.outbound()), '\0');
@@ -63,8 +65,8 @@ Result<std::string> session_key(const Device::OlmObject& ob) {
 // key's signature by the session's own Ed25519 key.
 Result<std::unique_ptr<Device::OlmObject>> inbound_from_key(std::string key_b64) {
   auto ib = std::make_unique<Device::OlmObject>(Device::OlmObject::Kind::inbound_group);
-  size_t n = olm_init_inbound_group_session(ib->inbound(), reinterpret_cast<const uint8_t*>(key_b64.data()),
-                                            key_b64.size());
+  size_t n =
+      olm_init_inbound_group_session(ib->inbound(), reinterpret_cast<const uint8_t*>(key_b64.data()), key_b64.size());
   secure_wipe(key_b64.data(), key_b64.size());
   if (n == olm_error()) return megolm_error(ib->inbound_error("olm_init_inbound_group_session"));
   return ib;
@@ -343,8 +345,8 @@ Result<GroupReceived> Device::group_receive(const std::string& group, const std:
 
   const std::string message = b64_encode(envelope.subspan(33));
   std::string scratch = message;  // libolm decodes in place
-  size_t max = olm_group_decrypt_max_plaintext_length(ib.inbound(), reinterpret_cast<uint8_t*>(scratch.data()),
-                                                      scratch.size());
+  size_t max =
+      olm_group_decrypt_max_plaintext_length(ib.inbound(), reinterpret_cast<uint8_t*>(scratch.data()), scratch.size());
   if (max == olm_error()) return megolm_error(ib.inbound_error("olm_group_decrypt_max_plaintext_length"));
   scratch = message;
   SecretBuffer inner(max);
@@ -373,7 +375,11 @@ Result<GroupReceived> Device::group_receive(const std::string& group, const std:
 // blob(self) | u8 flags (1 removed, 2 rotate pending, 4 outbound present) | u32 n |
 // n x blob(member) in roster order | [blob(outbound pickle)] | u32 n | n x blob(member
 // sent the key), ascending | u32 n | n x (blob(sender) | u32 m | m x (session id (32) |
-// blob(inbound pickle) | u32 k | k x u32 index read, ascending)), senders and ids ascending.
+// blob(inbound pickle))), senders and ids ascending.
+// The indices read (replay tracking) are not exported: Matrix clients keep them in memory
+// only (matrix-js-sdk's OlmDevice.inboundGroupSessionMessageIndexes, MXOlmDevice on
+// Android and iOS), so a device's stored state, what a thief takes, reads every message
+// of a session from its first known index (megolm.md, "Partial Forward Secrecy").
 Status Device::serialize_groups(Bytes& out_) const {
   put_u32(out_, static_cast<uint32_t>(groups_.size()));
   for (const auto& [name, g] : groups_) {
@@ -398,8 +404,6 @@ Status Device::serialize_groups(Bytes& out_) const {
         PARITY_ASSIGN(std::string p, pickle_inbound(*in.session));
         put_blob(out_, p);
         secure_wipe(p.data(), p.size());
-        put_u32(out_, static_cast<uint32_t>(in.seen.size()));
-        for (uint32_t i : in.seen) put_u32(out_, i);
       }
     }
   }
@@ -460,7 +464,6 @@ Status Device::deserialize_groups(Reader& r) {
       for (uint32_t j = 0; j < m; ++j) {
         Key32 id{};
         std::string p;
-        uint32_t k = 0;
         if (!r.key(id) || !r.blob(p)) return bad("inbound session");
         if (!sessions.empty() && sessions.rbegin()->first >= id) return bad("session ids not ascending");
         GroupState::Inbound in{std::make_unique<OlmObject>(OlmObject::Kind::inbound_group), {}};
@@ -470,13 +473,6 @@ Status Device::deserialize_groups(Reader& r) {
         }
         PARITY_ASSIGN(Key32 actual, inbound_id(*in.session));
         if (actual != id) return bad("session id does not match its session");
-        if (!r.u32(k)) return bad("seen count");
-        for (uint32_t x = 0; x < k; ++x) {
-          uint32_t index = 0;
-          if (!r.u32(index)) return bad("seen index");
-          if (!in.seen.empty() && *in.seen.rbegin() >= index) return bad("seen not ascending");
-          in.seen.insert(index);
-        }
         sessions.emplace(id, std::move(in));
       }
     }

@@ -2,8 +2,6 @@
 // libolm's base64, error mapping and the export writer/reader. Not a public header.
 #pragma once
 
-#include <olm/olm.h>
-
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -12,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <olm/olm.h>
 
 #include "targets/olm/olm_device.h"
 
@@ -102,14 +102,28 @@ inline Result<Key32> b64_decode32(std::string_view in) {
 inline Error from_olm(OlmErrorCode code, const char* what, std::string_view context) {
   Errc errc = Errc::internal;
   switch (code) {
-    case OLM_BAD_MESSAGE_MAC: errc = Errc::bad_mac; break;
-    case OLM_BAD_MESSAGE_KEY_ID: errc = Errc::unknown_prekey; break;
-    case OLM_BAD_MESSAGE_FORMAT: errc = Errc::malformed; break;
-    case OLM_BAD_MESSAGE_VERSION: errc = Errc::bad_version; break;
-    case OLM_BAD_SIGNATURE: errc = Errc::bad_signature; break;
-    case OLM_BAD_SESSION_KEY: errc = Errc::malformed; break;
+    case OLM_BAD_MESSAGE_MAC:
+      errc = Errc::bad_mac;
+      break;
+    case OLM_BAD_MESSAGE_KEY_ID:
+      errc = Errc::unknown_prekey;
+      break;
+    case OLM_BAD_MESSAGE_FORMAT:
+      errc = Errc::malformed;
+      break;
+    case OLM_BAD_MESSAGE_VERSION:
+      errc = Errc::bad_version;
+      break;
+    case OLM_BAD_SIGNATURE:
+      errc = Errc::bad_signature;
+      break;
+    case OLM_BAD_SESSION_KEY:
+      errc = Errc::malformed;
+      break;
     // Megolm: a message index before the inbound session's first known one.
-    case OLM_UNKNOWN_MESSAGE_INDEX: errc = Errc::duplicate_message; break;
+    case OLM_UNKNOWN_MESSAGE_INDEX:
+      errc = Errc::duplicate_message;
+      break;
     // Only a damaged export reaches these (we always pass our own base64 and key).
     case OLM_INVALID_BASE64:
     case OLM_BAD_ACCOUNT_KEY:
@@ -118,7 +132,8 @@ inline Error from_olm(OlmErrorCode code, const char* what, std::string_view cont
     case OLM_PICKLE_EXTRA_DATA:
       errc = Errc::malformed;
       break;
-    default: break;
+    default:
+      break;
   }
   std::string detail(context);
   detail += ": ";
@@ -164,7 +179,6 @@ struct Reader {
   }
 };
 
-
 }  // namespace parity::olm::detail
 
 namespace parity::olm {
@@ -200,11 +214,21 @@ struct Device::OlmObject {
   }
   ~OlmObject() {
     switch (kind) {
-      case Kind::account: olm_clear_account(account()); break;
-      case Kind::session: olm_clear_session(session()); break;
-      case Kind::utility: olm_clear_utility(utility()); break;
-      case Kind::outbound_group: olm_clear_outbound_group_session(outbound()); break;
-      case Kind::inbound_group: olm_clear_inbound_group_session(inbound()); break;
+      case Kind::account:
+        olm_clear_account(account());
+        break;
+      case Kind::session:
+        olm_clear_session(session());
+        break;
+      case Kind::utility:
+        olm_clear_utility(utility());
+        break;
+      case Kind::outbound_group:
+        olm_clear_outbound_group_session(outbound());
+        break;
+      case Kind::inbound_group:
+        olm_clear_inbound_group_session(inbound());
+        break;
     }
   }
   OlmObject(const OlmObject&) = delete;
@@ -239,7 +263,6 @@ struct Device::OlmObject {
   void* handle = nullptr;
 };
 
-
 // PendingDecrypt is a decrypted pairwise message whose session is not yet installed.
 struct Device::PendingDecrypt {
   Bytes plaintext;
@@ -250,15 +273,16 @@ struct Device::PendingDecrypt {
 // GroupState is one Megolm group as one member sees it (roster "server").
 struct Device::GroupState {
   // Inbound is a received Megolm session: libolm keeps its first known ratchet, so it
-  // reads any later index; `seen` are the indices read, refused a second time (replays).
+  // reads any later index; `seen` are the indices read, refused a second time (replays),
+  // held in memory only as Matrix clients hold them (not exported: olm_group.cc).
   struct Inbound {
     std::unique_ptr<OlmObject> session;
     std::set<uint32_t> seen;
   };
 
-  std::string self;                 // this member's party name (a clone keeps the original's)
-  std::vector<std::string> roster;  // as announced, order kept (deliveries follow it)
-  bool removed = false;             // announced a roster without itself
+  std::string self;                     // this member's party name (a clone keeps the original's)
+  std::vector<std::string> roster;      // as announced, order kept (deliveries follow it)
+  bool removed = false;                 // announced a roster without itself
   std::unique_ptr<OlmObject> outbound;  // null before the first send and after a removal of self
   std::set<std::string> sent_to;        // members sent the current outbound session's key
   bool rotate = false;                  // start a new outbound session before the next send
