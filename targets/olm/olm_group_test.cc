@@ -194,6 +194,23 @@ TEST(OlmGroup, TamperedEnvelopesRefusedWithoutEffect) {
   EXPECT_EQ(bob.group_receive("g", "alice", app).value().plaintext, text("m1"));
 }
 
+TEST(OlmGroup, MalformedOfAnySizeRefused) {
+  Group t(kTrio);
+  make_trio(t);
+  Deliveries ds = t.send("alice", "g", "m1");
+  Device& bob = t.at("bob");
+  for (size_t size : {size_t{0}, size_t{1}, size_t{2}, size_t{33}, size_t{34}, size_t{4096}, size_t{1} << 20}) {
+    for (uint8_t tag : {kGroupControlTag, kGroupApplicationTag, uint8_t{0x00}, uint8_t{0x03}}) {
+      Bytes junk(size, 0xa5);
+      if (!junk.empty()) junk[0] = tag;
+      if (junk.size() > 1) junk[1] = 0x01;
+      EXPECT_FALSE(bob.group_receive("g", "alice", junk).ok()) << size << " tag " << int{tag};
+    }
+  }
+  // Nothing changed: the genuine deliveries are read.
+  t.route("alice", "g", ds, "m1");
+}
+
 TEST(OlmGroup, RemovalRotatesAndShutsTheRemovedOut) {
   Group t(kTrio);
   make_trio(t);
