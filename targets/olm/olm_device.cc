@@ -1,127 +1,26 @@
 #include "targets/olm/olm_device.h"
 
-#include <olm/olm.h>
-
 #include <algorithm>
 #include <optional>
-#include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+#include <olm/olm.h>
+
+#include "targets/olm/olm_internal.h"
+
 namespace parity::olm {
+
+using namespace detail;  // NOLINT(google-build-using-namespace): this file's own helpers
 
 namespace {
 
 constexpr std::string_view kBundleLabel = "parity-olm-bundle-v1";
 constexpr std::string_view kStateMagic = "POLM";
-constexpr uint8_t kStateVersion = 1;
+// Version 2 adds the groups (olm_group.cc).
+constexpr uint8_t kStateVersion = 2;
 constexpr uint8_t kOlmMessageVersion = 3;
-
-// SecretBuffer holds random bytes or plaintext handed to libolm and wipes them on exit.
-class SecretBuffer {
- public:
-  explicit SecretBuffer(size_t size) : bytes_(size) {}
-  SecretBuffer(Rng& rng, size_t size) : bytes_(size) { rng.fill(bytes_); }
-  ~SecretBuffer() { secure_wipe(bytes_.data(), bytes_.size()); }
-  SecretBuffer(const SecretBuffer&) = delete;
-  SecretBuffer& operator=(const SecretBuffer&) = delete;
-  uint8_t* data() { return bytes_.data(); }
-  size_t size() const { return bytes_.size(); }
-  Bytes take(size_t n) { return Bytes(bytes_.begin(), bytes_.begin() + static_cast<ptrdiff_t>(n)); }
-
- private:
-  Bytes bytes_;
-};
-
-// --- base64 as libolm writes it: standard alphabet, no padding ---
-
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string b64_encode(ByteView in) {
-  std::string out;
-  out.reserve((in.size() * 4 + 2) / 3);
-  size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = (uint32_t{in[i]} << 16) | (uint32_t{in[i + 1]} << 8) | in[i + 2];
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
-  }
-  size_t rest = in.size() - i;
-  if (rest == 1) {
-    uint32_t v = uint32_t{in[i]} << 16;
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-  } else if (rest == 2) {
-    uint32_t v = (uint32_t{in[i]} << 16) | (uint32_t{in[i + 1]} << 8);
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-  }
-  return out;
-}
-
-int b64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-Result<Bytes> b64_decode(std::string_view in) {
-  if (in.size() % 4 == 1) return make_error(Errc::malformed, "base64 length");
-  Bytes out;
-  out.reserve(in.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = b64_value(c);
-    if (v < 0) return make_error(Errc::malformed, "base64 character");
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<uint8_t>(acc >> bits));
-    }
-  }
-  return out;
-}
-
-Result<Key32> b64_decode32(std::string_view in) {
-  PARITY_ASSIGN(Bytes raw, b64_decode(in));
-  if (raw.size() != 32) return make_error(Errc::malformed, "expected a 32-byte key");
-  Key32 k{};
-  std::copy(raw.begin(), raw.end(), k.begin());
-  return k;
-}
-
-// from_olm maps a libolm error to Errc; the olm error string becomes the detail.
-Error from_olm(OlmErrorCode code, const char* what, std::string_view context) {
-  Errc errc = Errc::internal;
-  switch (code) {
-    case OLM_BAD_MESSAGE_MAC: errc = Errc::bad_mac; break;
-    case OLM_BAD_MESSAGE_KEY_ID: errc = Errc::unknown_prekey; break;
-    case OLM_BAD_MESSAGE_FORMAT: errc = Errc::malformed; break;
-    case OLM_BAD_MESSAGE_VERSION: errc = Errc::bad_version; break;
-    case OLM_BAD_SIGNATURE: errc = Errc::bad_signature; break;
-    // Only a damaged export reaches these (we always pass our own base64 and key).
-    case OLM_INVALID_BASE64:
-    case OLM_BAD_ACCOUNT_KEY:
-    case OLM_UNKNOWN_PICKLE_VERSION:
-    case OLM_CORRUPTED_PICKLE:
-    case OLM_PICKLE_EXTRA_DATA:
-      errc = Errc::malformed;
-      break;
-    default: break;
-  }
-  std::string detail(context);
-  detail += ": ";
-  detail += what != nullptr ? what : "unknown olm error";
-  return make_error(errc, std::move(detail));
-}
 
 // prekey_identity reads the sender's curve25519 identity (field 3) out of an olm PRE_KEY
 // message, so the session can be created with olm_create_inbound_session_from.
@@ -167,90 +66,7 @@ Bytes bundle_signed_part(const Key32& identity, const Key32& onetime) {
   return concat({view(std::string(kBundleLabel)), identity, onetime});
 }
 
-// Writer/Reader for the export format (big-endian lengths).
-void put_u32(Bytes& out_, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) out_.push_back(static_cast<uint8_t>(v >> s));
-}
-void put_blob(Bytes& out_, std::string_view s) {
-  put_u32(out_, static_cast<uint32_t>(s.size()));
-  out_.insert(out_.end(), s.begin(), s.end());
-}
-
-struct Reader {
-  ByteView data;
-  size_t pos = 0;
-  bool u32(uint32_t& v) {
-    if (data.size() - pos < 4) return false;
-    v = 0;
-    for (int i = 0; i < 4; ++i) v = (v << 8) | data[pos++];
-    return true;
-  }
-  bool blob(std::string& s) {
-    uint32_t n = 0;
-    if (!u32(n) || data.size() - pos < n) return false;
-    s.assign(reinterpret_cast<const char*>(data.data() + pos), n);
-    pos += n;
-    return true;
-  }
-  bool key(Key32& k) {
-    if (data.size() - pos < 32) return false;
-    std::copy_n(data.begin() + static_cast<ptrdiff_t>(pos), 32, k.begin());
-    pos += 32;
-    return true;
-  }
-};
-
 }  // namespace
-
-// OlmObject is one libolm object (account, session or utility) in a buffer it owns;
-// the destructor clears the object, which wipes its keys.
-struct Device::OlmObject {
-  enum class Kind { account, session, utility };
-
-  explicit OlmObject(Kind k) : kind(k) {
-    switch (kind) {
-      case Kind::account:
-        memory = std::make_unique<uint8_t[]>(olm_account_size());
-        handle = olm_account(memory.get());
-        break;
-      case Kind::session:
-        memory = std::make_unique<uint8_t[]>(olm_session_size());
-        handle = olm_session(memory.get());
-        break;
-      case Kind::utility:
-        memory = std::make_unique<uint8_t[]>(olm_utility_size());
-        handle = olm_utility(memory.get());
-        break;
-    }
-  }
-  ~OlmObject() {
-    switch (kind) {
-      case Kind::account: olm_clear_account(account()); break;
-      case Kind::session: olm_clear_session(session()); break;
-      case Kind::utility: olm_clear_utility(utility()); break;
-    }
-  }
-  OlmObject(const OlmObject&) = delete;
-  OlmObject& operator=(const OlmObject&) = delete;
-
-  OlmAccount* account() const { return static_cast<OlmAccount*>(handle); }
-  OlmSession* session() const { return static_cast<OlmSession*>(handle); }
-  OlmUtility* utility() const { return static_cast<OlmUtility*>(handle); }
-
-  Error account_error(std::string_view context) const {
-    return from_olm(olm_account_last_error_code(account()), olm_account_last_error(account()), context);
-  }
-  Error session_error(std::string_view context) const {
-    return from_olm(olm_session_last_error_code(session()), olm_session_last_error(session()), context);
-  }
-  Error utility_error(std::string_view context) const {
-    return from_olm(olm_utility_last_error_code(utility()), olm_utility_last_error(utility()), context);
-  }
-
-  Kind kind;
-  std::unique_ptr<uint8_t[]> memory;
-  void* handle = nullptr;
-};
 
 // --- bundle encoding ---
 
@@ -351,8 +167,8 @@ Status Device::initiate(const std::string& peer, ByteView bundle_bytes, Rng& rng
   std::string ed_key = b64_encode(b.identity_ed25519);
   std::string sig = b64_encode(b.signature);  // olm_ed25519_verify may overwrite it
   Bytes signed_part = bundle_signed_part(b.identity_curve25519, b.onetime_key);
-  if (olm_ed25519_verify(util.utility(), ed_key.data(), ed_key.size(), signed_part.data(),
-                         signed_part.size(), sig.data(), sig.size()) == olm_error()) {
+  if (olm_ed25519_verify(util.utility(), ed_key.data(), ed_key.size(), signed_part.data(), signed_part.size(),
+                         sig.data(), sig.size()) == olm_error()) {
     Error e = util.utility_error("olm_ed25519_verify");
     if (e.code == Errc::bad_mac) e.code = Errc::bad_signature;  // olm says BAD_MESSAGE_MAC
     return e;
@@ -367,9 +183,9 @@ Status Device::initiate(const std::string& peer, ByteView bundle_bytes, Rng& rng
   std::string their_identity = b64_encode(b.identity_curve25519);
   std::string their_onetime = b64_encode(b.onetime_key);
   SecretBuffer random(rng, olm_create_outbound_session_random_length(session->session()));
-  if (olm_create_outbound_session(session->session(), account_->account(), their_identity.data(),
-                                  their_identity.size(), their_onetime.data(), their_onetime.size(),
-                                  random.data(), random.size()) == olm_error()) {
+  if (olm_create_outbound_session(session->session(), account_->account(), their_identity.data(), their_identity.size(),
+                                  their_onetime.data(), their_onetime.size(), random.data(),
+                                  random.size()) == olm_error()) {
     return session->session_error("olm_create_outbound_session");
   }
   sessions_[peer] = std::move(session);
@@ -386,8 +202,8 @@ Result<signal::Ciphertext> Device::encrypt(const std::string& peer, ByteView pla
   if (type == olm_error()) return it->second->session_error("olm_encrypt_message_type");
   SecretBuffer random(rng, olm_encrypt_random_length(s));
   std::string message(olm_encrypt_message_length(s, plaintext.size()), '\0');
-  size_t n = olm_encrypt(s, plaintext.data(), plaintext.size(), random.data(), random.size(),
-                         message.data(), message.size());
+  size_t n =
+      olm_encrypt(s, plaintext.data(), plaintext.size(), random.data(), random.size(), message.data(), message.size());
   if (n == olm_error()) return it->second->session_error("olm_encrypt");
   message.resize(n);
 
@@ -418,14 +234,43 @@ Result<Bytes> olm_decrypt_into(OlmSession* s, size_t type, const std::string& me
 
 }  // namespace
 
-Result<Bytes> Device::decrypt(const std::string& peer, const signal::Ciphertext& ciphertext,
-                              Rng& /*rng*/) {
+namespace {
+
+// copy_session duplicates a session through its pickle, so it can be tried and dropped.
+Result<std::unique_ptr<Device::OlmObject>> copy_session(const Device::OlmObject& from) {
+  std::string pickle(olm_pickle_session_length(from.session()), '\0');
+  size_t n = olm_pickle_session(from.session(), kPickleKey.data(), kPickleKey.size(), pickle.data(), pickle.size());
+  if (n == olm_error()) return from.session_error("olm_pickle_session");
+  pickle.resize(n);
+  auto copy = std::make_unique<Device::OlmObject>(Device::OlmObject::Kind::session);
+  size_t r = olm_unpickle_session(copy->session(), kPickleKey.data(), kPickleKey.size(), pickle.data(), pickle.size());
+  secure_wipe(pickle.data(), pickle.size());
+  if (r == olm_error()) return copy->session_error("olm_unpickle_session");
+  return copy;
+}
+
+}  // namespace
+
+Result<Device::PendingDecrypt> Device::decrypt_pending(const std::string& peer, const signal::Ciphertext& ciphertext,
+                                                       Attempt attempt) {
+  // In place is safe for decrypt alone: libolm leaves a session unchanged when it fails.
+  auto try_on = [&](OlmObject& current, size_t type, const std::string& msg, PendingDecrypt& out_) -> Status {
+    OlmObject* s = &current;
+    if (attempt == Attempt::on_copy) {
+      PARITY_ASSIGN(out_.session, copy_session(current));
+      s = out_.session.get();
+    }
+    PARITY_ASSIGN(out_.plaintext, olm_decrypt_into(s->session(), type, msg));
+    return {};
+  };
   std::string message = b64_encode(ciphertext.bytes);
   auto it = sessions_.find(peer);
+  PendingDecrypt out;
 
   if (ciphertext.kind == signal::MessageKind::message) {
     if (it == sessions_.end()) return make_error(Errc::no_session, "no olm session with " + peer);
-    return olm_decrypt_into(it->second->session(), OLM_MESSAGE_TYPE_MESSAGE, message);
+    PARITY_TRY(try_on(*it->second, OLM_MESSAGE_TYPE_MESSAGE, message, out));
+    return out;
   }
 
   PARITY_ASSIGN(Key32 identity, prekey_identity(ciphertext.bytes));
@@ -438,37 +283,53 @@ Result<Bytes> Device::decrypt(const std::string& peer, const signal::Ciphertext&
   // A prekey message of the current session (the peer has not yet seen our answer).
   if (it != sessions_.end()) {
     std::string scratch = message;
-    size_t match = olm_matches_inbound_session_from(it->second->session(), identity_b64.data(),
-                                                    identity_b64.size(), scratch.data(), scratch.size());
+    size_t match = olm_matches_inbound_session_from(it->second->session(), identity_b64.data(), identity_b64.size(),
+                                                    scratch.data(), scratch.size());
     if (match == olm_error()) return it->second->session_error("olm_matches_inbound_session_from");
     if (match == 1) {
-      return olm_decrypt_into(it->second->session(), OLM_MESSAGE_TYPE_PRE_KEY, message);
+      PARITY_TRY(try_on(*it->second, OLM_MESSAGE_TYPE_PRE_KEY, message, out));
+      return out;
     }
   }
 
-  // A new inbound session: commit it and spend the one-time key only once it decrypts.
-  auto session = std::make_unique<OlmObject>(OlmObject::Kind::session);
+  // A new inbound session: installed, and its one-time key spent, only by commit.
+  out.session = std::make_unique<OlmObject>(OlmObject::Kind::session);
   std::string scratch = message;
-  if (olm_create_inbound_session_from(session->session(), account_->account(), identity_b64.data(),
+  if (olm_create_inbound_session_from(out.session->session(), account_->account(), identity_b64.data(),
                                       identity_b64.size(), scratch.data(), scratch.size()) == olm_error()) {
-    return session->session_error("olm_create_inbound_session_from");
+    return out.session->session_error("olm_create_inbound_session_from");
   }
-  PARITY_ASSIGN(Bytes plaintext,
-                olm_decrypt_into(session->session(), OLM_MESSAGE_TYPE_PRE_KEY, message));
-  if (olm_remove_one_time_keys(account_->account(), session->session()) == olm_error()) {
-    // Cannot happen after the session was made from that key; refuse rather than keep it.
-    return account_->account_error("olm_remove_one_time_keys");
-  }
-  sessions_[peer] = std::move(session);
-  trusted_[peer] = identity;
-  return plaintext;
+  PARITY_ASSIGN(out.plaintext, olm_decrypt_into(out.session->session(), OLM_MESSAGE_TYPE_PRE_KEY, message));
+  out.new_identity = identity;
+  return out;
 }
 
-bool Device::has_session(const std::string& peer) const { return sessions_.contains(peer); }
+Status Device::commit(const std::string& peer, PendingDecrypt& pending) {
+  if (pending.new_identity) {
+    if (olm_remove_one_time_keys(account_->account(), pending.session->session()) == olm_error()) {
+      // Cannot happen after the session was made from that key; refuse rather than keep it.
+      return account_->account_error("olm_remove_one_time_keys");
+    }
+    trusted_[peer] = *pending.new_identity;
+  }
+  if (pending.session) sessions_[peer] = std::move(pending.session);  // else decrypted in place
+  return {};
+}
 
-// Export format: "POLM" | version 1 | blob(account pickle) | u32 n | n x (blob(peer) |
-// curve25519 identity) | u32 m | m x (blob(peer) | blob(session pickle)); blob = u32
-// big-endian length then bytes; peers ascending and unique; nothing after.
+Result<Bytes> Device::decrypt(const std::string& peer, const signal::Ciphertext& ciphertext, Rng& /*rng*/) {
+  PARITY_ASSIGN(PendingDecrypt pending, decrypt_pending(peer, ciphertext, Attempt::in_place));
+  PARITY_TRY(commit(peer, pending));
+  return std::move(pending.plaintext);
+}
+
+bool Device::has_session(const std::string& peer) const {
+  return sessions_.contains(peer);
+}
+
+// Export format: "POLM" | version 2 | blob(account pickle) | u32 n | n x (blob(peer) |
+// curve25519 identity) | u32 m | m x (blob(peer) | blob(session pickle)) | groups
+// (olm_group.cc); blob = u32 big-endian length then bytes; peers ascending and unique;
+// nothing after.
 Result<Bytes> Device::serialize() const {
   Bytes out(kStateMagic.begin(), kStateMagic.end());
   out.push_back(kStateVersion);
@@ -496,12 +357,12 @@ Result<Bytes> Device::serialize() const {
     put_blob(out, pickle);
   }
   secure_wipe(pickle.data(), pickle.size());
+  PARITY_TRY(serialize_groups(out));
   return out;
 }
 
 Result<Device> Device::deserialize(ByteView data) {
-  if (data.size() < kStateMagic.size() + 1 ||
-      !std::equal(kStateMagic.begin(), kStateMagic.end(), data.begin())) {
+  if (data.size() < kStateMagic.size() + 1 || !std::equal(kStateMagic.begin(), kStateMagic.end(), data.begin())) {
     return make_error(Errc::malformed, "not an olm device export");
   }
   if (data[kStateMagic.size()] != kStateVersion) return make_error(Errc::bad_version, "olm export version");
@@ -511,8 +372,8 @@ Result<Device> Device::deserialize(ByteView data) {
   d.account_ = std::make_unique<OlmObject>(OlmObject::Kind::account);
   std::string pickle;
   if (!r.blob(pickle)) return make_error(Errc::malformed, "olm export: account");
-  if (olm_unpickle_account(d.account_->account(), kPickleKey.data(), kPickleKey.size(), pickle.data(),
-                           pickle.size()) == olm_error()) {
+  if (olm_unpickle_account(d.account_->account(), kPickleKey.data(), kPickleKey.size(), pickle.data(), pickle.size()) ==
+      olm_error()) {
     return d.account_->account_error("olm_unpickle_account");
   }
   PARITY_TRY(d.load_identity_keys());
@@ -536,12 +397,13 @@ Result<Device> Device::deserialize(ByteView data) {
       return make_error(Errc::malformed, "olm export: peers not ascending");
     }
     auto session = std::make_unique<OlmObject>(OlmObject::Kind::session);
-    if (olm_unpickle_session(session->session(), kPickleKey.data(), kPickleKey.size(), pickle.data(),
-                             pickle.size()) == olm_error()) {
+    if (olm_unpickle_session(session->session(), kPickleKey.data(), kPickleKey.size(), pickle.data(), pickle.size()) ==
+        olm_error()) {
       return session->session_error("olm_unpickle_session");
     }
     d.sessions_.emplace(std::move(peer), std::move(session));
   }
+  PARITY_TRY(d.deserialize_groups(r));
   if (r.pos != data.size()) return make_error(Errc::malformed, "olm export: trailing bytes");
   return d;
 }

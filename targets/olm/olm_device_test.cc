@@ -1,9 +1,9 @@
 // olm_device_test.cc: self-tests of parity::olm::Device (the libolm party).
 #include "targets/olm/olm_device.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace parity::olm {
 namespace {
@@ -17,7 +17,9 @@ Key32 seed(uint8_t b) {
   return k;
 }
 
-Bytes text(const std::string& s) { return to_bytes(s); }
+Bytes text(const std::string& s) {
+  return to_bytes(s);
+}
 
 // Pair holds two devices with an established session in both directions' state:
 // alice initiated from bob's bundle.

@@ -11,7 +11,9 @@ reference so that Parity's checks are exercised against a second design:
   * X3DH-style handshake with 4 DH and HKDF-SHA256 under its own labels;
   * Double Ratchet with HKDF root chain and HMAC-SHA256 symmetric chains;
   * AES-256-GCM (instead of CBC + truncated HMAC) whose associated data binds both
-    identities, the direction, the sender's ratchet key, the counters and the whole header.
+    identities, the direction, the sender's ratchet key, the counters and the whole header;
+  * group chats (PTP 1.3) with sender keys of its own design: see the "Groups" section,
+    which also gives their wire formats.
 
 Wire formats (all integers big-endian):
 
@@ -439,13 +441,22 @@ class Target:
         party, peer = self.party(req), self.name(req, "peer")
         plaintext = self.hex(req, "plaintext")
         self.key(req, "ratchet_private")  # validated; encrypt generates no key pair here
+        ciphertext, kind, commit = self.seal_pairwise(party, peer, plaintext)
+        commit()
+        return {"ciphertext": ciphertext.hex(), "kind": kind}
+
+    @staticmethod
+    def seal_pairwise(party, peer, plaintext):
+        """Encrypts on a copy of the current session; returns (ciphertext, kind, commit)."""
         record = party["peers"].get(peer)
         if not record or not record["sessions"] or record["sessions"][0]["send"] is None:
             raise PtpError("no_session", "no session with %s" % peer)
         session = copy.deepcopy(record["sessions"][0])
         ciphertext, kind = ratchet_encrypt(session, plaintext)
-        record["sessions"][0] = session
-        return {"ciphertext": ciphertext.hex(), "kind": kind}
+
+        def commit():
+            record["sessions"][0] = session
+        return ciphertext, kind, commit
 
     def op_decrypt(self, req):
         party, peer = self.party(req), self.name(req, "peer")
@@ -453,6 +464,13 @@ class Target:
         ratchet_priv = self.key(req, "ratchet_private")
         if kind not in ("prekey", "message"):
             raise PtpError("bad_request", 'field "kind" must be "prekey" or "message"')
+        plaintext, commit = self.open_pairwise(party, peer, data, kind, ratchet_priv)
+        commit()
+        return {"plaintext": plaintext.hex()}
+
+    def open_pairwise(self, party, peer, data, kind, ratchet_priv):
+        """Decrypts a pairwise message on copies; returns (plaintext, commit). Nothing
+        changes until the caller runs commit(), so a group op can refuse after decrypting."""
         record = copy.deepcopy(party["peers"].get(peer, {"identity": None, "sessions": []}))
         consumed_opk = None
         if kind == "prekey":
@@ -498,15 +516,16 @@ class Target:
             except PtpError as e:
                 errors.append(e)
                 continue
-            # Success: commit. A new session becomes current; an existing one is updated.
-            if index is None:
-                self.store_session(party, peer, attempt["peer_identity"], attempt)
-                del party["onetime_prekeys"][consumed_opk]
-            else:
-                record["sessions"][index] = attempt
-                record["identity"] = attempt["peer_identity"]
-                party["peers"][peer] = record
-            return {"plaintext": plaintext.hex()}
+            # Success. On commit a new session becomes current; an existing one is updated.
+            def commit(index=index, attempt=attempt):
+                if index is None:
+                    self.store_session(party, peer, attempt["peer_identity"], attempt)
+                    del party["onetime_prekeys"][consumed_opk]
+                else:
+                    record["sessions"][index] = attempt
+                    record["identity"] = attempt["peer_identity"]
+                    party["peers"][peer] = record
+            return plaintext, commit
         # Every candidate refused: report a replay as such, otherwise the current session's error.
         raise next((e for e in errors if e.code == "duplicate_message"), errors[0])
 
@@ -553,6 +572,409 @@ def from_json(value):
 
 
 # --------------------------------------------------------------------------------------
+# Groups (PTP 1.3; the spec's groups.md). A Sender-Keys-like protocol of its own, which
+# differs from Signal's on purpose so that the GRP checks meet a second sound design:
+#
+#   * each member owns a *sender key*: a chain id (31 bits), an HMAC-SHA256 hash chain
+#     under this file's own labels, and an Ed25519 signing key pair;
+#   * it sends that key, at the chain's current iteration (a newcomer cannot read earlier
+#     messages), to every other member inside their pairwise python-dr session, then
+#     encrypts each group message once, for everyone;
+#   * AES-256-GCM whose associated data binds the group name, the sender's party name, the
+#     chain id and the iteration; an Ed25519 signature over the whole envelope, the group
+#     and the sender (a member holds every chain it reads, so the signature is what stops
+#     it from writing as another member);
+#   * its own bounds: 500 / 500 / 3 instead of Signal's 2000 / 2000 / 5.
+#
+#   control envelope (kind "control")           application envelope (kind "application")
+#     0   1  0xc1                                  0   1  0xa1
+#     1   1  pairwise kind: 0x01 prekey,           1   4  chain id
+#            0x02 message                          5   4  iteration
+#     2   .  python-dr ciphertext whose            9   .  AES-256-GCM ciphertext || tag
+#            plaintext is a distribution        end-64 64 Ed25519 signature
+#
+#   distribution (the pairwise plaintext; strict: exact length, the delivery's group)
+#     0   4  magic "PGD1"          5+L  4  chain id         13+L 32  chain key at iteration
+#     4   1  L, then the group     9+L  4  iteration        45+L 32  Ed25519 public key
+#
+# Rosters are the server's (hello "group_roster": "server"), acted on as WhatsApp does.
+# --------------------------------------------------------------------------------------
+GROUP_CAPABILITIES = ["group", "group_update", "group_forge"]
+GROUP_MAX_SKIP = 500           # largest jump from the next expected iteration, per chain
+GROUP_MAX_SKIPPED_KEYS = 500   # skipped keys kept per sender chain (oldest evicted)
+GROUP_MAX_SENDER_STATES = 3    # chains kept per sender and group, the current included
+GROUP_LIMITS = {"group_max_skip": GROUP_MAX_SKIP, "group_max_skipped_keys": GROUP_MAX_SKIPPED_KEYS,
+                "group_max_sender_states": GROUP_MAX_SENDER_STATES}
+
+CONTROL_TAG, APPLICATION_TAG = 0xC1, 0xA1
+PAIRWISE_KIND = {"prekey": 0x01, "message": 0x02}
+KIND_OF_BYTE = {v: k for k, v in PAIRWISE_KIND.items()}
+DIST_MAGIC = b"PGD1"
+APP_HEADER_LEN, SIGNATURE_LEN = 9, 64
+GROUP_CHAIN_LABEL = b"parity-python-dr/v1/group-chain"
+GROUP_MSGKEY_LABEL = b"parity-python-dr/v1/group-message-key"
+GROUP_CIPHER_LABEL = b"parity-python-dr/v1/group-cipher"
+GROUP_AD_LABEL = b"parity-python-dr/v1/group-ad"
+GROUP_SIG_LABEL = b"parity-python-dr/v1/group-signature"
+
+
+def group_kdf(chain_key):
+    """Sender chain step: chain key -> (next chain key, message key)."""
+    return (hmac.new(chain_key, GROUP_CHAIN_LABEL, hashlib.sha256).digest(),
+            hmac.new(chain_key, GROUP_MSGKEY_LABEL, hashlib.sha256).digest())
+
+
+def group_cipher(message_key):
+    out = hkdf(message_key, None, GROUP_CIPHER_LABEL, 44)
+    return AESGCM(out[:32]), out[32:]
+
+
+def name_field(name):
+    """A party or group name, length-prefixed so that two fields cannot run together."""
+    data = name.encode()
+    return bytes([len(data)]) + data
+
+
+def group_ad(group, sender, chain_id, iteration):
+    return GROUP_AD_LABEL + name_field(group) + name_field(sender) + struct.pack(">II", chain_id, iteration)
+
+
+def signed_part(group, sender, envelope_without_signature):
+    return GROUP_SIG_LABEL + name_field(group) + name_field(sender) + envelope_without_signature
+
+
+def encode_distribution(group, key):
+    return (DIST_MAGIC + name_field(group) + struct.pack(">II", key["chain_id"], key["n"]) + key["ck"]
+            + key["sign_pub"])
+
+
+def decode_distribution(data, group):
+    """Parses a distribution strictly; one for another group is refused (GRP-9)."""
+    g = name_field(group)
+    if len(data) != 4 + len(g) + 8 + 64 or data[:4] != DIST_MAGIC or data[4:4 + len(g)] != g:
+        raise PtpError("invalid_message", "not a distribution for group %s" % group)
+    chain_id, iteration = struct.unpack(">II", data[4 + len(g):12 + len(g)])
+    if chain_id >= 2**31:
+        raise PtpError("invalid_message", "chain id out of range")
+    rest = data[12 + len(g):]
+    return {"chain_id": chain_id, "ck": rest[:32], "n": iteration, "skipped": {}, "sign_pub": rest[32:]}
+
+
+def make_application(group, sender, chain_id, iteration, message_key, sign_priv, plaintext):
+    header = bytes([APPLICATION_TAG]) + struct.pack(">II", chain_id, iteration)
+    aead, nonce = group_cipher(message_key)
+    body = header + aead.encrypt(nonce, plaintext, group_ad(group, sender, chain_id, iteration))
+    return body + Ed25519PrivateKey.from_private_bytes(sign_priv).sign(signed_part(group, sender, body))
+
+
+def new_group(roster):
+    """A member's state of one group (a plain dict, exported as is):
+      roster    sorted party names: this member's view, itself included while a member
+      removed   it was announced a roster without itself
+      own       its sender key {chain_id, ck, n (next iteration), sign_priv, sign_pub} or None
+      sent_to   members that hold `own` at some iteration (sorted)
+      rotate    make a fresh sender key before the next send (after a removal or update)
+      senders   party -> its chains, newest first: {chain_id, ck, n, skipped, sign_pub},
+                skipped mapping str(iteration) -> message key"""
+    return {"roster": sorted(roster), "removed": False, "own": None, "sent_to": [], "rotate": False,
+            "senders": {}}
+
+
+def check_group(g):
+    """Strict shape check of an imported group state (raises ValueError)."""
+    def need(ok, what):
+        if not ok:
+            raise ValueError("group state: " + what)
+
+    def key32(v):
+        return isinstance(v, bytes) and len(v) == 32
+
+    def uint(v, bound):
+        return isinstance(v, int) and not isinstance(v, bool) and 0 <= v < bound
+
+    def names(v):
+        return isinstance(v, list) and v == sorted(set(v)) and all(
+            isinstance(n, str) and PARTY_NAME.fullmatch(n) for n in v)
+
+    need(isinstance(g, dict) and set(g) == set(new_group([])), "fields")
+    need(names(g["roster"]) and names(g["sent_to"]), "roster or sent_to")
+    need(isinstance(g["removed"], bool) and isinstance(g["rotate"], bool), "flags")
+    own = g["own"]
+    if own is not None:
+        need(isinstance(own, dict) and set(own) == {"chain_id", "ck", "n", "sign_priv", "sign_pub"}, "own")
+        need(uint(own["chain_id"], 2**31) and uint(own["n"], 2**32) and key32(own["ck"]), "own chain")
+        need(key32(own["sign_priv"]) and own["sign_pub"] == ed25519_public(own["sign_priv"]), "own signing key")
+    need(isinstance(g["senders"], dict), "senders")
+    for sender, states in g["senders"].items():
+        need(PARTY_NAME.fullmatch(sender) and isinstance(states, list)
+             and 1 <= len(states) <= GROUP_MAX_SENDER_STATES, "sender " + sender)
+        for s in states:
+            need(isinstance(s, dict) and set(s) == {"chain_id", "ck", "n", "skipped", "sign_pub"}, "state")
+            need(uint(s["chain_id"], 2**31) and uint(s["n"], 2**32 + 1) and key32(s["ck"])
+                 and key32(s["sign_pub"]), "chain")
+            skipped = s["skipped"]
+            need(isinstance(skipped, dict) and len(skipped) <= GROUP_MAX_SKIPPED_KEYS, "skipped")
+            need(all(k.isdigit() and str(int(k)) == k and int(k) < s["n"] and key32(v)
+                     for k, v in skipped.items()), "skipped key")
+
+
+class GroupTarget(Target):
+    """The target with groups: the core ops of Target plus the group_* ops."""
+
+    def op_hello(self, req):
+        body = super().op_hello(req)
+        return dict(body, capabilities=CAPABILITIES + GROUP_CAPABILITIES, limits=dict(LIMITS, **GROUP_LIMITS),
+                    group_roster="server")
+
+    def op_create(self, req):
+        body = super().op_create(req)
+        # A party's name in its groups. A clone keeps the original's (it is the same member).
+        self.parties[req["party"]].update(name=req["party"], groups={})
+        return body
+
+    def op_import(self, req):
+        body = super().op_import(req)
+        party = self.parties[req["party"]]
+        try:
+            if not (isinstance(party.get("name"), str) and PARTY_NAME.fullmatch(party["name"])
+                    and isinstance(party.get("groups"), dict)):
+                raise ValueError("no group name or groups")
+            for name, g in party["groups"].items():
+                if not PARTY_NAME.fullmatch(name):
+                    raise ValueError("group name %r" % name)
+                check_group(g)
+        except ValueError as e:
+            del self.parties[req["party"]]  # refused: nothing imported
+            raise PtpError("bad_request", "state is not an exported party: %s" % e) from None
+        return body
+
+    # ---- request helpers ----
+    def group(self, req, known=True):
+        """(party, group name, group state); an unknown group is bad_request."""
+        party, name = self.party(req), self.name(req, "group")
+        g = party["groups"].get(name)
+        if known and g is None:
+            raise PtpError("bad_request", "unknown group %s" % name)
+        return party, name, g
+
+    def member_group(self, req):
+        """As group(), for ops a removed member may not perform."""
+        party, name, g = self.group(req)
+        if g["removed"] or party["name"] not in g["roster"]:
+            raise PtpError("bad_request", "%s is not a member of %s" % (party["name"], name))
+        return party, name, g
+
+    def members(self, req, field):
+        value = req.get(field)
+        if (not isinstance(value, list) or not all(isinstance(m, str) and PARTY_NAME.fullmatch(m) for m in value)
+                or len(set(value)) != len(value)):
+            raise PtpError("bad_request", 'field "%s" must be a list of distinct party names' % field)
+        return value
+
+    def sender_key_fields(self, req):
+        """The inject fields of group_encrypt: (chain_key, signing_private, chain_id)."""
+        ck, sign_priv = self.key(req, "chain_key"), self.key(req, "signing_private")
+        chain_id = self.uint32(req, "chain_id")
+        if chain_id is not None and chain_id >= 2**31:
+            raise PtpError("bad_request", 'field "chain_id" must be below 2^31')
+        return ck, sign_priv, chain_id
+
+    def new_sender_key(self, injected):
+        """A fresh sender key: injected fields if given, else from the (seeded) generator."""
+        ck, sign_priv, chain_id = injected
+        if chain_id is None:
+            chain_id = int.from_bytes(self.rng.bytes(4), "big") & 0x7FFFFFFF
+        ck = ck if ck is not None else self.rng.bytes(32)
+        # signing_private is used as the Ed25519 seed (this protocol signs with Ed25519).
+        sign_priv = sign_priv if sign_priv is not None else self.rng.bytes(32)
+        return {"chain_id": chain_id, "ck": ck, "n": 0, "sign_priv": sign_priv, "sign_pub": ed25519_public(sign_priv)}
+
+    # ---- membership: the server's roster, the creator's view until announced ----
+    def op_group_create(self, req):
+        party, name, g = self.group(req, known=False)
+        members = self.members(req, "members")
+        if g is not None or party["name"] in members:
+            raise PtpError("bad_request", "group %s exists, or members names the creator" % name)
+        party["groups"][name] = new_group([party["name"]] + members)
+        return {"deliveries": []}  # keys go out with the first send
+
+    def op_group_add(self, req):
+        party, name, g = self.member_group(req)
+        member = self.name(req, "member")
+        if member in g["roster"]:
+            raise PtpError("bad_request", "%s is already in %s" % (member, name))
+        # The newcomer gets this member's current key with its next send (it is not in sent_to).
+        g["roster"] = sorted(g["roster"] + [member])
+        return {"deliveries": []}
+
+    def op_group_remove(self, req):
+        party, name, g = self.member_group(req)
+        member = self.name(req, "member")
+        if member not in g["roster"] or member == party["name"]:
+            raise PtpError("bad_request", "%s is not another member of %s" % (member, name))
+        self.apply_roster(party, g, [m for m in g["roster"] if m != member])
+        return {"deliveries": []}
+
+    def op_group_roster(self, req):
+        party, name, g = self.group(req, known=False)
+        members = self.members(req, "members")
+        if g is None:  # a party learns a group from the first roster naming it
+            g = party["groups"][name] = new_group([])
+        self.apply_roster(party, g, members)
+        return {"deliveries": []}
+
+    @staticmethod
+    def apply_roster(party, g, members):
+        """WhatsApp's rules: forget removed members' keys and rotate before the next send;
+        newcomers get the current key with the next send; a member not in the roster stops
+        sending and drops its own key, but keeps the rest so that it can be re-added."""
+        me, gone = party["name"], set(g["roster"]) - set(members)
+        for member in gone:
+            g["senders"].pop(member, None)
+        g["roster"] = sorted(members)
+        if me in members:
+            g["removed"] = False
+            g["rotate"] = g["rotate"] or bool(gone)
+            g["sent_to"] = [m for m in g["sent_to"] if m in members]
+        else:
+            g.update(removed=True, own=None, sent_to=[], rotate=False)
+
+    def op_group_update(self, req):
+        _, _, g = self.member_group(req)
+        g["rotate"] = True  # the fresh key goes to every member with the next send
+        return {"deliveries": []}
+
+    def op_group_info(self, req):
+        _, _, g = self.group(req)
+        return {"members": g["roster"], "removed": g["removed"]}  # no epoch: the roster is the server's
+
+    # ---- sending ----
+    def op_group_encrypt(self, req):
+        party, name, g = self.member_group(req)
+        plaintext = self.hex(req, "plaintext")
+        me = party["name"]
+        injected = self.sender_key_fields(req)  # checked always, used only for a new key
+        own, sent_to = g["own"], g["sent_to"]
+        if own is None or g["rotate"] or own["n"] >= 2**32 - 1:  # (a used-up chain rotates too)
+            own, sent_to = self.new_sender_key(injected), []
+        else:
+            own = dict(own)
+        # Control deliveries first: the current key, at its current iteration, to each member
+        # that does not hold it yet. Every pairwise step is committed only if all succeed.
+        deliveries, commits = [], []
+        distribution = encode_distribution(name, own)
+        for member in g["roster"]:
+            if member != me and member not in sent_to:
+                ciphertext, kind, commit = self.seal_pairwise(party, member, distribution)
+                envelope = bytes([CONTROL_TAG, PAIRWISE_KIND[kind]]) + ciphertext
+                deliveries.append({"to": member, "envelope": envelope.hex(), "kind": "control"})
+                commits.append(commit)
+        iteration = own["n"]
+        own["ck"], message_key = group_kdf(own["ck"])
+        own["n"] += 1
+        envelope = make_application(name, me, own["chain_id"], iteration, message_key, own["sign_priv"], plaintext)
+        deliveries += [{"to": m, "envelope": envelope.hex(), "kind": "application"} for m in g["roster"] if m != me]
+        for commit in commits:
+            commit()
+        g.update(own=own, sent_to=[m for m in g["roster"] if m != me], rotate=False)
+        return {"deliveries": deliveries}
+
+    def op_group_forge(self, req):
+        """An application envelope with `as`'s chain and this party's own signature (GRP-3,
+        GRP-8). Far past the bound its key is random: a receiver must refuse it unread."""
+        party, name, g = self.member_group(req)
+        sender, iteration = self.name(req, "as"), self.uint32(req, "iteration")
+        states = g["senders"].get(sender)
+        if not states:
+            raise PtpError("no_session", "no chain of %s" % sender)
+        state = states[0]
+        iteration = state["n"] if iteration is None else iteration
+        message_key = state["skipped"].get(str(iteration))
+        if iteration >= state["n"] and iteration - state["n"] <= GROUP_MAX_SKIP + 1:
+            ck = state["ck"]
+            for _ in range(iteration - state["n"] + 1):
+                ck, message_key = group_kdf(ck)
+        if message_key is None:
+            message_key = self.rng.bytes(32)
+        sign_priv = g["own"]["sign_priv"] if g["own"] else party["identity"]["ed"]["priv"]
+        return {"envelope": make_application(name, sender, state["chain_id"], iteration, message_key, sign_priv,
+                                             b"forged").hex()}
+
+    # ---- receiving: the envelope says its kind; `from` says who sent it ----
+    def op_group_receive(self, req):
+        party, name, g = self.member_group(req)
+        sender, data = self.name(req, "from"), self.hex(req, "envelope")
+        if data[:1] == bytes([CONTROL_TAG]):
+            return self.receive_control(party, name, g, sender, data)
+        if data[:1] == bytes([APPLICATION_TAG]):
+            return self.receive_application(party, name, g, sender, data)
+        raise PtpError("invalid_message", "not a group envelope")
+
+    def receive_control(self, party, name, g, sender, data):
+        if sender not in g["roster"] or sender == party["name"]:
+            raise PtpError("bad_request", "control delivery from %s, not another member" % sender)
+        if len(data) < 2 or data[1] not in KIND_OF_BYTE:
+            raise PtpError("invalid_message", "bad pairwise kind")
+        # The pairwise session with `from` authenticates the sender: the key is filed under
+        # `from` and nothing inside the plaintext names a sender.
+        plaintext, commit = self.open_pairwise(party, sender, data[2:], KIND_OF_BYTE[data[1]], None)
+        key = decode_distribution(plaintext, name)
+        states = g["senders"].get(sender, [])
+        known = next((s for s in states if s["chain_id"] == key["chain_id"]), None)
+        if known is not None and known["sign_pub"] != key["sign_pub"]:
+            raise PtpError("invalid_message", "chain %d redistributed with another signing key" % key["chain_id"])
+        commit()
+        # A chain already held is kept as it is: an older copy would roll it back (refused
+        # replays would decrypt again), and a copy further along adds nothing it cannot derive.
+        if known is None:
+            g["senders"][sender] = [key] + states[:GROUP_MAX_SENDER_STATES - 1]  # oldest evicted
+        return {"kind": "control"}
+
+    def receive_application(self, party, name, g, sender, data):
+        if len(data) < APP_HEADER_LEN + 16 + SIGNATURE_LEN:
+            raise PtpError("invalid_message", "application envelope too short")
+        chain_id, iteration = struct.unpack(">II", data[1:APP_HEADER_LEN])
+        body, signature = data[:-SIGNATURE_LEN], data[-SIGNATURE_LEN:]
+        if sender == party["name"]:  # its own message (a clone given what the original sent)
+            own = g["own"]
+            behind = own is not None and own["chain_id"] == chain_id and iteration < own["n"]
+            raise PtpError("duplicate_message" if behind else "no_session", "a message of its own chain")
+        states = g["senders"].get(sender, [])
+        index = next((i for i, s in enumerate(states) if s["chain_id"] == chain_id), None)
+        if index is None:  # key not received yet, evicted, or forgotten at a removal
+            raise PtpError("no_session", "no chain %d of %s" % (chain_id, sender))
+        state = states[index]
+        try:  # authenticity first: nothing below looks at unauthenticated numbers
+            Ed25519PublicKey.from_public_bytes(state["sign_pub"]).verify(signature, signed_part(name, sender, body))
+        except (InvalidSignature, ValueError):
+            raise PtpError("invalid_message", "signature does not verify") from None
+        skipped = dict(state["skipped"])
+        ck, n = state["ck"], state["n"]
+        if iteration < n:
+            message_key = skipped.pop(str(iteration), None)
+            if message_key is None:
+                raise PtpError("duplicate_message", "no key for iteration %d (already used)" % iteration)
+        else:
+            if iteration - n > GROUP_MAX_SKIP:  # checked before deriving anything
+                raise PtpError("limit_exceeded", "iteration %d is more than %d ahead" % (iteration, GROUP_MAX_SKIP))
+            while n < iteration:
+                ck, skipped[str(n)] = group_kdf(ck)
+                n += 1
+            ck, message_key = group_kdf(ck)
+            n += 1
+            for old in sorted(skipped, key=int)[:max(0, len(skipped) - GROUP_MAX_SKIPPED_KEYS)]:
+                del skipped[old]  # bounded retention: the oldest go first
+        aead, nonce = group_cipher(message_key)
+        try:
+            plaintext = aead.decrypt(nonce, data[APP_HEADER_LEN:-SIGNATURE_LEN],
+                                     group_ad(name, sender, chain_id, iteration))
+        except InvalidTag:
+            raise PtpError("invalid_message", "authentication failed") from None
+        states[index] = dict(state, ck=ck, n=n, skipped=skipped)  # commit
+        return {"kind": "application", "plaintext": plaintext.hex()}
+
+
+# --------------------------------------------------------------------------------------
 # The PTP loop: one request line in, one response line out, until end of input.
 # --------------------------------------------------------------------------------------
 def respond(target, line):
@@ -580,7 +1002,7 @@ def respond(target, line):
 
 
 def main():
-    target = Target()
+    target = GroupTarget()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     # No line-length cap here: the suite bounds what it sends, and DOS-3 sends 16 MiB
     # ciphertexts (32 MiB of hex) that must be answered with this request's id.

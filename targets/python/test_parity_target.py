@@ -7,6 +7,7 @@ Run:  /usr/bin/python3 targets/python/test_parity_target.py
 
 import json
 import os
+import random
 import subprocess
 import sys
 import unittest
@@ -81,8 +82,12 @@ class TargetTest(unittest.TestCase):
         t = self.t
         hello = t.ok("hello", ptp=1)
         self.assertEqual(hello["protocol"], "custom:python-dr")
-        self.assertEqual(set(hello["capabilities"]), {"export", "import", "deterministic", "inject"})
+        self.assertEqual(set(hello["capabilities"]),
+                         {"export", "import", "deterministic", "inject", "group", "group_update", "group_forge"})
         self.assertEqual(hello["limits"]["max_skip"], 1000)
+        self.assertEqual(hello["group_roster"], "server")
+        self.assertEqual([hello["limits"]["group_max_" + k] for k in ("skip", "skipped_keys", "sender_states")],
+                         [500, 500, 3])
         self.assertEqual(t.refused("hello", ptp=2), "unsupported")
         for line in ("[]", "42", "not json", "", '"x"'):
             self.assertEqual(t.raw(line), {"id": None, "ok": False, "error": "bad_request",
@@ -298,6 +303,301 @@ class TargetTest(unittest.TestCase):
             first, second = self.script(self.t, inject=True), self.script(other, inject=True)
             # every response but reset's is identical although the seeds differ
             self.assertEqual(first, second)
+        finally:
+            self.assertEqual(other.close(), 0)
+
+
+GROUP_MEMBERS = ("alice", "bob", "carol")
+
+
+class GroupTarget(Target):
+    """Group conveniences: the suite's part as the server that routes deliveries."""
+
+    def pairwise(self, a, b):
+        """A pairwise session as the suite makes one: bundle, initiate, one message each way."""
+        self.ok("initiate", party=a, peer=b, bundle=self.ok("bundle", party=b)["bundle"])
+        self.recv(b, a, self.send(a, b, "hi"))
+        self.recv(a, b, self.send(b, a, "ho"))
+
+    def group_setup(self, members=GROUP_MEMBERS, group="g", seed=SEED):
+        self.ok("reset", seed=seed)
+        for p in members:
+            self.ok("create", party=p)
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                self.pairwise(a, b)
+        self.make_group(members, group)
+
+    def make_group(self, members, group):
+        created = self.ok("group_create", party=members[0], group=group, members=list(members[1:]))
+        assert created["deliveries"] == [], created  # keys go out with the first send
+        self.announce(group, members, members)
+
+    def announce(self, group, roster, to):
+        for p in to:
+            r = self.ok("group_roster", party=p, group=group, members=list(roster))
+            assert r["deliveries"] == [], r
+
+    def gsend(self, sender, text, group="g"):
+        return self.ok("group_encrypt", party=sender, group=group, plaintext=text.encode().hex())["deliveries"]
+
+    def give(self, to, sender, delivery, group="g"):
+        """group_receive of one delivery: "control", the plaintext, or the refusal's code."""
+        r = self.request("group_receive", party=to, group=group, envelope=delivery["envelope"], **{"from": sender})
+        if not r["ok"]:
+            return "refused:" + r["error"]
+        assert r["kind"] == delivery["kind"], r
+        return "control" if r["kind"] == "control" else bytes.fromhex(r["plaintext"]).decode()
+
+    def route(self, sender, deliveries, group="g"):
+        """Gives every delivery to its recipient; returns {recipient: [results]}."""
+        out = {}
+        for d in deliveries:
+            out.setdefault(d["to"], []).append(self.give(d["to"], sender, d, group))
+        return out
+
+
+def app_for(deliveries, to):
+    """The application delivery addressed to `to`."""
+    return next(d for d in deliveries if d["to"] == to and d["kind"] == "application")
+
+
+class GroupTest(unittest.TestCase):
+    def setUp(self):
+        self.t = GroupTarget()
+
+    def tearDown(self):
+        self.assertEqual(self.t.close(), 0)
+
+    def state(self, party):
+        return self.t.ok("export", party=party)["state"]
+
+    def test_distribution_and_read(self):
+        t = self.t
+        t.group_setup()
+        for p in GROUP_MEMBERS:
+            self.assertEqual(t.ok("group_info", party=p, group="g")["members"], list(GROUP_MEMBERS))
+        for sender in GROUP_MEMBERS:
+            others = [p for p in GROUP_MEMBERS if p != sender]
+            first = t.gsend(sender, "first from " + sender)
+            # the sender's key, once per member, before one application envelope for all
+            self.assertEqual([(d["to"], d["kind"]) for d in first],
+                             [(p, "control") for p in others] + [(p, "application") for p in others])
+            self.assertEqual(len({d["envelope"] for d in first if d["kind"] == "application"}), 1)
+            self.assertEqual(t.route(sender, first), {p: ["control", "first from " + sender] for p in others})
+            second = t.gsend(sender, "second")
+            self.assertEqual({d["kind"] for d in second}, {"application"})
+            self.assertEqual(t.route(sender, second), {p: ["second"] for p in others})
+        self.assertEqual(t.refused("group_info", party="alice", group="nope"), "bad_request")
+        self.assertEqual(t.refused("group_encrypt", party="alice", group="nope", plaintext=""), "bad_request")
+        self.assertEqual(t.refused("group_create", party="alice", group="g", members=["bob"]), "bad_request")
+        self.assertEqual(t.refused("group_create", party="alice", group="h", members=["bob", "bob"]), "bad_request")
+        self.assertEqual(t.refused("group_add", party="alice", group="g", member="bob"), "bad_request")
+        # an unknown group is bad_request, and a delivery moved to another group is refused
+        d = app_for(t.gsend("alice", "for g"), "bob")
+        self.assertEqual(t.give("bob", "alice", d, group="nope"), "refused:bad_request")
+        t.make_group(GROUP_MEMBERS, "h")
+        self.assertTrue(t.give("bob", "alice", d, group="h").startswith("refused:"))
+        moved = t.gsend("alice", "first in h", group="h")
+        control = next(x for x in moved if x["to"] == "bob")
+        self.assertTrue(t.give("bob", "alice", control).startswith("refused:"))  # control moved to g
+        self.assertEqual(t.route("alice", moved, group="h")["bob"], ["control", "first in h"])
+        self.assertEqual(t.give("bob", "alice", d), "for g")
+
+    def test_out_of_order_within_bounds(self):
+        t = self.t
+        t.group_setup()
+        t.route("alice", t.gsend("alice", "start"))
+        sent = [app_for(t.gsend("alice", "m%d" % i), "carol") for i in range(40)]
+        order = list(range(40))
+        random.Random(5).shuffle(order)
+        for i in order:
+            self.assertEqual(t.give("carol", "alice", sent[i]), "m%d" % i)
+        for i in order[:5]:  # each read exactly once
+            self.assertEqual(t.give("carol", "alice", sent[i]), "refused:duplicate_message")
+
+    def test_jump_limit_and_skipped_key_eviction(self):
+        t = self.t
+        t.group_setup()
+        t.route("alice", t.gsend("alice", "0"))  # bob expects iteration 1 next
+        sent = [None] + [app_for(t.gsend("alice", str(i)), "bob") for i in range(1, 506)]
+        before = self.state("bob")
+        self.assertEqual(t.give("bob", "alice", sent[502]), "refused:limit_exceeded")  # 501 past iteration 1
+        self.assertEqual(self.state("bob"), before)
+        self.assertEqual(t.give("bob", "alice", sent[501]), "501")  # exactly 500 past: read
+        self.assertEqual(t.give("bob", "alice", sent[502]), "502")
+        self.assertEqual(t.give("bob", "alice", sent[1]), "1")  # skipped keys 2..500 remain (499)
+        self.assertEqual(t.give("bob", "alice", sent[505]), "505")  # +503, 504: 501 keys, the oldest goes
+        self.assertEqual(t.give("bob", "alice", sent[2]), "refused:duplicate_message")
+        for i in (3, 500, 503, 504):
+            self.assertEqual(t.give("bob", "alice", sent[i]), str(i))
+
+    def test_replays_and_early_deliveries(self):
+        t = self.t
+        t.ok("reset", seed=SEED)
+        for p in GROUP_MEMBERS:
+            t.ok("create", party=p)
+        t.pairwise("alice", "bob")
+        t.pairwise("alice", "carol")
+        t.make_group(GROUP_MEMBERS, "g")
+        first = t.gsend("alice", "a0")
+        control, app = [d for d in first if d["to"] == "bob"]
+        before = self.state("bob")
+        self.assertEqual(t.give("bob", "alice", app), "refused:no_session")  # its key not yet given
+        self.assertEqual(self.state("bob"), before)
+        t.ok("import", party="bob~0", state=before)  # bob before it read the key (for later)
+        self.assertEqual(t.give("bob", "alice", control), "control")
+        self.assertEqual(t.give("bob", "alice", app), "a0")
+        self.assertEqual(t.give("bob", "alice", app), "refused:duplicate_message")
+        self.assertTrue(t.give("bob", "alice", control).startswith("refused:"))  # a replayed control
+        self.assertEqual(t.give("bob", "carol", control), "refused:no_session")  # relabelled: no bob-carol session
+        before = {p: self.state(p) for p in GROUP_MEMBERS}
+        self.assertEqual(t.refused("group_encrypt", party="bob", group="g", plaintext=""), "no_session")  # no bob-carol
+        self.assertEqual({p: self.state(p) for p in GROUP_MEMBERS}, before)
+        later = [app_for(t.gsend("alice", "a%d" % i), "bob") for i in (1, 2)]
+        self.assertEqual(t.give("bob", "alice", later[0]), "a1")
+        # An older copy of the distribution in a NEW pairwise message (a stale or malicious
+        # alice): accepted or refused, it must not move bob's chain back.
+        kind = {"01": "prekey", "02": "message"}[control["envelope"][2:4]]
+        plain = t.ok("decrypt", party="bob~0", peer="alice", ciphertext=control["envelope"][4:], kind=kind)["plaintext"]
+        resent = t.ok("encrypt", party="alice", peer="bob", plaintext=plain)
+        copy_env = "c1" + {"prekey": "01", "message": "02"}[resent["kind"]] + resent["ciphertext"]
+        t.give("bob", "alice", {"envelope": copy_env, "kind": "control"})
+        self.assertEqual(t.give("bob", "alice", app), "refused:duplicate_message")
+        self.assertEqual(t.give("bob", "alice", later[0]), "refused:duplicate_message")
+        self.assertEqual(t.give("bob", "alice", later[1]), "a2")
+
+    def test_removal_then_rotation(self):
+        t = self.t
+        t.group_setup()
+        for p in GROUP_MEMBERS:
+            t.route(p, t.gsend(p, "before from " + p))
+        self.assertEqual(t.ok("group_remove", party="alice", group="g", member="carol")["deliveries"], [])
+        t.ok("import", party="carol~1", state=self.state("carol"))  # exported before the announcement
+        t.announce("g", ["alice", "bob"], GROUP_MEMBERS)
+        info = t.ok("group_info", party="carol", group="g")
+        self.assertEqual((info["members"], info["removed"]), (["alice", "bob"], True))
+        self.assertEqual(t.refused("group_encrypt", party="carol", group="g", plaintext=""), "bad_request")
+        for sender in ("alice", "bob"):
+            after = t.gsend(sender, "after from " + sender)
+            other = "bob" if sender == "alice" else "alice"
+            # a fresh key (rotation after the removal) for the remaining member only
+            self.assertEqual([(d["to"], d["kind"]) for d in after], [(other, "control"), (other, "application")])
+            for d in after:  # the removed member and its clone are given everything
+                self.assertTrue(t.give("carol", sender, d).startswith("refused:"))
+                self.assertTrue(t.give("carol~1", sender, d).startswith("refused:"))
+            self.assertEqual(t.route(sender, after), {other: ["control", "after from " + sender]})
+        # re-added, carol is sent the current keys and makes a fresh one of its own
+        t.ok("group_add", party="alice", group="g", member="carol")
+        t.announce("g", GROUP_MEMBERS, GROUP_MEMBERS)
+        self.assertEqual(t.route("alice", t.gsend("alice", "welcome back"))["carol"], ["control", "welcome back"])
+        back = t.gsend("carol", "back")
+        self.assertEqual(t.route("carol", back), {"alice": ["control", "back"], "bob": ["control", "back"]})
+        self.assertTrue(t.give("carol~1", "carol", app_for(back, "alice")).startswith("refused:"))
+
+    def test_tampered_envelopes_refused(self):
+        t = self.t
+        t.group_setup()
+        for label, deliveries in (("control", t.gsend("alice", "first")), ("application", t.gsend("alice", "second"))):
+            d = next(x for x in deliveries if x["to"] == "bob" and x["kind"] == label)
+            data = bytes.fromhex(d["envelope"])
+            before = self.state("bob")
+            # One bit of every byte and truncations throughout (GRP-2's full sweep is the suite's).
+            forged = [data[:i] for i in range(0, len(data), 5)] + [data[:-1], data + b"\0"]
+            for i in range(len(data)):
+                flipped = bytearray(data)
+                flipped[i] ^= 1 << (i % 8)
+                forged.append(bytes(flipped))
+            for f in forged:
+                r = t.request("group_receive", party="bob", group="g", envelope=f.hex(), **{"from": "alice"})
+                self.assertFalse(r["ok"], (label, f.hex()))
+            self.assertTrue(t.give("bob", "carol", d).startswith("refused:"))  # `from` relabelled
+            self.assertEqual(self.state("bob"), before)  # refusals change nothing
+            self.assertEqual(t.give("bob", "alice", d), "control" if label == "control" else "second")
+
+    def test_forge_refused(self):
+        t = self.t
+        t.group_setup()
+        t.route("alice", t.gsend("alice", "a0"))
+        t.route("bob", t.gsend("bob", "b0"))
+        forged = t.ok("group_forge", party="bob", group="g", **{"as": "alice"})["envelope"]
+        self.assertEqual(t.give("carol", "alice", {"envelope": forged, "kind": "application"}),
+                         "refused:invalid_message")  # alice's chain, bob's signature
+        for iteration in (10**5, 2**31, 2**32 - 1):
+            far = t.ok("group_forge", party="bob", group="g", iteration=iteration, **{"as": "alice"})["envelope"]
+            self.assertTrue(t.give("carol", "alice", {"envelope": far, "kind": "application"}).startswith("refused:"))
+        self.assertEqual(t.route("alice", t.gsend("alice", "a1"))["carol"], ["a1"])  # the genuine one that follows
+
+    def test_sender_states_evicted(self):
+        t = self.t
+        t.group_setup()
+        held = []
+        for chain in range(4):  # four sender keys of alice's; bob keeps the newest three
+            if chain:
+                self.assertEqual(t.ok("group_update", party="alice", group="g")["deliveries"], [])
+            deliveries = t.gsend("alice", "chain %d" % chain)
+            self.assertEqual(t.give("bob", "alice", deliveries[0]), "control")  # a fresh key each time
+            held.append(app_for(deliveries, "bob"))
+            if chain == 2:  # three chains held: the first is still readable
+                self.assertEqual(t.give("bob", "alice", held[0]), "chain 0")
+        self.assertEqual(t.give("bob", "alice", held[1]), "chain 1")
+        self.assertEqual(t.give("bob", "alice", held[3]), "chain 3")
+        t.ok("group_update", party="alice", group="g")
+        late = t.gsend("alice", "chain 4")
+        self.assertEqual(t.give("bob", "alice", held[2]), "chain 2")  # chains 4, 3, 2 kept
+        t.give("bob", "alice", late[0])
+        self.assertEqual(t.give("bob", "alice", app_for(late, "bob")), "chain 4")
+
+    def test_export_import_clone(self):
+        t = self.t
+        t.group_setup()
+        seen = t.gsend("alice", "seen")
+        t.route("alice", seen)
+        state = self.state("bob")
+        t.ok("import", party="bob~1", state=state)
+        self.assertEqual(self.state("bob~1"), state)
+        self.assertEqual(t.ok("group_info", party="bob~1", group="g")["members"], list(GROUP_MEMBERS))
+        pending = app_for(t.gsend("alice", "pending"), "bob")
+        self.assertEqual(t.give("bob~1", "alice", pending), "pending")  # the clone reads what was in flight
+        self.assertEqual(t.give("bob", "alice", pending), "pending")
+        self.assertEqual(t.give("bob~1", "alice", app_for(seen, "bob")), "refused:duplicate_message")
+        own = t.gsend("bob~1", "from the clone")
+        self.assertEqual({d["to"] for d in own}, {"alice", "carol"})  # the clone is bob: nothing to bob
+        self.assertTrue(t.give("bob~1", "bob", app_for(own, "alice")).startswith("refused:"))
+        self.assertEqual(t.route("bob", own), {"alice": ["control", "from the clone"],
+                                               "carol": ["control", "from the clone"]})
+        # import is strict about group state, and a refused import leaves no party behind
+        doc = json.loads(bytes.fromhex(state))
+        for broken in ({"groups": {"g": dict(doc["groups"]["g"], rotate="yes")}},
+                       {"groups": {"g": {k: v for k, v in doc["groups"]["g"].items() if k != "senders"}}},
+                       {"name": "Not A Name"}):
+            bad = json.dumps(dict(doc, **broken)).encode().hex()
+            self.assertEqual(t.refused("import", party="bob~2", state=bad), "bad_request")
+        t.ok("import", party="bob~2", state=state)
+
+    def group_script(self, target, seed, inject=False):
+        target.group_setup(seed=seed)
+        extra = dict(chain_key="ab" * 32, signing_private="cd" * 32, chain_id=7) if inject else {}
+        apps = []
+        for i in range(3):
+            d = target.ok("group_encrypt", party="alice", group="g", plaintext="%02x" % i, **extra)["deliveries"]
+            target.route("alice", d)
+            apps.append(app_for(d, "bob")["envelope"])
+        target.route("carol", target.gsend("carol", "c"))
+        target.ok("export", party="bob")
+        return apps
+
+    def test_group_deterministic_and_inject(self):
+        other = GroupTarget()
+        try:
+            self.group_script(self.t, SEED)
+            self.group_script(other, SEED)
+            self.assertEqual(self.t.log, other.log)
+            # injected sender keys give the same application envelopes whatever the seed
+            self.assertEqual(self.group_script(self.t, "22" * 32, inject=True),
+                             self.group_script(other, "33" * 32, inject=True))
+            self.assertEqual(self.t.refused("group_encrypt", party="alice", group="g", plaintext="", chain_id=2**31),
+                             "bad_request")
         finally:
             self.assertEqual(other.close(), 0)
 

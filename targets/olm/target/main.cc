@@ -15,7 +15,7 @@ std::string help() {
          "Parties are libolm " +
          parity::ptp::olm_library_version() +
          " accounts and sessions (parity_olm). Protocol olm-v1.\n"
-         "Capabilities: export, import, deterministic.\n"
+         "Capabilities: export, import, deterministic, group, group_update.\n"
          "Limits (compiled into libolm, include/olm/ratchet.hh and src/ratchet.cpp):\n"
          "  max_skip 2000 (MAX_MESSAGE_GAP), max_skipped_keys 40 (MAX_SKIPPED_MESSAGE_KEYS,\n"
          "  one list per session shared by its chains), max_receiver_chains 5\n"
@@ -31,7 +31,20 @@ std::string help() {
          "not inject: libolm generates every key pair from random bytes it is given (and\n"
          "  expands ed25519 keys from them); its API offers no way to install a chosen\n"
          "  private key, so the *_private and *_id fields are answered `unsupported`.\n"
-         "not primitives: libolm's C API exports no X25519, HKDF or ratchet functions.\n";
+         "not primitives: libolm's C API exports no X25519, HKDF or ratchet functions.\n"
+         "\n"
+         "group (PTP 1.3, roster server): libolm's Megolm. A room key (Matrix m.room_key:\n"
+         "  group, sender, recipient, the session sharing format) goes over the pairwise Olm\n"
+         "  session with the sender's first send to each member; control envelope 0x4b ||\n"
+         "  olm type (0 prekey, 1 message) || Olm message; application envelope 0x4d ||\n"
+         "  session id (Ed25519 key) || Megolm message. A removal forgets the removed\n"
+         "  member's sessions and rotates the sender's session before its next send;\n"
+         "  group_update rotates too. Replays refused per (session, index), as Matrix\n"
+         "  clients do, in memory only (not exported, as in Matrix clients).\n"
+         "  Limits: group_max_skip, group_max_skipped_keys, group_max_sender_states null\n"
+         "  (Megolm advances any distance in at most 1020 hashes and reads any index from\n"
+         "  the first known one; every session of a member is kept). group_reads_own: a\n"
+         "  sender keeps its own sessions, as Matrix clients do. No group_forge.\n";
 }
 
 }  // namespace

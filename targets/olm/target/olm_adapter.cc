@@ -23,6 +23,18 @@ Json range(const olm::BundleRange& r) {
   return Json::array({r.first, r.second});
 }
 
+// deliveries answers a group op with the device's deliveries, in order.
+Reply deliveries(const Result<std::vector<olm::GroupDelivery>>& made) {
+  if (!made) return fail_from(made.error());
+  std::vector<Delivery> out;
+  out.reserve(made->size());
+  for (const auto& d : *made) {
+    out.push_back({d.to, d.envelope,
+                   d.kind == olm::GroupDeliveryKind::control ? DeliveryKind::control : DeliveryKind::application});
+  }
+  return deliveries_reply(out);
+}
+
 }  // namespace
 
 std::string olm_library_version() {
@@ -43,10 +55,23 @@ HelloInfo OlmAdapter::hello() const {
   // No inject: libolm derives every key from random bytes it is handed (and ed25519 keys
   // are expanded from them), so a given private key cannot be installed through its API.
   // No primitives: libolm exports no X25519/HKDF/ratchet functions to call.
-  h.capabilities = {"export", "import", "deterministic"};
+  h.capabilities = {"export", "import", "deterministic", "group", "group_update"};
+  // Megolm (docs/findings.md, "libolm Megolm: groups"): an inbound session advances its
+  // ratchet any distance in at most 1020 hashes and keeps its first known ratchet, so it
+  // reads any index from there on (no skip bound, no skipped keys to bound: null); the
+  // device keeps every inbound session a sender shares while the sender is a member, as
+  // Matrix clients keep them for history (null). No group_forge: the capability is
+  // optional and not built (GRP-3's forged-chain attacks and GRP-8's far claims are then
+  // not-applicable).
   h.limits = {{"max_skip", kMaxMessageGap},
               {"max_skipped_keys", kMaxSkippedMessageKeys},
-              {"max_receiver_chains", kMaxReceiverChains}};
+              {"max_receiver_chains", kMaxReceiverChains},
+              {"group_max_skip", nullptr},
+              {"group_max_skipped_keys", nullptr},
+              {"group_max_sender_states", nullptr}};
+  // Matrix clients keep an inbound copy of their own outbound session, so a sender reads
+  // its own messages by design (GRP-7's sender leg).
+  h.extra = {{"group_roster", "server"}, {"group_reads_own", true}};
   return h;
 }
 
@@ -135,6 +160,53 @@ Reply OlmAdapter::import_state(const request::Import& r) {
   if (!d) return fail(ErrorCode::bad_request, "state: " + d.error().detail);
   parties_.emplace(r.party, std::move(d).value());
   return Json::object();
+}
+
+Reply OlmAdapter::group_create(const request::GroupCreate& r) {
+  PTP_TRY(d, party(r.party));
+  return deliveries(d->group_create(r.party, r.group, r.members));
+}
+
+Reply OlmAdapter::group_add(const request::GroupAdd& r) {
+  PTP_TRY(d, party(r.party));
+  return deliveries(d->group_add(r.group, r.member));
+}
+
+Reply OlmAdapter::group_remove(const request::GroupRemove& r) {
+  PTP_TRY(d, party(r.party));
+  return deliveries(d->group_remove(r.group, r.member));
+}
+
+Reply OlmAdapter::group_roster(const request::GroupRoster& r) {
+  PTP_TRY(d, party(r.party));
+  return deliveries(d->group_roster(r.party, r.group, r.members));
+}
+
+Reply OlmAdapter::group_encrypt(const request::GroupEncrypt& r) {
+  PTP_TRY(d, party(r.party));
+  return deliveries(d->group_encrypt(r.group, r.plaintext, *rng_));
+}
+
+Reply OlmAdapter::group_update(const request::GroupUpdate& r) {
+  PTP_TRY(d, party(r.party));
+  return deliveries(d->group_update(r.group));
+}
+
+Reply OlmAdapter::group_receive(const request::GroupReceive& r) {
+  PTP_TRY(d, party(r.party));
+  auto got = d->group_receive(r.group, r.from, r.envelope);
+  if (!got) return fail_from(got.error());
+  if (got->kind == olm::GroupDeliveryKind::control) return Json{{"kind", "control"}};
+  return Json{{"kind", "application"}, {"plaintext", to_hex(got->plaintext)}};
+}
+
+Reply OlmAdapter::group_info(const request::GroupInfo& r) {
+  PTP_TRY(d, party(r.party));
+  auto view = d->group_info(r.group);
+  if (!view) return fail_from(view.error());
+  Json out = {{"members", view->members}};
+  if (view->removed) out["removed"] = true;
+  return out;
 }
 
 #undef PTP_TRY

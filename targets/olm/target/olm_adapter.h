@@ -7,6 +7,7 @@
 
 #include "reference/crypto/random.h"
 #include "targets/olm/olm_device.h"
+
 #include "ptp/server.h"
 
 namespace parity::ptp {
@@ -25,6 +26,15 @@ class OlmAdapter final : public Adapter {
   Reply decrypt(const request::Decrypt& r) override;
   Reply export_state(const request::Export& r) override;
   Reply import_state(const request::Import& r) override;
+  // PTP 1.3 groups over libolm's Megolm (olm_device.h), roster "server".
+  Reply group_create(const request::GroupCreate& r) override;
+  Reply group_add(const request::GroupAdd& r) override;
+  Reply group_remove(const request::GroupRemove& r) override;
+  Reply group_roster(const request::GroupRoster& r) override;
+  Reply group_encrypt(const request::GroupEncrypt& r) override;
+  Reply group_update(const request::GroupUpdate& r) override;
+  Reply group_receive(const request::GroupReceive& r) override;
+  Reply group_info(const request::GroupInfo& r) override;
 
  private:
   Result<olm::Device*> party(const std::string& name);

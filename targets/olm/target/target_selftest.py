@@ -5,8 +5,11 @@ Checks, in order:
   hello       the declared implementation, protocol, capabilities and libolm's limits;
   session     a conversation with a pending message decrypted by an imported clone, the
               bundle layout, refusals (replay, unknown party, inject fields);
-  determinism the same seed gives byte-identical responses, in a fresh process and after
-              a second `reset` in the same process; another seed gives others.
+  group       PTP 1.3 over Megolm: three members, room keys then messages, a replay, a
+              relabelled sender, a removal with its rotation, group_info, a clone;
+  determinism the same seed gives byte-identical responses (session and group), in a
+              fresh process and after a second `reset` in the same process; another seed
+              gives others.
 
 usage: target_selftest.py --target PATH
 """
@@ -25,8 +28,11 @@ def check_hello(t):
     expected = {
         "implementation": "libolm",
         "protocol": "olm-v1",
-        "capabilities": ["export", "import", "deterministic"],
-        "limits": {"max_skip": 2000, "max_skipped_keys": 40, "max_receiver_chains": 5},
+        "capabilities": ["export", "import", "deterministic", "group", "group_update"],
+        "limits": {"max_skip": 2000, "max_skipped_keys": 40, "max_receiver_chains": 5,
+                   "group_max_skip": None, "group_max_skipped_keys": None, "group_max_sender_states": None},
+        "group_roster": "server",
+        "group_reads_own": True,
     }
     for field, value in expected.items():
         if h.get(field) != value:
@@ -112,6 +118,88 @@ def session(t, seed):
     return out
 
 
+def group(t, seed):
+    """Three members over Megolm, as the suite routes them; returns every response body."""
+    out = []
+
+    def ok(op, **fields):
+        r = t.ok(op, **fields)
+        out.append(body(r))
+        return r
+
+    def refused(op, code, **fields):
+        r = t.refused(op, code, **fields)
+        out.append(body(r))
+        return r
+
+    members = ["alice", "bob", "carol"]
+    ok("reset", seed=seed)
+    for m in members:
+        ok("create", party=m)
+    for a, b in (("alice", "bob"), ("alice", "carol"), ("bob", "carol")):
+        bundle = ok("bundle", party=b)["bundle"]
+        ok("initiate", party=a, peer=b, bundle=bundle)
+        c = ok("encrypt", party=a, peer=b, plaintext=hexs("hi"))
+        ok("decrypt", party=b, peer=a, ciphertext=c["ciphertext"], kind=c["kind"])
+        c = ok("encrypt", party=b, peer=a, plaintext=hexs("hi"))
+        ok("decrypt", party=a, peer=b, ciphertext=c["ciphertext"], kind=c["kind"])
+    if ok("group_create", party="alice", group="g", members=["bob", "carol"])["deliveries"] != []:
+        raise Failure("group_create: room keys go out with the first send")
+    for m in members:
+        ok("group_roster", party=m, group="g", members=members)
+
+    def route(sender, deliveries, text):
+        for d in deliveries:
+            r = ok("group_receive", party=d["to"], group="g", envelope=d["envelope"], **{"from": sender})
+            if r["kind"] != d["kind"]:
+                raise Failure(f"group_receive at {d['to']}: kind {r['kind']}, delivered as {d['kind']}")
+            if d["kind"] == "application" and r["plaintext"] != hexs(text):
+                raise Failure(f"{d['to']} read {r['plaintext']}, expected {text}")
+
+    first = ok("group_encrypt", party="alice", group="g", plaintext=hexs("m1"))["deliveries"]
+    shape = [(d["to"], d["kind"]) for d in first]
+    if shape != [("bob", "control"), ("carol", "control"), ("bob", "application"), ("carol", "application")]:
+        raise Failure(f"first send: deliveries {shape}")
+    route("alice", first, "m1")
+    app = first[2]["envelope"]
+    refused("group_receive", "duplicate_message", party="bob", group="g", envelope=app, **{"from": "alice"})
+    refused("group_receive", "no_session", party="bob", group="g", envelope=app, **{"from": "carol"})
+    refused("group_receive", "bad_request", party="bob", group="nogroup", envelope=app, **{"from": "alice"})
+    state = ok("export", party="bob")["state"]
+    ok("import", party="bob~1", state=state)
+
+    ok("group_remove", party="alice", group="g", member="carol")
+    for m in members:
+        ok("group_roster", party=m, group="g", members=["alice", "bob"])
+    info = ok("group_info", party="carol", group="g")
+    if info.get("removed") is not True or sorted(info["members"]) != ["alice", "bob"]:
+        raise Failure(f"group_info at the removed carol: {info}")
+    refused("group_encrypt", "bad_request", party="carol", group="g", plaintext="00")
+    after = ok("group_encrypt", party="alice", group="g", plaintext=hexs("m2"))["deliveries"]
+    if [(d["to"], d["kind"]) for d in after] != [("bob", "control"), ("bob", "application")]:
+        raise Failure(f"send after the removal: deliveries {after}")
+    route("alice", after, "m2")
+    refused("group_receive", "bad_request", party="carol", group="g", envelope=after[1]["envelope"],
+            **{"from": "alice"})
+    # bob's clone (taken before the removal) holds no key of alice's new session...
+    refused("group_receive", "no_session", party="bob~1", group="g", envelope=after[1]["envelope"],
+            **{"from": "alice"})
+    # ...and reads what bob read before the export (Megolm's partial forward secrecy).
+    r = ok("group_receive", party="bob~1", group="g", envelope=app, **{"from": "alice"})
+    if r["plaintext"] != hexs("m1"):
+        raise Failure("bob~1 did not read m1")
+    ok("group_update", party="alice", group="g")
+    again = ok("group_encrypt", party="alice", group="g", plaintext=hexs("m3"))["deliveries"]
+    if [d["kind"] for d in again] != ["control", "application"]:
+        raise Failure(f"send after group_update: deliveries {again}")
+    route("alice", again, "m3")
+    return out
+
+
+def session_and_group(t, seed):
+    return session(t, seed) + group(t, seed)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", required=True)
@@ -119,7 +207,8 @@ def main():
     runner = Runner()
     runner.run("hello", lambda: fresh(args.target, check_hello))
     runner.run("session", lambda: fresh(args.target, lambda t: session(t, SEED)))
-    runner.run("determinism", lambda: check_determinism(args.target, session))
+    runner.run("group", lambda: fresh(args.target, lambda t: group(t, SEED)))
+    runner.run("determinism", lambda: check_determinism(args.target, session_and_group))
     return runner.finish()
 
 
