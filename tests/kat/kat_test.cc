@@ -16,6 +16,8 @@
 #include "reference/crypto/hash.h"
 #include "reference/crypto/x25519.h"
 #include "reference/crypto/xeddsa.h"
+#include "reference/group/sender_chain_key.h"
+#include "reference/group/sender_message_key.h"
 #include "reference/keys/chain_key.h"
 #include "reference/keys/kdf_labels.h"
 #include "reference/keys/message_keys.h"
@@ -257,21 +259,15 @@ void run_kdf_ck(const VectorFile& f) {
 }
 
 // run_sender_key_step checks KAT-3's vectors (made by libsignal-protocol-c) with the
-// reference's HMAC and HKDF: seed HMAC(chain, 0x01), next chain HMAC(chain, 0x02),
-// HKDF(seed, 32 zero bytes, "WhisperGroup", 48) = iv || cipher_key.
+// reference's Sender Keys chain (reference/group): next chain HMAC(chain, 0x02), seed
+// HMAC(chain, 0x01), HKDF(seed, 32 zero bytes, "WhisperGroup", 48) = iv || cipher_key.
 void run_sender_key_step(const VectorFile& f) {
-  static const uint8_t kSeedByte[1] = {0x01};
-  static const uint8_t kChainByte[1] = {0x02};
-  static const uint8_t kZeroSalt[32] = {};
   for (const TestGroup& g : f.groups) {
     ASSERT_EQ(g.params.integer("version"), 3) << g.where;
     for (const Vector& t : g.tests) {
-      Key32 chain = key32(t, "chain");
-      Digest256 seed = hmac_sha256(chain, kSeedByte);
-      Digest256 next = hmac_sha256(chain, kChainByte);
-      auto okm = hkdf_sha256(seed, kZeroSalt, view(std::string("WhisperGroup")), 48);
-      ASSERT_TRUE(okm.ok()) << okm.error().detail;
-      Bytes got = concat({next, seed, *okm});
+      const group::SenderChainKey ck{0, key32(t, "chain")};
+      const group::SenderMessageKey mk = ck.message_key();
+      Bytes got = concat({ck.next().key, mk.seed, mk.iv, mk.cipher_key});
       Bytes want =
           concat({t.fields.hex("next_chain"), t.fields.hex("seed"), t.fields.hex("iv"), t.fields.hex("cipher_key")});
       expect_match(t, got == want, "next_chain || seed || iv || cipher_key:\n" + got_want(got, want));
