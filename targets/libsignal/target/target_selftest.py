@@ -33,8 +33,10 @@ def check_hello(t):
         "implementation": "libsignal-protocol-c",
         "version": "2.3.3",
         "protocol": "signal-v3",
-        "capabilities": ["export", "import", "deterministic", "inject", "primitives"],
-        "limits": {"max_skip": 2000, "max_skipped_keys": 2000, "max_receiver_chains": 5},
+        "capabilities": ["export", "import", "deterministic", "inject", "primitives", "group", "group_update"],
+        "limits": {"max_skip": 2000, "max_skipped_keys": 2000, "max_receiver_chains": 5,
+                   "group_max_skip": 2000, "group_max_skipped_keys": 2000, "group_max_sender_states": 5},
+        "group_roster": "server",
     }
     for field, value in expected.items():
         if h.get(field) != value:
