@@ -100,8 +100,9 @@ ProbeResult probe_hello(Target& t) {
   if (!std::regex_match(h.protocol, protocol_re)) {
     return failed("protocol '" + h.protocol + "' is none of signal-v3, olm-v1, custom:NAME");
   }
-  static const std::vector<std::string> known = {"export",     "import", "deterministic", "inject",
-                                                 "primitives", "media",  "media_file",    "stanza"};
+  static const std::vector<std::string> known = {"export",     "import",       "deterministic", "inject",
+                                                 "primitives", "media",        "media_file",    "stanza",
+                                                 "group",      "group_update", "group_forge"};
   std::string caps, unknown;
   for (const std::string& c : h.capabilities) {
     caps += (caps.empty() ? "" : ",") + c;
@@ -111,7 +112,9 @@ ProbeResult probe_hello(Target& t) {
   // The client refuses a hello whose limits are neither non-negative integers nor null
   // (no bound); what is left to say is which are unbounded.
   std::string unbounded;
-  for (const char* name : kBoundNames) {
+  std::vector<const char*> names(std::begin(kBoundNames), std::end(kBoundNames));
+  names.insert(names.end(), std::begin(kGroupBoundNames), std::end(kGroupBoundNames));
+  for (const char* name : names) {
     if (h.declared(name).kind == LimitKind::unbounded) unbounded += std::string(unbounded.empty() ? "" : ", ") + name;
   }
   std::string detail = h.implementation + " " + h.version + ", " + h.protocol + ", capabilities [" + caps + "]";

@@ -40,6 +40,7 @@ const std::vector<Group>& groups() {
       {"SIG", "Signal wire interoperability"},
       {"STZ", "Stanzas"},
       {"MED", "Attachments"},
+      {"GRP", "Group chats"},
   };
   return g;
 }
@@ -127,6 +128,9 @@ const std::vector<Requirement>& catalogue() {
        "`acceptable` vector passes with either behaviour (X25519 may refuse an all-zero shared secret)."},
       {"KAT-2", "KAT", L::must, true, "Signal KDFs match libsignal",
        "kdf_rk, kdf_ck and message_keys match libsignal's values."},
+      {"KAT-3", "KAT", L::must, true, "Sender key derivations match libsignal",
+       "Message key seed HMAC(chainKey, 0x01), next chain key HMAC(chainKey, 0x02), and HKDF(seed, 32 zero bytes, "
+       "\"WhisperGroup\", 48) split as IV (16) then AES-256 key (32) match libsignal's values (groups.md)."},
       {"SIG-1", "SIG", L::must, true, "Sessions with the reference work both ways",
        "A session the target starts with the reference works both ways, and so does one the reference starts with "
        "the target."},
@@ -150,6 +154,44 @@ const std::vector<Requirement>& catalogue() {
       {"MED-3", "MED", L::must, false, "Fresh media keys", "Every attachment gets a fresh media key."},
       {"MED-4", "MED", L::must, false, "Attachments round-trip",
        "Attachments of every type and of 0 bytes to 64 MiB round-trip."},
+      // Group chats (groups.md, PTP 1.3 capability `group`).
+      {"GRP-1", "GRP", L::must, false, "Group delivery",
+       "With 2 to 8 members, every application message of every sender is read exactly once by every other member "
+       "that has received its control deliveries, in order or reordered within the declared bounds, from the time "
+       "its join took effect for that sender."},
+      {"GRP-2", "GRP", L::must, false, "Group integrity",
+       "Every bit flip, truncation, extension and splice of every kind of envelope is refused and changes nothing; "
+       "a bundle tampered inside its layout is refused by group_create/group_add."},
+      {"GRP-3", "GRP", L::must, false, "Sender authentication",
+       "A member cannot make another accept a message as sent by a third: not by relabelling `from`, not with the "
+       "third's chain under its own signature, not by distributing its own key as the third's."},
+      {"GRP-4", "GRP", L::must, false, "Group replay and rollback",
+       "An application delivery given twice gives no second plaintext; a control delivery replayed, or an older "
+       "copy of one, is refused or has no effect: no refused replay becomes readable and new messages are read."},
+      {"GRP-5", "GRP", L::must, false, "Removal",
+       "Neither a removed member nor its clone reads any message a remaining member sends after the removal took "
+       "effect for that sender."},
+      {"GRP-6", "GRP", L::must, false, "Joining",
+       "A member whose join took effect at t reads no message sent before t, even given every earlier delivery."},
+      {"GRP-7", "GRP", L::must, false, "Group forward secrecy",
+       "A clone of a member made after it read a message cannot read it; a clone of a sender made after it sent a "
+       "message cannot read it (unless the target declares group_reads_own)."},
+      {"GRP-8", "GRP", L::must, false, "Group bounds",
+       "Far-ahead iterations are refused quickly without memory growing with the claim; skipped keys and sender "
+       "states stay within the baseline's bounds; malformed deliveries of 0 bytes to 1 MiB are refused."},
+      {"GRP-9", "GRP", L::must, false, "Group binding",
+       "A delivery moved to another group the same members share is refused; a message of a key the receiver no "
+       "longer holds is refused."},
+      {"GRP-10", "GRP", L::info, false, "Group healing",
+       "After a compromise, the first round whose messages the clone reads none of (up to 10), with no change, "
+       "after the victim's group_update, after another member removes a third, after the victim changes the "
+       "membership; beside the baseline."},
+      {"GRP-11", "GRP", L::info, false, "Membership agreement",
+       "Whether members detect a server that forks the group (different rosters or concurrent commits): their "
+       "epochs differ, or deliveries across the fork are refused."},
+      {"GRP-12", "GRP", L::must, true, "Sender Keys on the wire",
+       "SenderKeyMessage and SenderKeyDistributionMessage as libsignal-protocol-c 2.3.3 encodes them, read both "
+       "ways with the reference across rotations, byte-exact with injected keys but for the XEdDSA signature."},
   };
   return c;
 }
@@ -169,7 +211,7 @@ struct CapabilityName {
 };
 
 // kCapabilityNames is the one table of capability spellings (PTP's, public interface).
-constexpr std::array<CapabilityName, 8> kCapabilityNames = {{
+constexpr std::array<CapabilityName, 11> kCapabilityNames = {{
     {Capability::export_state, "export"},
     {Capability::import_state, "import"},
     {Capability::deterministic, "deterministic"},
@@ -178,6 +220,9 @@ constexpr std::array<CapabilityName, 8> kCapabilityNames = {{
     {Capability::media, "media"},
     {Capability::media_file, "media_file"},
     {Capability::stanza, "stanza"},
+    {Capability::group, "group"},
+    {Capability::group_update, "group_update"},
+    {Capability::group_forge, "group_forge"},
 }};
 
 }  // namespace

@@ -50,6 +50,9 @@ enum class Capability {
   media,          // "media"
   media_file,     // "media_file" (PTP 1.2)
   stanza,         // "stanza"
+  group,          // "group" (PTP 1.3)
+  group_update,   // "group_update" (PTP 1.3)
+  group_forge,    // "group_forge" (PTP 1.3)
 };
 std::string_view to_string(Capability c);
 std::optional<Capability> parse_capability(std::string_view s);

@@ -18,7 +18,9 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 9> kCodes = {{
     {ErrorCode::internal, "internal"},
 }};
 
-Error bad_request(std::string detail) { return make_error(Errc::invalid_argument, std::move(detail)); }
+Error bad_request(std::string detail) {
+  return make_error(Errc::invalid_argument, std::move(detail));
+}
 }  // namespace
 
 std::string_view to_string(ErrorCode code) {
@@ -37,22 +39,31 @@ std::optional<ErrorCode> parse_error_code(std::string_view s) {
 
 ErrorCode from_errc(Errc code) {
   switch (code) {
-    case Errc::invalid_argument: return ErrorCode::bad_request;
+    case Errc::invalid_argument:
+      return ErrorCode::bad_request;
     case Errc::invalid_key:
-    case Errc::bad_signature: return ErrorCode::invalid_bundle;
+    case Errc::bad_signature:
+      return ErrorCode::invalid_bundle;
     case Errc::malformed:
     case Errc::bad_version:
     case Errc::bad_mac:
     case Errc::bad_padding:
-    case Errc::unknown_prekey: return ErrorCode::invalid_message;
-    case Errc::duplicate_message: return ErrorCode::duplicate_message;
+    case Errc::unknown_prekey:
+      return ErrorCode::invalid_message;
+    case Errc::duplicate_message:
+      return ErrorCode::duplicate_message;
     case Errc::counter_too_far:
-    case Errc::limit_exceeded: return ErrorCode::limit_exceeded;
-    case Errc::no_session: return ErrorCode::no_session;
-    case Errc::untrusted_identity: return ErrorCode::untrusted_identity;
-    case Errc::unsupported: return ErrorCode::unsupported;
+    case Errc::limit_exceeded:
+      return ErrorCode::limit_exceeded;
+    case Errc::no_session:
+      return ErrorCode::no_session;
+    case Errc::untrusted_identity:
+      return ErrorCode::untrusted_identity;
+    case Errc::unsupported:
+      return ErrorCode::unsupported;
     case Errc::crypto_failure:
-    case Errc::internal: return ErrorCode::internal;
+    case Errc::internal:
+      return ErrorCode::internal;
   }
   return ErrorCode::internal;
 }
@@ -134,6 +145,50 @@ constexpr FieldSpec kUnwrap[] = {
     {"jid", F::string, kOptional},
 };
 
+// PTP 1.3 (groups.md): a group is named like a party.
+constexpr FieldSpec kGroupCreate[] = {
+    {"party", F::party, kRequired},
+    {"group", F::party, kRequired},
+    {"members", F::parties, kRequired},
+    {"bundles", F::bundles, kOptional},
+};
+constexpr FieldSpec kGroupAdd[] = {
+    {"party", F::party, kRequired},
+    {"group", F::party, kRequired},
+    {"member", F::party, kRequired},
+    {"bundle", F::hex, kOptional},
+};
+constexpr FieldSpec kGroupMember[] = {
+    {"party", F::party, kRequired},
+    {"group", F::party, kRequired},
+    {"member", F::party, kRequired},
+};
+constexpr FieldSpec kGroupRoster[] = {
+    {"party", F::party, kRequired},
+    {"group", F::party, kRequired},
+    {"members", F::parties, kRequired},
+};
+constexpr FieldSpec kGroupEncrypt[] = {
+    {"party", F::party, kRequired},     {"group", F::party, kRequired},           {"plaintext", F::hex, kRequired},
+    {"chain_key", F::key32, kOptional}, {"signing_private", F::key32, kOptional}, {"chain_id", F::id32, kOptional},
+};
+constexpr FieldSpec kGroupParty[] = {
+    {"party", F::party, kRequired},
+    {"group", F::party, kRequired},
+};
+constexpr FieldSpec kGroupForge[] = {
+    {"party", F::party, kRequired},
+    {"group", F::party, kRequired},
+    {"as", F::party, kRequired},
+    {"iteration", F::uint, kOptional},
+};
+constexpr FieldSpec kGroupReceive[] = {
+    {"party", F::party, kRequired},
+    {"group", F::party, kRequired},
+    {"from", F::party, kRequired},
+    {"envelope", F::hex, kRequired},
+};
+
 constexpr OpSpec kOps[] = {
     {OpCode::hello, "hello", "", kHello},
     {OpCode::reset, "reset", "", kReset},
@@ -151,13 +206,22 @@ constexpr OpSpec kOps[] = {
     {OpCode::media_decrypt_file, "media_decrypt_file", "media_file", kMediaDecryptFile},
     {OpCode::wrap, "wrap", "stanza", kWrap},
     {OpCode::unwrap, "unwrap", "stanza", kUnwrap},
+    {OpCode::group_create, "group_create", "group", kGroupCreate},
+    {OpCode::group_add, "group_add", "group", kGroupAdd},
+    {OpCode::group_remove, "group_remove", "group", kGroupMember},
+    {OpCode::group_roster, "group_roster", "group", kGroupRoster},
+    {OpCode::group_encrypt, "group_encrypt", "group", kGroupEncrypt},
+    {OpCode::group_update, "group_update", "group_update", kGroupParty},
+    {OpCode::group_forge, "group_forge", "group_forge", kGroupForge},
+    {OpCode::group_receive, "group_receive", "group", kGroupReceive},
+    {OpCode::group_info, "group_info", "group", kGroupParty},
 };
 
 constexpr bool in_opcode_order() {
   for (size_t i = 0; i < std::size(kOps); ++i) {
     if (static_cast<size_t>(kOps[i].code) != i) return false;
   }
-  return std::size(kOps) == static_cast<size_t>(OpCode::unwrap) + 1;
+  return std::size(kOps) == static_cast<size_t>(OpCode::group_info) + 1;
 }
 static_assert(in_opcode_order(), "kOps lists every OpCode once, in order");
 
@@ -195,6 +259,29 @@ Result<FieldValue> decode_field(const Json& request, const FieldSpec& f) {
       PARITY_ASSIGN(std::string s, get_string(request, name.c_str()));
       if (s != "prekey" && s != "message") return bad_request(name + " must be prekey or message");
       return FieldValue(std::move(s));
+    }
+    case FieldType::parties: {
+      auto it = request.find(name);
+      if (it == request.end() || !it->is_array()) return bad_request("field \"" + name + "\" is not an array");
+      Parties out;
+      for (const Json& p : *it) {
+        if (!p.is_string() || !valid_party_name(p.get_ref<const std::string&>())) {
+          return bad_request("field \"" + name + "\" holds something that is not a valid party name");
+        }
+        out.push_back(p.get<std::string>());
+      }
+      return FieldValue(std::move(out));
+    }
+    case FieldType::bundles: {
+      auto it = request.find(name);
+      if (it == request.end() || !it->is_object()) return bad_request("field \"" + name + "\" is not an object");
+      BundleMap out;
+      for (const auto& [party, hex] : it->items()) {
+        if (!valid_party_name(party)) return bad_request("field \"" + name + "\" names an invalid party " + party);
+        PARITY_ASSIGN(Bytes b, get_hex(*it, party.c_str()));
+        out.emplace(party, std::move(b));
+      }
+      return FieldValue(std::move(out));
     }
   }
   return bad_request("field \"" + name + "\" has no type");
@@ -238,7 +325,9 @@ std::optional<Json> parse_line(std::string_view line) {
   return j;
 }
 
-std::string dump(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string dump(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 Result<std::string> get_string(const Json& obj, const char* field) {
   auto it = obj.find(field);

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -71,17 +72,29 @@ enum class OpCode {
   media_decrypt_file,
   wrap,
   unwrap,
+  // PTP 1.3: groups (docs/ptp.md, capabilities group, group_update, group_forge).
+  group_create,
+  group_add,
+  group_remove,
+  group_roster,
+  group_encrypt,
+  group_update,
+  group_forge,
+  group_receive,
+  group_info,
 };
 
 // FieldType is how a request field is read (each refusal is a bad_request naming it).
 enum class FieldType {
-  party,   // a party name, [a-z0-9_.~-]{1,64}
-  string,  // any JSON string
-  hex,     // a byte string, lowercase hex
-  key32,   // a byte string of 32 bytes
-  id32,    // an integer within 0..2^32-1
-  uint,    // an integer within 0..2^53-1
-  kind,    // a ciphertext kind: "prekey" or "message"
+  party,    // a party name, [a-z0-9_.~-]{1,64}
+  string,   // any JSON string
+  hex,      // a byte string, lowercase hex
+  key32,    // a byte string of 32 bytes
+  id32,     // an integer within 0..2^32-1
+  uint,     // an integer within 0..2^53-1
+  kind,     // a ciphertext kind: "prekey" or "message"
+  parties,  // an array of party names (PTP 1.3 `members`)
+  bundles,  // an object {party: hex} (PTP 1.3 `bundles`)
 };
 
 // FieldSpec is one request field of an op: absent or null optional fields are absent.
@@ -108,9 +121,13 @@ std::string_view to_string(OpCode op);
 // parse_op maps a wire name to its op; unknown names have none.
 std::optional<OpCode> parse_op(std::string_view name);
 
+// Parties is a decoded `parties` field; BundleMap a decoded `bundles` field.
+using Parties = std::vector<std::string>;
+using BundleMap = std::map<std::string, Bytes>;
+
 // FieldValue is a decoded request field: string (party, string, kind), bytes (hex),
-// Key32 (key32) or integer (id32, uint).
-using FieldValue = std::variant<std::string, Bytes, Key32, uint64_t>;
+// Key32 (key32), integer (id32, uint), party list (parties) or bundle map (bundles).
+using FieldValue = std::variant<std::string, Bytes, Key32, uint64_t, Parties, BundleMap>;
 
 // RequestFields are the fields of one request decoded by its op's table; only the
 // fields present are in it.

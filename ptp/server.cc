@@ -7,9 +7,22 @@
 
 namespace parity::ptp {
 
-const std::vector<std::string> kInjectFields = {"identity_private", "registration_id",        "signed_prekey_private",
-                                                "signed_prekey_id", "onetime_prekey_private", "prekey_id",
-                                                "base_private",     "ratchet_private"};
+const std::vector<std::string> kInjectFields = {
+    "identity_private", "registration_id", "signed_prekey_private", "signed_prekey_id", "onetime_prekey_private",
+    "prekey_id",        "base_private",    "ratchet_private",       "chain_key",        "signing_private",
+    "chain_id"};
+
+std::string_view to_string(DeliveryKind kind) {
+  return kind == DeliveryKind::control ? "control" : "application";
+}
+
+Json deliveries_reply(const std::vector<Delivery>& deliveries) {
+  Json list = Json::array();
+  for (const Delivery& d : deliveries) {
+    list.push_back({{"to", d.to}, {"envelope", to_hex(d.envelope)}, {"kind", to_string(d.kind)}});
+  }
+  return Json{{"deliveries", std::move(list)}};
+}
 
 namespace {
 
@@ -35,6 +48,7 @@ Json respond(Adapter& adapter, const HelloInfo& info, const Json& request) {
               {"protocol", info.protocol},
               {"capabilities", info.capabilities}};
     if (!info.limits.empty()) r["limits"] = info.limits;
+    for (const auto& [k, value] : info.extra.items()) r[k] = value;
     return r;
   }
   if (!has_capability(info, "inject")) {
@@ -110,6 +124,31 @@ Reply call(Adapter& a, OpCode op, RequestFields& f, const Json& request) {
     case OpCode::unwrap:
       return a.unwrap(
           {text("party"), f.take<Bytes>("stanza_hex"), f.take<std::string>("stanza"), f.take<std::string>("jid")});
+    case OpCode::group_create:
+      return a.group_create({text("party"), text("group"), f.take<Parties>("members").value(),
+                             f.take<BundleMap>("bundles").value_or(BundleMap{})});
+    case OpCode::group_add:
+      return a.group_add({text("party"), text("group"), text("member"), f.take<Bytes>("bundle")});
+    case OpCode::group_remove:
+      return a.group_remove({text("party"), text("group"), text("member")});
+    case OpCode::group_roster:
+      return a.group_roster({text("party"), text("group"), f.take<Parties>("members").value()});
+    case OpCode::group_encrypt: {
+      auto chain_id = id32("chain_id");
+      // groups.md: chain_id is field 1 of Signal's group messages, below 2^31.
+      if (chain_id && *chain_id >= (uint32_t{1} << 31))
+        return fail(ErrorCode::bad_request, "chain_id must be below 2^31");
+      return a.group_encrypt({text("party"), text("group"), bytes("plaintext"), f.take<Key32>("chain_key"),
+                              f.take<Key32>("signing_private"), chain_id});
+    }
+    case OpCode::group_update:
+      return a.group_update({text("party"), text("group")});
+    case OpCode::group_forge:
+      return a.group_forge({text("party"), text("group"), text("as"), f.take<uint64_t>("iteration")});
+    case OpCode::group_receive:
+      return a.group_receive({text("party"), text("group"), text("from"), bytes("envelope")});
+    case OpCode::group_info:
+      return a.group_info({text("party"), text("group")});
   }
   return unsupported(to_string(op));
 }
@@ -196,6 +235,33 @@ Reply Adapter::media_encrypt_file(const request::MediaEncryptFile&) {
 }
 Reply Adapter::media_decrypt_file(const request::MediaDecryptFile&) {
   return unsupported("media_decrypt_file");
+}
+Reply Adapter::group_create(const request::GroupCreate&) {
+  return unsupported("group_create");
+}
+Reply Adapter::group_add(const request::GroupAdd&) {
+  return unsupported("group_add");
+}
+Reply Adapter::group_remove(const request::GroupRemove&) {
+  return unsupported("group_remove");
+}
+Reply Adapter::group_roster(const request::GroupRoster&) {
+  return unsupported("group_roster");
+}
+Reply Adapter::group_encrypt(const request::GroupEncrypt&) {
+  return unsupported("group_encrypt");
+}
+Reply Adapter::group_update(const request::GroupUpdate&) {
+  return unsupported("group_update");
+}
+Reply Adapter::group_forge(const request::GroupForge&) {
+  return unsupported("group_forge");
+}
+Reply Adapter::group_receive(const request::GroupReceive&) {
+  return unsupported("group_receive");
+}
+Reply Adapter::group_info(const request::GroupInfo&) {
+  return unsupported("group_info");
 }
 Reply Adapter::wrap(const request::Wrap&) {
   return unsupported("wrap");

@@ -21,7 +21,26 @@ struct HelloInfo {
   std::string protocol;  // signal-v3, olm-v1 or custom:NAME
   std::vector<std::string> capabilities;
   Json limits = Json::object();
+  // extra are hello fields besides the core ones (PTP 1.3: group_roster, group_bundles,
+  // group_reads_own), written as given.
+  Json extra = Json::object();
 };
+
+// DeliveryKind is what a group delivery carries (PTP 1.3).
+enum class DeliveryKind { control, application };
+std::string_view to_string(DeliveryKind kind);
+
+// Delivery is one entry of a group op's `deliveries`: the suite, as the server, routes it
+// to `to` with group_receive.
+struct Delivery {
+  std::string to;
+  Bytes envelope;
+  DeliveryKind kind = DeliveryKind::application;
+  bool operator==(const Delivery&) const = default;
+};
+
+// deliveries_reply is a group op's success body {"deliveries": [...]}, in order.
+Json deliveries_reply(const std::vector<Delivery>& deliveries);
 
 // Reply is a success body (fields besides id and ok) or a failure.
 using Reply = std::variant<Json, Failure>;
@@ -139,6 +158,60 @@ struct Unwrap {
   std::optional<std::string> jid;
 };
 
+// PTP 1.3, groups (groups.md). Members are party names.
+struct GroupCreate {
+  std::string party;
+  std::string group;
+  std::vector<std::string> members;      // the others
+  std::map<std::string, Bytes> bundles;  // only for targets that declare group_bundles
+};
+struct GroupAdd {
+  std::string party;
+  std::string group;
+  std::string member;
+  std::optional<Bytes> bundle;
+};
+struct GroupRemove {
+  std::string party;
+  std::string group;
+  std::string member;
+};
+struct GroupRoster {
+  std::string party;
+  std::string group;
+  std::vector<std::string> members;  // the whole roster
+};
+// GroupEncrypt's injected keys (capability inject) are used only by a request that
+// makes a sender key; chain_id is below 2^31 (the server checks).
+struct GroupEncrypt {
+  std::string party;
+  std::string group;
+  Bytes plaintext;
+  std::optional<Key32> chain_key;
+  std::optional<Key32> signing_private;
+  std::optional<uint32_t> chain_id;
+};
+struct GroupUpdate {
+  std::string party;
+  std::string group;
+};
+struct GroupForge {
+  std::string party;
+  std::string group;
+  std::string as;
+  std::optional<uint64_t> iteration;
+};
+struct GroupReceive {
+  std::string party;
+  std::string group;
+  std::string from;
+  Bytes envelope;
+};
+struct GroupInfo {
+  std::string party;
+  std::string group;
+};
+
 }  // namespace request
 
 // Adapter is one target's implementation of the ops: one virtual per op of PTP/1 but
@@ -164,6 +237,18 @@ class Adapter {
   virtual Reply media_decrypt_file(const request::MediaDecryptFile& r);
   virtual Reply wrap(const request::Wrap& r);
   virtual Reply unwrap(const request::Unwrap& r);
+  // PTP 1.3 groups: group_* answer {"deliveries": [...]} (deliveries_reply), but
+  // group_forge ({"envelope"}), group_receive ({"kind", "plaintext"}) and group_info
+  // ({"members", "epoch"?, "epoch_number"?, "removed"?}).
+  virtual Reply group_create(const request::GroupCreate& r);
+  virtual Reply group_add(const request::GroupAdd& r);
+  virtual Reply group_remove(const request::GroupRemove& r);
+  virtual Reply group_roster(const request::GroupRoster& r);
+  virtual Reply group_encrypt(const request::GroupEncrypt& r);
+  virtual Reply group_update(const request::GroupUpdate& r);
+  virtual Reply group_forge(const request::GroupForge& r);
+  virtual Reply group_receive(const request::GroupReceive& r);
+  virtual Reply group_info(const request::GroupInfo& r);
 };
 
 // unsupported answers an op a target does not implement.

@@ -104,6 +104,45 @@ std::variant<BundleLayout, std::string> parse_bundle_layout(const Json& layout, 
   return out;
 }
 
+std::string_view to_string(DeliveryKind kind) {
+  return kind == DeliveryKind::control ? "control" : "application";
+}
+
+namespace {
+Refusal no_groups(const char* op) {
+  return Refusal{ptp::ErrorCode::unsupported, std::string(op) + ": this target object has no groups"};
+}
+}  // namespace
+
+Op<Deliveries> Target::group_create(const std::string&, const std::string&, const std::vector<std::string>&,
+                                    const std::map<std::string, Bytes>&) {
+  return no_groups("group_create");
+}
+Op<Deliveries> Target::group_add(const std::string&, const std::string&, const std::string&, std::optional<ByteView>) {
+  return no_groups("group_add");
+}
+Op<Deliveries> Target::group_remove(const std::string&, const std::string&, const std::string&) {
+  return no_groups("group_remove");
+}
+Op<Deliveries> Target::group_roster(const std::string&, const std::string&, const std::vector<std::string>&) {
+  return no_groups("group_roster");
+}
+Op<Deliveries> Target::group_encrypt(const std::string&, const std::string&, ByteView, const GroupInject&) {
+  return no_groups("group_encrypt");
+}
+Op<Deliveries> Target::group_update(const std::string&, const std::string&) {
+  return no_groups("group_update");
+}
+Op<Bytes> Target::group_forge(const std::string&, const std::string&, const std::string&, std::optional<uint64_t>) {
+  return no_groups("group_forge");
+}
+Op<GroupReceived> Target::group_receive(const std::string&, const std::string&, const std::string&, ByteView) {
+  return no_groups("group_receive");
+}
+Op<GroupView> Target::group_info(const std::string&, const std::string&) {
+  return no_groups("group_info");
+}
+
 void Inject::add_to(Json& request) const {
   auto key = [&](const char* field, const std::optional<Key32>& k) {
     if (k) request[field] = to_hex(*k);
@@ -197,6 +236,54 @@ Check need_size(const Json& r, const char* field) {
   return std::nullopt;
 }
 
+// check_deliveries validates a group op's `deliveries`: an array of {to, envelope, kind}.
+Check check_deliveries(const Json& r) {
+  auto it = r.find("deliveries");
+  if (it == r.end()) return FieldProblem{ViolationKind::missing_field, "missing field \"deliveries\""};
+  if (!it->is_array()) return FieldProblem{ViolationKind::missing_field, "field \"deliveries\" is not an array"};
+  size_t i = 0;
+  for (const Json& d : *it) {
+    const std::string where = "deliveries[" + std::to_string(i++) + "]";
+    if (!d.is_object()) return FieldProblem{ViolationKind::missing_field, where + " is not an object"};
+    if (Check c = need_string(d, "to")) return FieldProblem{c->kind, where + ": " + c->detail};
+    if (!ptp::valid_party_name(d["to"].get_ref<const std::string&>())) {
+      return FieldProblem{ViolationKind::bad_value, where + ": \"to\" is not a party name: " + excerpt(d["to"].dump())};
+    }
+    if (Check c = need_hex(d, "envelope")) return FieldProblem{c->kind, where + ": " + c->detail};
+    if (Check c = need_string(d, "kind")) return FieldProblem{c->kind, where + ": " + c->detail};
+    const std::string& kind = d["kind"].get_ref<const std::string&>();
+    if (kind != "control" && kind != "application") {
+      return FieldProblem{ViolationKind::bad_value,
+                          where + ": \"kind\" is neither \"control\" nor \"application\": " + excerpt(kind)};
+    }
+  }
+  return std::nullopt;
+}
+
+// check_group_info validates group_info: members (party names), optional epoch (hex),
+// epoch_number (integer) and removed (boolean).
+Check check_group_info(const Json& r) {
+  auto it = r.find("members");
+  if (it == r.end() || !it->is_array()) {
+    return FieldProblem{ViolationKind::missing_field, "field \"members\" missing or not an array"};
+  }
+  for (const Json& m : *it) {
+    if (!m.is_string() || !ptp::valid_party_name(m.get_ref<const std::string&>())) {
+      return FieldProblem{ViolationKind::bad_value, "members holds a non-party-name: " + excerpt(m.dump())};
+    }
+  }
+  if (auto e = r.find("epoch"); e != r.end() && !e->is_null()) {
+    if (Check c = need_hex(r, "epoch")) return c;
+  }
+  if (auto n = r.find("epoch_number"); n != r.end() && !n->is_null()) {
+    if (Check c = need_size(r, "epoch_number")) return c;
+  }
+  if (auto rm = r.find("removed"); rm != r.end() && !rm->is_null() && !rm->is_boolean()) {
+    return FieldProblem{ViolationKind::missing_field, "field \"removed\" is not a boolean"};
+  }
+  return std::nullopt;
+}
+
 // check_success validates the op-specific fields of an ok response (hello aside).
 Check check_success(const std::string& op, const Json& r) {
   if (op == "create") return need_hex(r, "identity");
@@ -233,6 +320,22 @@ Check check_success(const std::string& op, const Json& r) {
     if (Check c = need_hex(r, "ciphertext")) return c;
     return need_string_fields(r, {"kind", "stanza_id", "to", "from"});
   }
+  if (op == "group_create" || op == "group_add" || op == "group_remove" || op == "group_roster" ||
+      op == "group_encrypt" || op == "group_update") {
+    return check_deliveries(r);
+  }
+  if (op == "group_forge") return need_hex(r, "envelope");
+  if (op == "group_receive") {
+    if (Check c = need_string(r, "kind")) return c;
+    const std::string& kind = r["kind"].get_ref<const std::string&>();
+    if (kind == "control") return std::nullopt;
+    if (kind != "application") {
+      return FieldProblem{ViolationKind::bad_value,
+                          "field \"kind\" is neither \"control\" nor \"application\": " + excerpt(kind)};
+    }
+    return need_hex(r, "plaintext");
+  }
+  if (op == "group_info") return check_group_info(r);
   return std::nullopt;
 }
 
@@ -274,7 +377,9 @@ std::variant<Hello, std::string> parse_hello(const Json& r) {
     if (!limits->is_object()) return std::string("hello: \"limits\" is not an object");
     // A bound is a non-negative integer or null (no bound); a negative or fractional one
     // would size scenarios from nonsense, so the target is not run at all.
-    for (const char* name : kBoundNames) {
+    std::vector<const char*> names(std::begin(kBoundNames), std::end(kBoundNames));
+    names.insert(names.end(), std::begin(kGroupBoundNames), std::end(kGroupBoundNames));
+    for (const char* name : names) {
       auto it = limits->find(name);
       if (it == limits->end() || it->is_null() || it->is_number_unsigned()) continue;
       if (it->is_number_integer() && it->get<int64_t>() >= 0) continue;
@@ -282,6 +387,20 @@ std::variant<Hello, std::string> parse_hello(const Json& r) {
              ", not a non-negative integer or null (no bound)";
     }
     h.limits = *limits;
+  }
+  if (auto roster = r.find("group_roster"); roster != r.end() && !roster->is_null()) {
+    if (*roster == "protocol") {
+      h.group_roster = GroupRoster::protocol;
+    } else if (*roster != "server") {
+      return "hello: group_roster is " + excerpt(roster->dump()) + ", neither \"server\" nor \"protocol\"";
+    }
+  }
+  for (auto [field, out] :
+       {std::pair{"group_bundles", &h.group_bundles}, std::pair{"group_reads_own", &h.group_reads_own}}) {
+    auto it = r.find(field);
+    if (it == r.end() || it->is_null()) continue;
+    if (!it->is_boolean()) return "hello: " + std::string(field) + " is not a boolean";
+    *out = it->get<bool>();
   }
   return h;
 }
@@ -305,6 +424,17 @@ std::string string_field(const Json& r, const char* field) {
 
 uint64_t size_field(const Json& r, const char* field) {
   return r[field].get<uint64_t>();
+}
+
+// deliveries_field reads a validated `deliveries`.
+Deliveries deliveries_field(const Json& r) {
+  Deliveries out;
+  for (const Json& d : r["deliveries"]) {
+    auto b = from_hex(d["envelope"].get_ref<const std::string&>());
+    out.push_back(Delivery{d["to"].get<std::string>(), b ? std::move(b).value() : Bytes{},
+                           d["kind"] == "control" ? DeliveryKind::control : DeliveryKind::application});
+  }
+  return out;
 }
 
 // then maps a successful response to T and passes refusals and violations through.
@@ -531,6 +661,67 @@ class PtpTarget final : public Target {
     });
   }
 
+  Op<Deliveries> group_create(const std::string& party, const std::string& group,
+                              const std::vector<std::string>& members,
+                              const std::map<std::string, Bytes>& bundles) override {
+    Json r = {{"op", "group_create"}, {"party", party}, {"group", group}, {"members", members}};
+    if (!bundles.empty()) {
+      Json b = Json::object();
+      for (const auto& [p, bytes] : bundles) b[p] = to_hex(bytes);
+      r["bundles"] = std::move(b);
+    }
+    return deliveries(std::move(r));
+  }
+  Op<Deliveries> group_add(const std::string& party, const std::string& group, const std::string& member,
+                           std::optional<ByteView> bundle) override {
+    Json r = {{"op", "group_add"}, {"party", party}, {"group", group}, {"member", member}};
+    if (bundle) r["bundle"] = to_hex(*bundle);
+    return deliveries(std::move(r));
+  }
+  Op<Deliveries> group_remove(const std::string& party, const std::string& group, const std::string& member) override {
+    return deliveries(Json{{"op", "group_remove"}, {"party", party}, {"group", group}, {"member", member}});
+  }
+  Op<Deliveries> group_roster(const std::string& party, const std::string& group,
+                              const std::vector<std::string>& members) override {
+    return deliveries(Json{{"op", "group_roster"}, {"party", party}, {"group", group}, {"members", members}});
+  }
+  Op<Deliveries> group_encrypt(const std::string& party, const std::string& group, ByteView plaintext,
+                               const GroupInject& inject) override {
+    Json r = {{"op", "group_encrypt"}, {"party", party}, {"group", group}, {"plaintext", to_hex(plaintext)}};
+    if (inject.chain_key) r["chain_key"] = to_hex(*inject.chain_key);
+    if (inject.signing_private) r["signing_private"] = to_hex(*inject.signing_private);
+    if (inject.chain_id) r["chain_id"] = *inject.chain_id;
+    return deliveries(std::move(r));
+  }
+  Op<Deliveries> group_update(const std::string& party, const std::string& group) override {
+    return deliveries(Json{{"op", "group_update"}, {"party", party}, {"group", group}});
+  }
+  Op<Bytes> group_forge(const std::string& party, const std::string& group, const std::string& as,
+                        std::optional<uint64_t> iteration) override {
+    Json r = {{"op", "group_forge"}, {"party", party}, {"group", group}, {"as", as}};
+    if (iteration) r["iteration"] = *iteration;
+    return then<Bytes>(request(std::move(r)), [](const Json& j) { return hex_field(j, "envelope"); });
+  }
+  Op<GroupReceived> group_receive(const std::string& party, const std::string& group, const std::string& from,
+                                  ByteView envelope) override {
+    Json r = {
+        {"op", "group_receive"}, {"party", party}, {"group", group}, {"from", from}, {"envelope", to_hex(envelope)}};
+    return then<GroupReceived>(request(std::move(r)), [](const Json& j) {
+      if (j["kind"] == "control") return GroupReceived{DeliveryKind::control, {}};
+      return GroupReceived{DeliveryKind::application, hex_field(j, "plaintext")};
+    });
+  }
+  Op<GroupView> group_info(const std::string& party, const std::string& group) override {
+    return then<GroupView>(request(Json{{"op", "group_info"}, {"party", party}, {"group", group}}), [](const Json& j) {
+      GroupView v;
+      for (const Json& m : j["members"]) v.members.push_back(m.get<std::string>());
+      if (auto e = j.find("epoch"); e != j.end() && !e->is_null()) v.epoch = hex_field(j, "epoch");
+      if (auto n = j.find("epoch_number"); n != j.end() && !n->is_null()) v.epoch_number = n->get<uint64_t>();
+      if (auto rm = j.find("removed"); rm != j.end() && rm->is_boolean()) v.removed = rm->get<bool>();
+      return v;
+    });
+  }
+
   Op<Unit> restart() override {
     note("restart");
     proc_.reset();  // kills the process group
@@ -551,6 +742,10 @@ class PtpTarget final : public Target {
   uint64_t round_trips() const override { return round_trips_; }
 
  private:
+  Op<Deliveries> deliveries(Json req) {
+    return then<Deliveries>(request(std::move(req)), [](const Json& j) { return deliveries_field(j); });
+  }
+
   // request sends a typed op; an ok:false response becomes a Refusal.
   Op<Json> request(Json req) {
     Op<Json> r = exchange(std::move(req), limits_.request, Validation::op_fields);

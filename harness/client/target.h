@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,8 +12,9 @@
 #include <vector>
 
 #include "harness/client/transcript.h"
-#include "ptp/ptp.h"
 #include "reference/media/media.h"
+
+#include "ptp/ptp.h"
 
 namespace parity::harness {
 
@@ -83,6 +85,12 @@ struct DeclaredLimit {
 // kBoundNames are the limits PTP names; hello must give each as a non-negative integer
 // or null (a bad hello otherwise).
 inline constexpr const char* kBoundNames[] = {"max_skip", "max_skipped_keys", "max_receiver_chains"};
+// kGroupBoundNames are PTP 1.3's group limits (groups.md), read by the same rules.
+inline constexpr const char* kGroupBoundNames[] = {"group_max_skip", "group_max_skipped_keys",
+                                                   "group_max_sender_states"};
+
+// GroupRoster says who decides a group's members (hello `group_roster`, PTP 1.3).
+enum class GroupRoster { server, protocol };
 
 // Hello is a target's hello response.
 struct Hello {
@@ -91,6 +99,11 @@ struct Hello {
   std::string protocol;
   std::vector<std::string> capabilities;
   Json limits = Json::object();
+  // PTP 1.3 (groups.md): who decides rosters, whether group_create/group_add need
+  // bundles, whether a sender can read its own group messages by design.
+  GroupRoster group_roster = GroupRoster::server;
+  bool group_bundles = false;
+  bool group_reads_own = false;
   bool has(std::string_view capability) const;
   // limit returns a declared numeric bound, if any (none for absent or null).
   std::optional<uint64_t> limit(const char* name) const;
@@ -193,6 +206,39 @@ struct Inject {
   void add_to(Json& request) const;
 };
 
+// DeliveryKind is what a group delivery carries (PTP 1.3).
+enum class DeliveryKind { control, application };
+std::string_view to_string(DeliveryKind kind);
+
+// Delivery is one entry of a group op's `deliveries`, which the suite routes as the server.
+struct Delivery {
+  std::string to;
+  Bytes envelope;
+  DeliveryKind kind = DeliveryKind::application;
+};
+using Deliveries = std::vector<Delivery>;
+
+// GroupInject carries group_encrypt's optional injected keys (capability inject).
+struct GroupInject {
+  std::optional<Key32> chain_key;        // the chain key at iteration 0
+  std::optional<Key32> signing_private;  // clamped as RFC 7748 says
+  std::optional<uint32_t> chain_id;      // below 2^31
+};
+
+// GroupReceived is a group_receive response: a control delivery has no plaintext.
+struct GroupReceived {
+  DeliveryKind kind = DeliveryKind::application;
+  Bytes plaintext;
+};
+
+// GroupView is a group_info response.
+struct GroupView {
+  std::vector<std::string> members;  // order not significant
+  std::optional<Bytes> epoch;        // only what the protocol authenticates
+  std::optional<uint64_t> epoch_number;
+  bool removed = false;
+};
+
 // Limits are the time limits of a target process.
 struct Limits {
   std::chrono::milliseconds hello{10000};
@@ -255,6 +301,26 @@ class Target {
                                const StanzaAddress& address) = 0;
   virtual Op<Unwrapped> unwrap(const std::string& party, std::string_view stanza,
                                StanzaEncoding encoding = StanzaEncoding::text) = 0;
+
+  // PTP 1.3 groups (capability group; group_update and group_forge their own). The
+  // defaults answer `unsupported`, for fakes that have no groups; PtpTarget has them all.
+  virtual Op<Deliveries> group_create(const std::string& party, const std::string& group,
+                                      const std::vector<std::string>& members,
+                                      const std::map<std::string, Bytes>& bundles = {});
+  virtual Op<Deliveries> group_add(const std::string& party, const std::string& group, const std::string& member,
+                                   std::optional<ByteView> bundle = std::nullopt);
+  virtual Op<Deliveries> group_remove(const std::string& party, const std::string& group, const std::string& member);
+  virtual Op<Deliveries> group_roster(const std::string& party, const std::string& group,
+                                      const std::vector<std::string>& members);
+  virtual Op<Deliveries> group_encrypt(const std::string& party, const std::string& group, ByteView plaintext,
+                                       const GroupInject& inject = {});
+  virtual Op<Deliveries> group_update(const std::string& party, const std::string& group);
+  // group_forge returns the application envelope `party` makes with `as`'s chain.
+  virtual Op<Bytes> group_forge(const std::string& party, const std::string& group, const std::string& as,
+                                std::optional<uint64_t> iteration = std::nullopt);
+  virtual Op<GroupReceived> group_receive(const std::string& party, const std::string& group, const std::string& from,
+                                          ByteView envelope);
+  virtual Op<GroupView> group_info(const std::string& party, const std::string& group);
 
   // restart kills the process (if alive) and starts it again, checking hello.
   virtual Op<Unit> restart() = 0;

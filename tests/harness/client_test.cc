@@ -562,6 +562,57 @@ TEST(TypedOps, MediaEncryptReadsItsFieldsOrViolates) {
   }
 }
 
+TEST(TypedOps, GroupOpsReadTheirFieldsOrViolate) {
+  auto ok = one_answer(R"({"ok":true,"deliveries":[{"to":"bob","envelope":"0102","kind":"control"},)"
+                       R"({"to":"carol","envelope":"03","kind":"application"}]})",
+                       [](Target& t) { return t.group_encrypt("alice", "g", Bytes{1}); });
+  ASSERT_TRUE(ok.ok()) << (ok.violated() ? ok.violation().detail : "refused");
+  ASSERT_EQ(ok->size(), 2u);
+  EXPECT_EQ((*ok)[0].to, "bob");
+  EXPECT_EQ((*ok)[0].envelope, (Bytes{1, 2}));
+  EXPECT_EQ((*ok)[0].kind, DeliveryKind::control);
+  EXPECT_EQ((*ok)[1].kind, DeliveryKind::application);
+
+  auto rx = one_answer(R"({"ok":true,"kind":"application","plaintext":"6869"})",
+                       [](Target& t) { return t.group_receive("bob", "g", "alice", Bytes{1}); });
+  ASSERT_TRUE(rx.ok());
+  EXPECT_EQ(rx->plaintext, (Bytes{'h', 'i'}));
+  auto ctl = one_answer(R"({"ok":true,"kind":"control"})",
+                        [](Target& t) { return t.group_receive("bob", "g", "alice", Bytes{1}); });
+  ASSERT_TRUE(ctl.ok());
+  EXPECT_EQ(ctl->kind, DeliveryKind::control);
+
+  auto info = one_answer(R"({"ok":true,"members":["alice","bob"],"epoch":"aa","epoch_number":3,"removed":false})",
+                         [](Target& t) { return t.group_info("bob", "g"); });
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->members, (std::vector<std::string>{"alice", "bob"}));
+  EXPECT_EQ(info->epoch, (Bytes{0xaa}));
+  EXPECT_EQ(info->epoch_number, 3u);
+
+  const std::vector<FieldCase> cases = {
+      {"no deliveries", R"({"ok":true})", ViolationKind::missing_field, "missing field \"deliveries\""},
+      {"deliveries an object", R"({"ok":true,"deliveries":{}})", ViolationKind::missing_field, "is not an array"},
+      {"to not a party", R"({"ok":true,"deliveries":[{"to":"Bob","envelope":"00","kind":"control"}]})",
+       ViolationKind::bad_value, "deliveries[0]: \"to\" is not a party name"},
+      {"bad envelope", R"({"ok":true,"deliveries":[{"to":"bob","envelope":"0","kind":"control"}]})",
+       ViolationKind::bad_value, "deliveries[0]: field \"envelope\""},
+      {"unknown kind", R"({"ok":true,"deliveries":[{"to":"bob","envelope":"00","kind":"welcome"}]})",
+       ViolationKind::bad_value, "neither \"control\" nor \"application\""},
+  };
+  for (const FieldCase& c : cases) {
+    auto r = one_answer(c.answer, [](Target& t) { return t.group_roster("alice", "g", {"alice", "bob"}); });
+    ASSERT_TRUE(r.violated()) << c.what;
+    expect_violation(r.violation(), c);
+  }
+  auto no_plain = one_answer(R"({"ok":true,"kind":"application"})",
+                             [](Target& t) { return t.group_receive("bob", "g", "alice", Bytes{1}); });
+  ASSERT_TRUE(no_plain.violated());
+  EXPECT_EQ(no_plain.violation().kind, ViolationKind::missing_field);
+  auto bad_members = one_answer(R"({"ok":true,"members":[1]})", [](Target& t) { return t.group_info("bob", "g"); });
+  ASSERT_TRUE(bad_members.violated());
+  EXPECT_EQ(bad_members.violation().kind, ViolationKind::bad_value);
+}
+
 TEST(TypedOps, MediaDecryptAndFileOpsReadTheirFieldsOrViolate) {
   auto pt = one_answer(R"({"ok":true,"plaintext":"6869"})", [](Target& t) {
     return t.media_decrypt(media::MediaType::video, kKey, Bytes{1}, Bytes(32, 0));

@@ -50,10 +50,77 @@ TEST(PtpOpTable, EveryOpHasOneRowAndItsNameRoundTrips) {
     EXPECT_NE(doc.str().find("`" + std::string(spec.name) + "`"), std::string::npos) << spec.name;
     ++n;
   }
-  EXPECT_EQ(n, 16);
+  EXPECT_EQ(n, 25);
   EXPECT_FALSE(parse_op("no_such_op"));
   EXPECT_EQ(op_spec(OpCode::export_state).name, "export");
   EXPECT_EQ(op_spec(OpCode::media_encrypt_file).capability, "media_file");
+}
+
+// GroupOnly implements the group ops it is asked about and records their requests.
+class GroupOnly final : public Adapter {
+ public:
+  HelloInfo hello() const override {
+    HelloInfo h;
+    h.implementation = "test";
+    h.version = "0";
+    h.protocol = "custom:test";
+    h.capabilities = {"group", "inject"};
+    h.extra = {{"group_roster", "protocol"}};
+    return h;
+  }
+  Reply group_create(const request::GroupCreate& r) override {
+    create = r;
+    return deliveries_reply(
+        {{"bob", Bytes{1, 2}, DeliveryKind::control}, {"carol", Bytes{3}, DeliveryKind::application}});
+  }
+  Reply group_encrypt(const request::GroupEncrypt& r) override {
+    encrypt = r;
+    return deliveries_reply({});
+  }
+  Reply group_update(const request::GroupUpdate&) override { return deliveries_reply({}); }
+  request::GroupCreate create;
+  request::GroupEncrypt encrypt;
+};
+
+TEST(PtpServer, GroupOpsDecodeMembersBundlesAndInjectedKeys) {
+  GroupOnly a;
+  Json hello = serve_one(a, R"({"id":1,"op":"hello","ptp":1})");
+  EXPECT_EQ(hello["group_roster"], "protocol");
+  Json r = serve_one(
+      a,
+      R"({"id":2,"op":"group_create","party":"alice","group":"g1","members":["bob","carol"],"bundles":{"bob":"0a0b"}})");
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["deliveries"], Json::parse(R"([{"to":"bob","envelope":"0102","kind":"control"},
+                                              {"to":"carol","envelope":"03","kind":"application"}])"));
+  EXPECT_EQ(a.create.members, (std::vector<std::string>{"bob", "carol"}));
+  EXPECT_EQ(a.create.bundles.at("bob"), (Bytes{0x0a, 0x0b}));
+  // A member that is not a party name, or a bundle that is not hex, is bad_request.
+  r = serve_one(a, R"({"id":3,"op":"group_create","party":"alice","group":"g1","members":["Bob"]})");
+  EXPECT_EQ(r["error"], "bad_request");
+  r = serve_one(a, R"({"id":4,"op":"group_create","party":"alice","group":"g1","members":[],"bundles":{"bob":"zz"}})");
+  EXPECT_EQ(r["error"], "bad_request");
+  r = serve_one(a, R"({"id":5,"op":"group_create","party":"alice","group":"g1","members":"bob"})");
+  EXPECT_EQ(r["error"], "bad_request");
+  // chain_id must be below 2^31 (groups.md).
+  r = serve_one(a,
+                R"({"id":6,"op":"group_encrypt","party":"alice","group":"g1","plaintext":"00","chain_id":2147483648})");
+  EXPECT_EQ(r["error"], "bad_request");
+  r = serve_one(a,
+                R"({"id":7,"op":"group_encrypt","party":"alice","group":"g1","plaintext":"00","chain_id":2147483647})");
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(a.encrypt.chain_id, 2147483647u);
+  // group_update needs its own capability, which GroupOnly does not declare.
+  r = serve_one(a, R"({"id":8,"op":"group_update","party":"alice","group":"g1"})");
+  EXPECT_EQ(r["error"], "unsupported");
+  // An op of `group` the adapter does not implement is unsupported.
+  r = serve_one(a, R"({"id":9,"op":"group_info","party":"alice","group":"g1"})");
+  EXPECT_EQ(r["error"], "unsupported");
+}
+
+TEST(PtpServer, GroupInjectFieldsNeedInject) {
+  EncryptOnly a;  // declares inject but not group
+  Json r = serve_one(a, R"({"id":1,"op":"group_encrypt","party":"alice","group":"g","plaintext":"00"})");
+  EXPECT_EQ(r["error"], "unsupported");
 }
 
 TEST(PtpOpTable, DecodeReadsFieldsInTableOrder) {

@@ -72,13 +72,48 @@ class ForwardingTarget : public harness::Target {
                                            const std::string& out) override {
     return inner_->media_decrypt_file(type, key, path, hash, out);
   }
-  harness::Op<std::string> wrap(const std::string& party, const std::string& peer, ByteView c, harness::MessageKind kind,
-                                const harness::StanzaAddress& address) override {
+  harness::Op<std::string> wrap(const std::string& party, const std::string& peer, ByteView c,
+                                harness::MessageKind kind, const harness::StanzaAddress& address) override {
     return inner_->wrap(party, peer, c, kind, address);
   }
   harness::Op<harness::Unwrapped> unwrap(const std::string& party, std::string_view stanza,
                                          harness::StanzaEncoding encoding) override {
     return inner_->unwrap(party, stanza, encoding);
+  }
+  harness::Op<harness::Deliveries> group_create(const std::string& party, const std::string& group,
+                                                const std::vector<std::string>& members,
+                                                const std::map<std::string, Bytes>& bundles) override {
+    return inner_->group_create(party, group, members, bundles);
+  }
+  harness::Op<harness::Deliveries> group_add(const std::string& party, const std::string& group,
+                                             const std::string& member, std::optional<ByteView> bundle) override {
+    return inner_->group_add(party, group, member, bundle);
+  }
+  harness::Op<harness::Deliveries> group_remove(const std::string& party, const std::string& group,
+                                                const std::string& member) override {
+    return inner_->group_remove(party, group, member);
+  }
+  harness::Op<harness::Deliveries> group_roster(const std::string& party, const std::string& group,
+                                                const std::vector<std::string>& members) override {
+    return inner_->group_roster(party, group, members);
+  }
+  harness::Op<harness::Deliveries> group_encrypt(const std::string& party, const std::string& group, ByteView plaintext,
+                                                 const harness::GroupInject& inject) override {
+    return inner_->group_encrypt(party, group, plaintext, inject);
+  }
+  harness::Op<harness::Deliveries> group_update(const std::string& party, const std::string& group) override {
+    return inner_->group_update(party, group);
+  }
+  harness::Op<Bytes> group_forge(const std::string& party, const std::string& group, const std::string& as,
+                                 std::optional<uint64_t> iteration) override {
+    return inner_->group_forge(party, group, as, iteration);
+  }
+  harness::Op<harness::GroupReceived> group_receive(const std::string& party, const std::string& group,
+                                                    const std::string& from, ByteView envelope) override {
+    return inner_->group_receive(party, group, from, envelope);
+  }
+  harness::Op<harness::GroupView> group_info(const std::string& party, const std::string& group) override {
+    return inner_->group_info(party, group);
   }
   harness::Op<harness::Unit> restart() override { return inner_->restart(); }
   bool alive() const override { return inner_->alive(); }
