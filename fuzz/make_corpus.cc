@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fuzz/group_fixture.h"
+#include "fuzz/member_fixture.h"
 #include "fuzz/session_fixture.h"
 #include "reference/group/group_labels.h"
 #include "reference/group/sender_key_distribution_message.h"
@@ -519,6 +520,42 @@ std::vector<CorpusFile> group_receive_corpus(const parity::fuzz::GroupFixture& f
   return files;
 }
 
+// group_member_corpus is what bob may be handed as a group delivery: the genuine ones he
+// has not seen (they are read), those he has (replays), and forgeries of them.
+std::vector<CorpusFile> group_member_corpus(const parity::fuzz::MemberFixture& fx) {
+  std::vector<CorpusFile> files;
+  auto kind = [](const parity::group::Delivery& d) {
+    return d.kind == parity::group::DeliveryKind::control ? std::string("control") : std::string("application");
+  };
+  for (size_t i = 0; i < fx.undelivered.size(); ++i) {
+    const auto& s = fx.undelivered[i];
+    files.push_back({"undelivered_" + std::to_string(i) + "_" + s.from + "_" + kind(s.delivery), s.delivery.envelope});
+  }
+  for (size_t i = 0; i < fx.delivered.size(); ++i) {
+    const auto& s = fx.delivered[i];
+    files.push_back({"replay_" + std::to_string(i) + "_" + s.from + "_" + kind(s.delivery), s.delivery.envelope});
+  }
+  for (const auto& s : fx.undelivered) {
+    if (s.delivery.kind != parity::group::DeliveryKind::control) continue;
+    Bytes swapped = s.delivery.envelope;
+    swapped[0] =
+        swapped[0] == parity::group::kControlPrekey ? parity::group::kControlMessage : parity::group::kControlPrekey;
+    files.push_back({"control_kind_swapped", swapped});
+    files.push_back({"control_truncated", Bytes(s.delivery.envelope.begin(), s.delivery.envelope.end() - 1)});
+    files.push_back({"control_kind_only", Bytes{s.delivery.envelope[0]}});
+    break;
+  }
+  for (const auto& s : fx.undelivered) {
+    if (s.delivery.kind != parity::group::DeliveryKind::application) continue;
+    Bytes b = s.delivery.envelope;
+    b.back() ^= 0x01;
+    files.push_back({"application_bad_signature", b});
+    break;
+  }
+  files.push_back({"unknown_first_byte", Bytes{0x00, 0x33}});
+  return files;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -558,6 +595,7 @@ int main(int argc, char** argv) {
   const parity::fuzz::GroupFixture group_fx = parity::fuzz::make_group_fixture();
   ok = ok && write_corpus(root, "sender_key_message_decode", sender_key_message_corpus(group_fx)) &&
        write_corpus(root, "sender_key_distribution_message_decode", distribution_corpus(group_fx)) &&
-       write_corpus(root, "group_receive", group_receive_corpus(group_fx));
+       write_corpus(root, "group_receive", group_receive_corpus(group_fx)) &&
+       write_corpus(root, "group_member_receive", group_member_corpus(parity::fuzz::make_member_fixture()));
   return ok ? 0 : 1;
 }
