@@ -1,13 +1,13 @@
 // bench.h: the pieces of parity-bench main() puts together.
 #pragma once
 
-#include <benchmark/benchmark.h>
-
 #include <functional>
 #include <map>
 #include <optional>
 #include <ostream>
 #include <string>
+
+#include <benchmark/benchmark.h>
 
 namespace parity::bench {
 
@@ -25,6 +25,10 @@ void print_media_ratios(const std::function<std::optional<double>(const std::str
 // print_stanza_ratios prints the BM_Stanza table (bench/stanza_bench.cc: typed parse
 // against raw pugixml and expat, with the goals) when those benchmarks ran.
 void print_stanza_ratios(const std::function<std::optional<double>(const std::string&)>& time_of, std::ostream& out);
+
+// print_group_ratios prints the Sender Keys table (bench/group_bench.cc: the reference
+// against libsignal-protocol-c's group cipher, with the goal) when those benchmarks ran.
+void print_group_ratios(const std::function<std::optional<double>(const std::string&)>& time_of, std::ostream& out);
 
 // RatioReporter is the console reporter plus, in Finalize, a table of the reference's
 // time over libsignal's and olm's for each kind, with the speed goals marked.

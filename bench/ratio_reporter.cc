@@ -64,8 +64,9 @@ void RatioReporter::Finalize() {
     if (auto it = iteration_ns_.find(name); it != iteration_ns_.end()) return it->second;
     return std::nullopt;
   };
-  print_media_ratios(time_of, GetOutputStream());  // bench/media_bench.cc
+  print_media_ratios(time_of, GetOutputStream());   // bench/media_bench.cc
   print_stanza_ratios(time_of, GetOutputStream());  // bench/stanza_bench.cc
+  print_group_ratios(time_of, GetOutputStream());   // bench/group_bench.cc
   bool any = false;
   for (const Goal& g : kGoals) any = any || time_of(std::string("BM_") + g.kind + "/reference").has_value();
   if (!any) return;  // a filter left out the ratchet benchmarks
@@ -87,8 +88,8 @@ void RatioReporter::Finalize() {
   std::ostream& out = GetOutputStream();
   char line[256];
   out << "\nRatios (real time per iteration; goal: reference/libsignal at most the given value)\n";
-  std::snprintf(line, sizeof line, "%-13s %11s %11s %11s %9s %6s %-8s %8s %11s\n", "kind", "reference",
-                "libsignal", "olm", "ref/lsig", "goal", "status", "ref/olm", "floor");
+  std::snprintf(line, sizeof line, "%-13s %11s %11s %11s %9s %6s %-8s %8s %11s\n", "kind", "reference", "libsignal",
+                "olm", "ref/lsig", "goal", "status", "ref/olm", "floor");
   out << line;
   for (const Goal& g : kGoals) {
     std::string prefix = std::string("BM_") + g.kind + "/";
@@ -102,10 +103,9 @@ void RatioReporter::Finalize() {
     const char* status = !vs_lsig ? "unknown" : *vs_lsig <= g.max ? "met" : "NOT MET";
     char goal[16];
     std::snprintf(goal, sizeof goal, "<=%.1f", g.max);
-    std::snprintf(line, sizeof line, "%-13s %11s %11s %11s %9s %6s %-8s %8s %11s\n", g.kind,
-                  format_time(ref).c_str(), format_time(lsig).c_str(), format_time(olm).c_str(),
-                  format_ratio(vs_lsig).c_str(), goal, status, format_ratio(ratio(ref, olm)).c_str(),
-                  format_time(floor).c_str());
+    std::snprintf(line, sizeof line, "%-13s %11s %11s %11s %9s %6s %-8s %8s %11s\n", g.kind, format_time(ref).c_str(),
+                  format_time(lsig).c_str(), format_time(olm).c_str(), format_ratio(vs_lsig).c_str(), goal, status,
+                  format_ratio(ratio(ref, olm)).c_str(), format_time(floor).c_str());
     out << line;
   }
   out << "floor: sum of the Signal step's primitives (BM_Primitive_*); n/a: not run or not built\n";
