@@ -13,7 +13,11 @@ namespace parity::signal {
 
 namespace {
 
+// kMagic starts a device without groups (the format before groups, unchanged); kMagicGroups
+// one followed by its groups.
 constexpr char kMagic[] = "PARITY-SIGNAL-DEVICE-1";
+constexpr char kMagicGroups[] = "PARITY-SIGNAL-DEVICE-2";
+static_assert(sizeof(kMagic) == sizeof(kMagicGroups));
 constexpr uint32_t kMaxStoredKeys = 1u << 20;  // bounds an imported state, not the protocol
 constexpr size_t kMaxPeerName = 256;
 
@@ -28,7 +32,8 @@ uint32_t draw_registration_id(Rng& rng) {
 // out_of_order refuses a state whose keys are not strictly ascending: the maps would
 // merge or re-sort them, and the state would not serialise back to the same bytes.
 Error out_of_order(const ByteReader& r, const char* what) {
-  return make_error(Errc::malformed, std::string(what) + " out of order or repeated before offset " + std::to_string(r.offset()));
+  return make_error(Errc::malformed,
+                    std::string(what) + " out of order or repeated before offset " + std::to_string(r.offset()));
 }
 
 }  // namespace
@@ -46,8 +51,8 @@ Result<wire::Bundle> Device::bundle(Rng& rng, const BundleOptions& options) {
     uint32_t id = options.signed_prekey_id.value_or(next.next_signed_prekey_id_);
     if (!options.signed_prekey_id) next.next_signed_prekey_id_ = (next.next_signed_prekey_id_ % kMaxPrekeyId) + 1;
     SignedPrekey spk;
-    spk.key = options.signed_prekey_private ? key_pair_from_private(*options.signed_prekey_private)
-                                            : generate_key_pair(rng);
+    spk.key =
+        options.signed_prekey_private ? key_pair_from_private(*options.signed_prekey_private) : generate_key_pair(rng);
     std::array<uint8_t, 64> z{};
     rng.fill(z);
     spk.signature = xeddsa_sign(next.identity_.private_key, wire::serialize_key(spk.key.public_key), z);
@@ -175,6 +180,29 @@ Result<Bytes> Device::decrypt(const std::string& peer, const Ciphertext& ciphert
   return pt;
 }
 
+Device::PeerSnapshot Device::snapshot(const std::string& peer) const {
+  PeerSnapshot s;
+  s.peer = peer;
+  if (auto it = sessions_.find(peer); it != sessions_.end()) s.session = it->second;
+  if (auto it = trusted_.find(peer); it != trusted_.end()) s.trusted = it->second;
+  s.onetime_prekeys = onetime_prekeys_;
+  return s;
+}
+
+void Device::restore(PeerSnapshot snapshot) {
+  if (snapshot.session) {
+    sessions_[snapshot.peer] = std::move(*snapshot.session);
+  } else {
+    sessions_.erase(snapshot.peer);
+  }
+  if (snapshot.trusted) {
+    trusted_[snapshot.peer] = *snapshot.trusted;
+  } else {
+    trusted_.erase(snapshot.peer);
+  }
+  onetime_prekeys_ = std::move(snapshot.onetime_prekeys);
+}
+
 bool Device::has_session(const std::string& peer) const {
   auto it = sessions_.find(peer);
   return it != sessions_.end() && it->second.current.has_value();
@@ -187,7 +215,7 @@ const SessionRecord* Device::session(const std::string& peer) const {
 
 Bytes Device::serialize() const {
   ByteWriter w;
-  w.raw(view(std::string(kMagic)));
+  w.raw(view(std::string(groups_.empty() ? kMagic : kMagicGroups)));
   w.key(identity_.private_key);
   w.key(identity_.public_key);
   w.u32(registration_id_);
@@ -218,6 +246,13 @@ Bytes Device::serialize() const {
     w.str(peer);
     write_record(w, rec);
   }
+  if (!groups_.empty()) {
+    w.u32(static_cast<uint32_t>(groups_.size()));
+    for (const auto& [name, g] : groups_) {
+      w.str(name);
+      group::write_group_state(w, g);
+    }
+  }
   return w.take();
 }
 
@@ -225,7 +260,10 @@ Result<Device> Device::deserialize(ByteView data) {
   ByteReader r(data);
   const std::string magic(kMagic);
   PARITY_ASSIGN(Bytes m, r.raw(magic.size()));
-  if (std::string(m.begin(), m.end()) != magic) return make_error(Errc::malformed, "not a reference device state (bad magic at offset 0)");
+  const bool with_groups = std::string(m.begin(), m.end()) == std::string(kMagicGroups);
+  if (std::string(m.begin(), m.end()) != magic && !with_groups) {
+    return make_error(Errc::malformed, "not a reference device state (bad magic at offset 0)");
+  }
   Device d;
   PARITY_ASSIGN(d.identity_.private_key, r.key());
   PARITY_ASSIGN(d.identity_.public_key, r.key());
@@ -251,7 +289,8 @@ Result<Device> Device::deserialize(ByteView data) {
     d.signed_prekeys_[id] = spk;
   }
   if (d.current_signed_prekey_ && !d.signed_prekeys_.contains(*d.current_signed_prekey_)) {
-    return make_error(Errc::malformed, "current signed prekey " + std::to_string(*d.current_signed_prekey_) + " is not stored");
+    return make_error(Errc::malformed,
+                      "current signed prekey " + std::to_string(*d.current_signed_prekey_) + " is not stored");
   }
   PARITY_ASSIGN(uint32_t n_opk, r.count(kMaxStoredKeys));
   for (uint32_t i = 0; i < n_opk; ++i) {
@@ -275,6 +314,17 @@ Result<Device> Device::deserialize(ByteView data) {
     if (i > 0 && peer <= d.sessions_.rbegin()->first) return out_of_order(r, "session peer");
     PARITY_ASSIGN(SessionRecord rec, read_record(r));
     d.sessions_[peer] = std::move(rec);
+  }
+  if (with_groups) {
+    // At least one group: serialize writes the first format without any.
+    PARITY_ASSIGN(uint32_t n_groups, r.count(kMaxStoredKeys));
+    if (n_groups == 0) return make_error(Errc::malformed, "a device state with groups lists none");
+    for (uint32_t i = 0; i < n_groups; ++i) {
+      PARITY_ASSIGN(std::string name, r.str(group::kMaxGroupName));
+      if (i > 0 && name <= d.groups_.rbegin()->first) return out_of_order(r, "group name");
+      PARITY_ASSIGN(group::GroupState g, group::read_group_state(r));
+      d.groups_[name] = std::move(g);
+    }
   }
   PARITY_TRY(r.finish());
   return d;

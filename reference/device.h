@@ -7,12 +7,14 @@
 #include <optional>
 #include <string>
 
-#include "base/bytes.h"
 #include "reference/crypto/random.h"
 #include "reference/crypto/x25519.h"
+#include "reference/group/group_state.h"
 #include "reference/session/session_record.h"
 #include "reference/session_policy.h"
 #include "reference/wire/bundle.h"
+
+#include "base/bytes.h"
 
 namespace parity::signal {
 
@@ -75,7 +77,24 @@ class Device {
   bool has_session(const std::string& peer) const;
   const SessionRecord* session(const std::string& peer) const;
 
-  // serialize writes the whole device (keys, prekeys, trust, sessions); deserialize
+  // PeerSnapshot is what decrypt may change for one peer (its session, its trusted
+  // identity, the one-time prekeys), so a caller that refuses the plaintext afterwards
+  // (a group control delivery for another group) can undo the decrypt.
+  struct PeerSnapshot {
+    std::string peer;
+    std::optional<SessionRecord> session;
+    std::optional<Key32> trusted;
+    std::map<uint32_t, KeyPair> onetime_prekeys;
+  };
+  PeerSnapshot snapshot(const std::string& peer) const;
+  void restore(PeerSnapshot snapshot);
+
+  // groups are the party's group states by group name (reference/group/group_member.h
+  // applies the rules); they are part of the serialised device.
+  std::map<std::string, group::GroupState>& groups() { return groups_; }
+  const std::map<std::string, group::GroupState>& groups() const { return groups_; }
+
+  // serialize writes the whole device (keys, prekeys, trust, sessions, groups); deserialize
   // reads it back, strictly. deserialize(serialize(d)) behaves exactly as d.
   Bytes serialize() const;
   static Result<Device> deserialize(ByteView data);
@@ -97,6 +116,7 @@ class Device {
   std::map<uint32_t, KeyPair> onetime_prekeys_;
   std::map<std::string, Key32> trusted_;  // peer -> identity public key
   std::map<std::string, SessionRecord> sessions_;
+  std::map<std::string, group::GroupState> groups_;
   SessionPolicy policy_;
 };
 
