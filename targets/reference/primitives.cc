@@ -7,6 +7,7 @@
 #include "reference/crypto/hash.h"
 #include "reference/crypto/x25519.h"
 #include "reference/crypto/xeddsa.h"
+#include "reference/group/sender_chain_key.h"
 #include "reference/keys/chain_key.h"
 #include "reference/keys/root_key.h"
 
@@ -113,6 +114,18 @@ const std::map<std::string, Fn>& table() {
          PRIM_TRY(chain, get_hex32(r, "chain"));
          signal::ChainKey ck{chain, 0};
          return Json{{"chain", to_hex(ck.next().key)}, {"seed", to_hex(ck.message_key_seed())}};
+       }},
+      // sender_key_step is one Sender Keys chain step (KAT-3): the next chain key, the
+      // message-key seed and its WhisperGroup expansion.
+      {"sender_key_step",
+       [](const Json& r) -> Reply {
+         PRIM_TRY(chain, get_hex32(r, "chain"));
+         const group::SenderChainKey ck{0, chain};
+         const group::SenderMessageKey mk = ck.message_key();
+         return Json{{"chain", to_hex(ck.next().key)},
+                     {"seed", to_hex(mk.seed)},
+                     {"iv", to_hex(mk.iv)},
+                     {"cipher_key", to_hex(mk.cipher_key)}};
        }},
       {"message_keys",
        [](const Json& r) -> Reply {

@@ -81,6 +81,30 @@ Json limit(const std::optional<T>& bound) {
   return bound ? Json(*bound) : Json(nullptr);
 }
 
+// group_reply answers a group op's deliveries.
+Json group_reply(const std::vector<group::Delivery>& ds) {
+  std::vector<Delivery> out;
+  out.reserve(ds.size());
+  for (const group::Delivery& d : ds) {
+    out.push_back(
+        {d.to, d.envelope, d.kind == group::DeliveryKind::control ? DeliveryKind::control : DeliveryKind::application});
+  }
+  return deliveries_reply(out);
+}
+
+// group_fail maps a group refusal to PTP: a SenderKeyMessage whose signature fails is an
+// invalid message (not a bundle), the rest as the core ops map them.
+Reply group_fail(const Error& e) {
+  if (e.code == Errc::bad_signature) return fail(ErrorCode::invalid_message, "bad_signature: " + e.detail);
+  return fail_from(e);
+}
+
+// group_deliveries answers a group op that yields deliveries.
+Reply group_deliveries(const Result<std::vector<group::Delivery>>& ds) {
+  if (!ds) return group_fail(ds.error());
+  return group_reply(*ds);
+}
+
 }  // namespace
 
 ReferenceAdapter::ReferenceAdapter() : rng_(std::make_unique<OsRng>()) {}
@@ -97,16 +121,27 @@ HelloInfo ReferenceAdapter::hello() const {
   h.implementation = config_.implementation;
   h.version = config_.version;
   h.protocol = config_.protocol;
-  h.capabilities = {"export", "import", "deterministic", "inject", "primitives", "media", "media_file", "stanza"};
+  h.capabilities = {"export",     "import", "deterministic", "inject",       "primitives", "media",
+                    "media_file", "stanza", "group",         "group_update", "group_forge"};
   const signal::RatchetRules& declared = config_.declared_limits;
   h.limits = {{"max_skip", limit(declared.max_skip)},
               {"max_skipped_keys", limit(declared.max_message_keys)},
               {"max_receiver_chains", declared.max_receiver_chains}};
+  const group::GroupHooks& g = config_.group_hooks;
+  h.limits["group_max_skip"] = limit(g.max_skip);
+  h.limits["group_max_skipped_keys"] = g.max_skipped_keys;
+  h.limits["group_max_sender_states"] = g.max_sender_states;
+  h.extra["group_roster"] = "server";
   return h;
 }
 
 Result<signal::Device*> ReferenceAdapter::party(const std::string& name) {
   return find_party(parties_, name);
+}
+
+Result<group::GroupMember> ReferenceAdapter::member(const std::string& name) {
+  PARITY_ASSIGN(signal::Device * d, party(name));
+  return group::GroupMember(*d, name, rng_for(name), config_.group_hooks);
 }
 
 Reply ReferenceAdapter::reset(const request::Reset& r) {
@@ -316,6 +351,63 @@ Reply ReferenceAdapter::unwrap(const request::Unwrap& r) {
                                                          : "skmsg";
   return Json{
       {"ciphertext", to_hex(enc->ciphertext)}, {"kind", kind}, {"stanza_id", m->id}, {"to", m->to}, {"from", m->from}};
+}
+
+Reply ReferenceAdapter::group_create(const request::GroupCreate& r) {
+  PTP_TRY(m, member(r.party));
+  return group_deliveries(m.create(r.group, r.members));
+}
+
+Reply ReferenceAdapter::group_add(const request::GroupAdd& r) {
+  PTP_TRY(m, member(r.party));
+  return group_deliveries(m.add(r.group, r.member));
+}
+
+Reply ReferenceAdapter::group_remove(const request::GroupRemove& r) {
+  PTP_TRY(m, member(r.party));
+  return group_deliveries(m.remove(r.group, r.member));
+}
+
+Reply ReferenceAdapter::group_roster(const request::GroupRoster& r) {
+  PTP_TRY(m, member(r.party));
+  return group_deliveries(m.set_roster(r.group, r.members));
+}
+
+Reply ReferenceAdapter::group_encrypt(const request::GroupEncrypt& r) {
+  PTP_TRY(m, member(r.party));
+  return group_deliveries(m.encrypt(r.group, r.plaintext, {r.chain_key, r.signing_private, r.chain_id}));
+}
+
+Reply ReferenceAdapter::group_update(const request::GroupUpdate& r) {
+  PTP_TRY(m, member(r.party));
+  return group_deliveries(m.update(r.group));
+}
+
+Reply ReferenceAdapter::group_forge(const request::GroupForge& r) {
+  PTP_TRY(m, member(r.party));
+  if (r.iteration && *r.iteration > 0xffffffffULL) return fail(ErrorCode::bad_request, "iteration exceeds 2^32-1");
+  std::optional<uint32_t> iteration;
+  if (r.iteration) iteration = static_cast<uint32_t>(*r.iteration);
+  auto e = m.forge(r.group, r.as, iteration);
+  if (!e) return group_fail(e.error());
+  return Json{{"envelope", to_hex(*e)}};
+}
+
+Reply ReferenceAdapter::group_receive(const request::GroupReceive& r) {
+  PTP_TRY(m, member(r.party));
+  auto got = m.receive(r.group, r.from, r.envelope);
+  if (!got) return group_fail(got.error());
+  if (got->kind == group::DeliveryKind::control) return Json{{"kind", "control"}};
+  return Json{{"kind", "application"}, {"plaintext", to_hex(got->plaintext)}};
+}
+
+Reply ReferenceAdapter::group_info(const request::GroupInfo& r) {
+  PTP_TRY(m, member(r.party));
+  auto info = m.info(r.group);
+  if (!info) return group_fail(info.error());
+  Json out = {{"members", info->members}};
+  if (info->removed) out["removed"] = true;
+  return out;
 }
 
 #undef PTP_TRY

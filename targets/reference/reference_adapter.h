@@ -7,6 +7,8 @@
 #include <string>
 
 #include "reference/device.h"
+#include "reference/group/group_hooks.h"
+#include "reference/group/group_member.h"
 
 #include "ptp/server.h"
 
@@ -60,6 +62,9 @@ struct ReferenceConfig {
   signal::SessionPolicy policy;          // every party's rules and protocol steps
   signal::RatchetRules declared_limits;  // the limits hello declares
   std::unique_ptr<PartyHooks> party_hooks = std::make_unique<PartyHooks>();
+  // group_hooks are every party's group rules (reference/group/group_hooks.h); hello
+  // declares their bounds as group_max_skip, group_max_skipped_keys, group_max_sender_states.
+  group::GroupHooks group_hooks;
 };
 
 // ReferenceAdapter hosts parties that are reference Devices.
@@ -88,8 +93,21 @@ class ReferenceAdapter final : public Adapter {
   // wrap and unwrap are the `stanza` capability (reference/stanza).
   Reply wrap(const request::Wrap& r) override;
   Reply unwrap(const request::Unwrap& r) override;
+  // group_* are the `group`, `group_update` and `group_forge` capabilities (PTP 1.3):
+  // Sender Keys with WhatsApp's rules (reference/group/group_member.h), roster "server".
+  Reply group_create(const request::GroupCreate& r) override;
+  Reply group_add(const request::GroupAdd& r) override;
+  Reply group_remove(const request::GroupRemove& r) override;
+  Reply group_roster(const request::GroupRoster& r) override;
+  Reply group_encrypt(const request::GroupEncrypt& r) override;
+  Reply group_update(const request::GroupUpdate& r) override;
+  Reply group_forge(const request::GroupForge& r) override;
+  Reply group_receive(const request::GroupReceive& r) override;
+  Reply group_info(const request::GroupInfo& r) override;
 
  private:
+  // member binds a party's device to the group rules for one op.
+  Result<group::GroupMember> member(const std::string& name);
   Result<signal::Device*> party(const std::string& name);
   // rng_for is the generator a party draws from (PartyHooks::generator).
   Rng& rng_for(const std::string& party);
