@@ -885,9 +885,12 @@ class GroupTarget(Target):
         party, name, g = self.member_group(req)
         sender, iteration = self.name(req, "as"), self.uint32(req, "iteration")
         states = g["senders"].get(sender)
-        if not states:
+        if sender == party["name"] and g["own"]:
+            state = dict(g["own"], skipped={})  # its own chain (a far-ahead claim of itself)
+        elif states:
+            state = states[0]
+        else:
             raise PtpError("no_session", "no chain of %s" % sender)
-        state = states[0]
         iteration = state["n"] if iteration is None else iteration
         message_key = state["skipped"].get(str(iteration))
         if iteration >= state["n"] and iteration - state["n"] <= GROUP_MAX_SKIP + 1:
