@@ -5,6 +5,7 @@
 #include "suites/ake/ake.h"
 #include "suites/dos/dos.h"
 #include "suites/fs/fs.h"
+#include "suites/grp/grp.h"
 #include "suites/kat/kat.h"
 #include "suites/key/key.h"
 #include "suites/med/med.h"
@@ -28,6 +29,7 @@ void register_all_checks(Registry& registry) {
   parity::suites::register_key_checks(registry);
   parity::suites::register_stz_checks(registry);
   parity::suites::register_med_checks(registry);
+  parity::suites::register_grp_checks(registry);
 }
 
 }  // namespace parity::harness

@@ -48,6 +48,46 @@ Bounds bounds_of(const harness::Target& t, const harness::Target* baseline) {
   return b;
 }
 
+bool GroupBounds::is_unbounded(std::string_view name) const {
+  return std::find(unbounded.begin(), unbounded.end(), name) != unbounded.end();
+}
+
+std::string GroupBounds::describe() const {
+  const auto one = [&](const char* name, uint64_t value) {
+    if (!is_unbounded(name)) return std::string(name) + " " + std::to_string(value);
+    return std::string(name) + " unbounded (declared null; sized as " + std::to_string(value) + ")";
+  };
+  std::string s = "group bounds: " + one("group_max_skip", max_skip) + ", " +
+                  one("group_max_skipped_keys", max_skipped_keys) + ", " +
+                  one("group_max_sender_states", max_sender_states);
+  if (!borrowed.empty()) {
+    s += " (not declared in hello, the baseline's used instead:";
+    for (const std::string& b : borrowed) s += " " + b;
+    s += ")";
+  }
+  return s;
+}
+
+GroupBounds group_bounds_of(const harness::Target& t, const harness::Target* baseline) {
+  GroupBounds b;
+  auto pick = [&](const char* name, uint64_t fallback, uint64_t& out_) {
+    const harness::DeclaredLimit d = t.hello().declared(name);
+    if (d.kind == harness::LimitKind::number) {
+      out_ = d.value;
+      return;
+    }
+    (d.kind == harness::LimitKind::unbounded ? b.unbounded : b.borrowed).emplace_back(name);
+    out_ = fallback;
+    if (baseline != nullptr) {
+      if (auto v = baseline->hello().limit(name)) out_ = *v;
+    }
+  };
+  pick(harness::kGroupBoundNames[0], kSignalGroupMaxSkip, b.max_skip);
+  pick(harness::kGroupBoundNames[1], kSignalGroupMaxSkippedKeys, b.max_skipped_keys);
+  pick(harness::kGroupBoundNames[2], kSignalGroupMaxSenderStates, b.max_sender_states);
+  return b;
+}
+
 uint64_t chains_allowance(const Bounds& baseline, uint64_t per_epoch, uint64_t epochs) {
   const uint64_t one_chain = std::min(per_epoch * epochs, baseline.max_skipped_keys);
   const uint64_t per_chain =

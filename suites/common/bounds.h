@@ -58,6 +58,33 @@ struct EpochPlan {
   uint64_t allowance = 0;  // chains_allowance of the stream
 };
 
+// kSignalGroupMaxSkip and friends are the Sender Keys baseline's group bounds
+// (groups.md "Definitions", libsignal-protocol-c 2.3.3's group cipher).
+inline constexpr uint64_t kSignalGroupMaxSkip = 2000;
+inline constexpr uint64_t kSignalGroupMaxSkippedKeys = 2000;
+inline constexpr uint64_t kSignalGroupMaxSenderStates = 5;
+
+// GroupBounds are a process's group limits (hello `group_max_skip`,
+// `group_max_skipped_keys`, `group_max_sender_states`), read by Bounds' rules: absent is
+// the baseline's declaration (Signal's figure without one), null is unbounded, sized as
+// that figure and listed in `unbounded`.
+struct GroupBounds {
+  uint64_t max_skip = kSignalGroupMaxSkip;
+  uint64_t max_skipped_keys = kSignalGroupMaxSkippedKeys;
+  uint64_t max_sender_states = kSignalGroupMaxSenderStates;
+  std::vector<std::string> borrowed;
+  std::vector<std::string> unbounded;
+
+  bool is_unbounded(std::string_view name) const;
+  // reorder_window is min(group_max_skip, group_max_skipped_keys): how far GRP-1 may
+  // reorder one sender chain.
+  uint64_t reorder_window() const { return max_skip < max_skipped_keys ? max_skip : max_skipped_keys; }
+  std::string describe() const;
+};
+
+// group_bounds_of reads the group bounds `t` declares (the baseline's where it does not).
+GroupBounds group_bounds_of(const harness::Target& t, const harness::Target* baseline);
+
 // plan_epochs sizes the stream for a target with bounds `target` against `baseline`.
 EpochPlan plan_epochs(const Bounds& target, const Bounds& baseline);
 
