@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "harness/runner/group_healing.h"
 #include "reports/escape.h"
 
 namespace parity::reports {
@@ -56,8 +57,8 @@ std::string bar_chart(const std::vector<BarRow>& rows, const std::string& title)
   if (rows.empty()) return "";
   constexpr double kWidth = 900, kLabel = 360, kBarMax = 420, kRow = 40, kTop = 30, kBar = 13;
   const double height = kTop + kRow * static_cast<double>(rows.size()) + 10;
-  std::string s = "<svg class=\"chart\" viewBox=\"0 0 " + fmt(kWidth) + " " + fmt(height) + "\" width=\"" + fmt(kWidth) +
-                  "\" role=\"img\" aria-label=\"" + html_escape(title) + "\">";
+  std::string s = "<svg class=\"chart\" viewBox=\"0 0 " + fmt(kWidth) + " " + fmt(height) + "\" width=\"" +
+                  fmt(kWidth) + "\" role=\"img\" aria-label=\"" + html_escape(title) + "\">";
   s += "<title>" + html_escape(title) + "</title>";
   // Legend.
   s += "<rect x=\"" + fmt(kLabel) + "\" y=\"6\" width=\"12\" height=\"12\" fill=\"" + kTargetColor + "\"/>";
@@ -105,7 +106,9 @@ std::string line_chart(const harness::Series& series) {
   for (double v : series.target) max = std::max(max, v);
   for (double v : series.baseline) max = std::max(max, v);
   const double ymax = nice_max(max);
-  const auto px = [&](size_t i) { return kL + (n == 1 ? pw / 2 : pw * static_cast<double>(i) / static_cast<double>(n - 1)); };
+  const auto px = [&](size_t i) {
+    return kL + (n == 1 ? pw / 2 : pw * static_cast<double>(i) / static_cast<double>(n - 1));
+  };
   const auto py = [&](double v) { return kT + ph - ph * std::clamp(v, 0.0, ymax) / ymax; };
   const std::string title = series.name + (series.unit.empty() ? "" : " (" + series.unit + ")");
 
@@ -139,10 +142,11 @@ std::string line_chart(const harness::Series& series) {
     std::string out = "<polyline points=\"" + points + "\" fill=\"none\" stroke=\"" + color +
                       "\" stroke-width=\"2.5\"" + (dashed ? " stroke-dasharray=\"6 4\"" : "") + "/>";
     for (size_t i = 0; i < values.size(); ++i) {
-      const std::string tip = "<title>" + std::to_string(i + 1) + ": " + html_escape(format_number(values[i])) + "</title>";
+      const std::string tip =
+          "<title>" + std::to_string(i + 1) + ": " + html_escape(format_number(values[i])) + "</title>";
       if (squares) {
-        out += "<rect x=\"" + fmt(px(i) - 4) + "\" y=\"" + fmt(py(values[i]) - 4) + "\" width=\"8\" height=\"8\" fill=\"" +
-               color + "\">" + tip + "</rect>";
+        out += "<rect x=\"" + fmt(px(i) - 4) + "\" y=\"" + fmt(py(values[i]) - 4) +
+               "\" width=\"8\" height=\"8\" fill=\"" + color + "\">" + tip + "</rect>";
       } else {
         out += "<circle cx=\"" + fmt(px(i)) + "\" cy=\"" + fmt(py(values[i])) + "\" r=\"4\" fill=\"" + color + "\">" +
                tip + "</circle>";
@@ -156,8 +160,74 @@ std::string line_chart(const harness::Series& series) {
   const double lx = kL + pw + 16;
   s += "<circle cx=\"" + fmt(lx + 6) + "\" cy=\"" + fmt(kT + 10) + "\" r=\"4\" fill=\"" + kTargetColor + "\"/>";
   s += "<text x=\"" + fmt(lx + 16) + "\" y=\"" + fmt(kT + 14) + "\" class=\"lg\">target</text>";
-  s += "<rect x=\"" + fmt(lx + 2) + "\" y=\"" + fmt(kT + 28) + "\" width=\"8\" height=\"8\" fill=\"" + kBaselineColor + "\"/>";
+  s += "<rect x=\"" + fmt(lx + 2) + "\" y=\"" + fmt(kT + 28) + "\" width=\"8\" height=\"8\" fill=\"" + kBaselineColor +
+       "\"/>";
   s += "<text x=\"" + fmt(lx + 16) + "\" y=\"" + fmt(kT + 36) + "\" class=\"lg\">Signal baseline</text>";
+  s += "</svg>";
+  return s;
+}
+
+std::string healing_text(const std::optional<double>& round) {
+  if (!round) return "n/a";
+  if (*round > harness::kGroupHealingRounds) return "> " + std::to_string(harness::kGroupHealingRounds);
+  return "round " + format_number(*round);
+}
+
+std::string healing_chart(const std::vector<HealingRow>& rows, const std::string& title) {
+  if (rows.empty()) return "";
+  // One column per round 1..10 and one for "> 10": a bar ends in the column of its round.
+  constexpr int kColumns = harness::kGroupHealingRounds + 1;
+  constexpr double kWidth = 900, kLabel = 300, kPlot = 500, kRow = 40, kTop = 50, kBar = 13;
+  const double col = kPlot / kColumns;
+  const double height = kTop + kRow * static_cast<double>(rows.size()) + 26;
+  std::string s = "<svg class=\"chart healing\" viewBox=\"0 0 " + fmt(kWidth) + " " + fmt(height) + "\" width=\"" +
+                  fmt(kWidth) + "\" role=\"img\" aria-label=\"" + html_escape(title) + "\">";
+  s += "<title>" + html_escape(title) + "</title>";
+  s += "<rect x=\"" + fmt(kLabel) + "\" y=\"6\" width=\"12\" height=\"12\" fill=\"" + kTargetColor + "\"/>";
+  s += "<text x=\"" + fmt(kLabel + 18) + "\" y=\"16\" class=\"lg\">target</text>";
+  s += "<rect x=\"" + fmt(kLabel + 90) + "\" y=\"6\" width=\"12\" height=\"12\" fill=\"" + kBaselineColor + "\"/>";
+  s += "<text x=\"" + fmt(kLabel + 108) + "\" y=\"16\" class=\"lg\">Signal baseline</text>";
+  // Column ticks: 1..10, then "> 10"; a grid line at each column's end.
+  for (int k = 0; k < kColumns; ++k) {
+    const double x = kLabel + col * (k + 1);
+    const std::string tick =
+        k < harness::kGroupHealingRounds ? std::to_string(k + 1) : "> " + std::to_string(harness::kGroupHealingRounds);
+    s += "<text x=\"" + fmt(x - col / 2) + "\" y=\"" + fmt(kTop - 8) + "\" class=\"tk\" text-anchor=\"middle\">" +
+         html_escape(tick) + "</text>";
+    s += "<line x1=\"" + fmt(x) + "\" y1=\"" + fmt(kTop - 4) + "\" x2=\"" + fmt(x) + "\" y2=\"" +
+         fmt(kTop + kRow * static_cast<double>(rows.size())) + "\" class=\"grid\"/>";
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const HealingRow& r = rows[i];
+    const double y = kTop + kRow * static_cast<double>(i);
+    if (i % 2 == 1) {
+      s += "<rect x=\"0\" y=\"" + fmt(y - 2) + "\" width=\"" + fmt(kWidth) + "\" height=\"" + fmt(kRow) +
+           "\" fill=\"#f6f8fa\"/>";
+    }
+    const std::string label = std::string(truncate_utf8(r.label, 40)) + (r.label.size() > 40 ? "…" : "");
+    s += "<text x=\"4\" y=\"" + fmt(y + 20) + "\" class=\"lb\">" + html_escape(label) + "</text>";
+    const auto bar = [&](const std::optional<double>& v, double by, const char* color, const char* who,
+                         const std::string& missing) {
+      std::string out;
+      double w = 0;
+      std::string text = missing.empty() ? healing_text(v) : missing;
+      if (v) {
+        const double columns = std::clamp(*v, 1.0, static_cast<double>(kColumns));
+        w = col * columns;
+        text = healing_text(v);
+        out += "<rect x=\"" + fmt(kLabel) + "\" y=\"" + fmt(by) + "\" width=\"" + fmt(w) + "\" height=\"" + fmt(kBar) +
+               "\" fill=\"" + color + "\"><title>" + who + ": " + html_escape(text) + "</title></rect>";
+      }
+      out += "<text x=\"" + fmt(kLabel + w + 5) + "\" y=\"" + fmt(by + 11) + "\" class=\"vl\">" + html_escape(text) +
+             "</text>";
+      return out;
+    };
+    s += bar(r.target, y + 3, kTargetColor, "target", r.target ? "" : (r.note.empty() ? "n/a" : r.note));
+    s += bar(r.baseline, y + 3 + kBar + 3, kBaselineColor, "baseline", "");
+  }
+  s += "<text x=\"" + fmt(kLabel + kPlot / 2) + "\" y=\"" + fmt(height - 6) +
+       "\" class=\"al\" text-anchor=\"middle\">first round after the compromise whose messages the clone reads none "
+       "of</text>";
   s += "</svg>";
   return s;
 }
@@ -175,7 +245,8 @@ std::string verdict_bar(const std::vector<VerdictSlice>& slices) {
     if (v.count == 0) continue;
     const double w = kW * v.count / total;
     s += "<rect x=\"" + fmt(x) + "\" y=\"0\" width=\"" + fmt(w) + "\" height=\"" + fmt(kBar) + "\" fill=\"" +
-         verdict_color(v.name) + "\"><title>" + html_escape(v.name) + ": " + std::to_string(v.count) + "</title></rect>";
+         verdict_color(v.name) + "\"><title>" + html_escape(v.name) + ": " + std::to_string(v.count) +
+         "</title></rect>";
     x += w;
     s += "<rect x=\"" + fmt(lx) + "\" y=\"34\" width=\"12\" height=\"12\" fill=\"" + verdict_color(v.name) + "\"/>";
     const std::string label = v.name + " " + std::to_string(v.count);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "harness/catalogue.h"
+#include "harness/runner/group_healing.h"
 #include "reference/crypto/hash.h"
 #include "reports/assessment.h"
 #include "reports/charts.h"
@@ -387,6 +388,7 @@ class Renderer {
          "class=\"num\">Target</th>"
          "<th class=\"num\">Signal baseline</th><th>Details</th></tr></thead><tbody>\n";
     std::vector<BarRow> bars;
+    std::vector<HealingRow> healings;
     std::vector<std::pair<const ResultRecord*, const harness::Series*>> series;
     for (const ResultRecord* r : rows) {
       // One table row per figure; the check's own cells span them. Only the first row
@@ -402,7 +404,10 @@ class Renderer {
       for (size_t i = 1; i < r->figures.size(); ++i) {
         o += "<tr class=\"cont " + cls + "\"" + data_attrs(*r) + ">" + figure_cells(&r->figures[i]) + "</tr>\n";
       }
+      if (const std::optional<HealingRow> healing = healing_row(*r)) healings.push_back(*healing);
       for (const harness::Figure& f : r->figures) {
+        // GRP-10's healing rounds have their own chart, on one scale of rounds.
+        if (r->requirement == harness::kGroupHealingRequirement && f.name == harness::kGroupHealingFigure) continue;
         if (f.target || f.baseline) {
           bars.push_back(BarRow{r->check + " · " + f.name, f.unit, f.target, f.baseline, is_finding(r->verdict)});
         }
@@ -421,6 +426,11 @@ class Renderer {
       o +=
           "<h4>Target beside the Signal baseline</h4>" + bar_chart(compared, g + ": target beside the Signal baseline");
     }
+    if (!healings.empty()) {
+      o += "<h4>Healing after a compromise (" + std::string(harness::kGroupHealingRequirement) +
+           "), target beside the Signal baseline</h4>" +
+           healing_chart(healings, g + ": first round the compromised member's clone reads none of");
+    }
     if (!series.empty()) {
       o += "<h4>Over time</h4><div class=\"charts\">";
       for (const auto& [r, s] : series) {
@@ -430,6 +440,17 @@ class Renderer {
       o += "</div>\n";
     }
     return o + "</section>\n";
+  }
+
+  // healing_row is a GRP-10 variant's row of the healing chart: its figure, or its
+  // verdict where it measured none (not applicable, not tested, error).
+  static std::optional<HealingRow> healing_row(const ResultRecord& r) {
+    if (r.requirement != harness::kGroupHealingRequirement) return std::nullopt;
+    for (const harness::Figure& f : r.figures) {
+      if (f.name == harness::kGroupHealingFigure) return HealingRow{r.check, f.target, f.baseline, ""};
+    }
+    if (r.verdict == Verdict::pass) return std::nullopt;  // an INFO check without the figure: nothing to draw
+    return HealingRow{r.check, std::nullopt, std::nullopt, std::string(harness::to_string(r.verdict))};
   }
 
   // needed_capabilities lists what a not-tested check needs and the target lacks.

@@ -1,6 +1,8 @@
 #include "reports/markdown_summary.h"
 
+#include "harness/runner/group_healing.h"
 #include "reports/assessment.h"
+#include "reports/charts.h"
 #include "reports/escape.h"
 
 namespace parity::reports {
@@ -78,6 +80,24 @@ std::string render_markdown(const ReportInput& input, const std::string& report_
     if (findings.size() > kMax)
       o += "\n… and " + std::to_string(findings.size() - kMax) + " more in the full report.\n";
     o += "\n";
+  }
+  // GRP-10's healing rounds, per variant, beside the baseline's (the HTML report charts them).
+  std::string healing;
+  for (const harness::ResultRecord& rec : input.results) {
+    if (rec.requirement != harness::kGroupHealingRequirement) continue;
+    const harness::Figure* fig = nullptr;
+    for (const harness::Figure& f : rec.figures) {
+      if (f.name == harness::kGroupHealingFigure) fig = &f;
+    }
+    const std::string target = fig ? healing_text(fig->target) : std::string(harness::to_string(rec.verdict));
+    healing += "| " + markdown_code(rec.check) + " | " + e(target) + " | " + e(fig ? healing_text(fig->baseline) : "") +
+               " |\n";
+  }
+  if (!healing.empty()) {
+    o += "### Group healing (" + std::string(harness::kGroupHealingRequirement) +
+         ")\n\nFirst round after a compromise whose messages the clone reads none of.\n\n| variant | target | Signal "
+         "baseline |\n| --- | --- | --- |\n" +
+         healing + "\n";
   }
   if (a.waived > 0) {
     o += "### Waived\n\n";

@@ -208,6 +208,29 @@ CaseVerdict kdf_rk(Call& c, const VectorCase& t) {
                        "root " + want_got(want_root, root) + "; chain " + want_got(want_chain, chain));
 }
 
+// sender_key_step is one step of a Sender Keys chain (KAT-3): the next chain key
+// HMAC(ck, 0x02), the message key seed HMAC(ck, 0x01), and HKDF(seed, 32 zero bytes,
+// "WhisperGroup", 48) split as iv (16) then cipher_key (32).
+CaseVerdict sender_key_step(Call& c, const VectorCase& t) {
+  auto r = c.run({{"chain", hex(t.hex("chain"))}});
+  if (!r) return "refused";
+  std::string detail;
+  bool matched = true;
+  for (const auto& [field, want_field] : {std::pair<const char*, const char*>{"chain", "next_chain"},
+                                          {"seed", "seed"},
+                                          {"iv", "iv"},
+                                          {"cipher_key", "cipher_key"}}) {
+    auto got = hex_field(*r, field);
+    const Bytes& want = t.hex(want_field);
+    if (got != want) {
+      matched = false;
+      if (!detail.empty()) detail += "; ";
+      detail += std::string(field) + " " + want_got(want, got);
+    }
+  }
+  return t.judge_match(matched, detail.empty() ? "every field as the vector gives it" : detail);
+}
+
 using Translator = std::function<CaseVerdict(Call&, const VectorCase&)>;
 
 // Reach says which checks a file's vectors feed. KAT-1 is a MUST on the domain the
@@ -244,6 +267,7 @@ const std::vector<KatFile>& kat_files() {
       {"KAT-2", "kdf_ck", "vectors/signal/kdf_ck.json", kdf_ck, true},
       {"KAT-2", "kdf_rk", "vectors/signal/kdf_rk.json", kdf_rk, true},
       {"KAT-2", "message_keys", "vectors/signal/message_keys.json", message_keys, true},
+      {"KAT-3", "sender_key_step", "vectors/signal/sender_keys.json", sender_key_step, true},
   };
   return files;
 }
@@ -290,7 +314,7 @@ VectorWalk play_file(Run& run, const KatFile& file, bool edge) {
         return p;
       },
       .unsupported_not_applicable = edge};
-  // KAT-2's files are Signal's own KDFs: no `domain`, all of it Signal's.
+  // KAT-2's and KAT-3's files are Signal's own KDFs: no `domain`, all of it Signal's.
   if (std::string_view(file.requirement) != "KAT-1") check.take_case = {};
   if (file.v3_only) {
     check.take_group = [](const vectors::TestGroup& g) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness/runner/fingerprint.h"
+#include "harness/runner/group_healing.h"
 #include "harness/runner/results.h"
 #include "harness/runner/runner.h"
 #include "reports/assessment.h"
@@ -246,7 +247,8 @@ TEST(Reproduce, NotDeterministicTargetsAreRerunNotReplayed) {
     EXPECT_EQ(o.find("parity replay") != std::string::npos, deterministic) << o;
     EXPECT_EQ(o.find("Not replayable") == std::string::npos, deterministic) << o;
     if (!deterministic) {
-      EXPECT_NE(o.find(html_escape("parity run --target 'my-target --fast' --seed " + std::string(64, '0') + " --only MSG-3.old")),
+      EXPECT_NE(o.find(html_escape("parity run --target 'my-target --fast' --seed " + std::string(64, '0') +
+                                   " --only MSG-3.old")),
                 std::string::npos)
           << o;
     }
@@ -332,6 +334,59 @@ TEST(Charts, DrawBarsAndLines) {
   EXPECT_NE(line.find("<polyline"), std::string::npos);
   EXPECT_EQ(format_number(2), "2");
   EXPECT_EQ(format_number(0.25), "0.25");
+}
+
+TEST(Charts, HealingChartPutsEveryVariantOnOneScaleOfRounds) {
+  const std::string chart =
+      healing_chart({HealingRow{"GRP-10.no-change", harness::kGroupHealingBeyond, 11, ""},
+                     HealingRow{"GRP-10.victim-update", 2, 3, ""},
+                     HealingRow{"GRP-10.victim-changes-membership", std::nullopt, 1, "not-applicable"}},
+                    "t");
+  EXPECT_NE(chart.find(">&gt; 10<"), std::string::npos) << "beyond 10 rounds reads \"> 10\"";
+  EXPECT_NE(chart.find(">round 2<"), std::string::npos);
+  EXPECT_NE(chart.find(">round 3<"), std::string::npos);
+  EXPECT_NE(chart.find(">not-applicable<"), std::string::npos);
+  // One scale: the bar of round 2 is twice as wide as the baseline's round 1, "> 10" the widest.
+  const auto width_of = [&](const std::string& title) {
+    const size_t t = chart.find("<title>" + title + "</title>");
+    EXPECT_NE(t, std::string::npos) << title;
+    const size_t w = chart.rfind("width=\"", t);
+    return std::stod(chart.substr(w + 7));
+  };
+  EXPECT_DOUBLE_EQ(width_of("target: round 2"), 2 * width_of("baseline: round 1"));
+  EXPECT_DOUBLE_EQ(width_of("target: &gt; 10"), 11 * width_of("baseline: round 1"));
+  EXPECT_EQ(healing_chart({}, "t"), "");
+  EXPECT_EQ(healing_text(std::nullopt), "n/a");
+  EXPECT_EQ(healing_text(10), "round 10");
+}
+
+TEST(Html, GroupHealingHasItsOwnChartAndMarkdownTable) {
+  ResultRecord a = record("GRP-10.no-change", Verdict::pass, Level::info);
+  a.figures = {harness::Figure{harness::kGroupHealingFigure, harness::kGroupHealingBeyond, harness::kGroupHealingBeyond,
+                               "round"}};
+  ResultRecord b = record("GRP-10.victim-update", Verdict::not_tested, Level::info);
+  ResultRecord other = record("GRP-7.receiver-clone", Verdict::pass);
+  other.figures = {harness::Figure{"messages the clone read", 0, 0, "messages"}};
+  const ReportInput in = input_with({a, b, other});
+  const std::string html = render_html(in, ReportOptions{});
+  expect_safe_markup(html);
+  const size_t section = html.find("id=\"group-GRP\"");
+  ASSERT_NE(section, std::string::npos);
+  const size_t chart = html.find("class=\"chart healing\"", section);
+  ASSERT_NE(chart, std::string::npos) << "GRP-10 draws the healing chart";
+  EXPECT_NE(html.find(">&gt; 10<", chart), std::string::npos);
+  EXPECT_NE(html.find(">not-tested<", chart), std::string::npos) << "a variant without a figure says why";
+  // The healing figure is not drawn again among the section's per-row bars.
+  EXPECT_EQ(html.find("GRP-10.no-change · healing round"), std::string::npos);
+
+  const std::string md = render_markdown(in, "report.html");
+  EXPECT_NE(md.find("### Group healing (GRP-10)"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `GRP-10.no-change` | > 10 | > 10 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `GRP-10.victim-update` | not-tested |"), std::string::npos) << md;
+  // Without GRP-10 there is neither chart nor table.
+  const ReportInput none = input_with({other});
+  EXPECT_EQ(render_html(none, ReportOptions{}).find("chart healing"), std::string::npos);
+  EXPECT_EQ(render_markdown(none, "").find("Group healing"), std::string::npos);
 }
 
 TEST(Fingerprint, TreeHashMatchesCoreutils) {
