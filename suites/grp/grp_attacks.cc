@@ -278,7 +278,7 @@ CheckOutcome grp3_relabel(Run& r, Tally& out_) {
   // A new member: bob's control delivery to dave, and then his message, as from carol.
   w.set_hold(Hold::all);
   PARITY_GRP_MUST(w, w.add("dave"), "group_add of dave");
-  PARITY_GRP_OK(w, w.flush("dave"));  // the add's own deliveries, genuine
+  PARITY_GRP_OK(w, w.flush_all());  // the add's own deliveries (a commit, a welcome), genuine
   int m2 = -1;
   PARITY_GRP_MUST(w, w.encrypt("bob", &m2), "bob sending");
   for (int id : w.pending("dave")) {
