@@ -199,10 +199,11 @@ Op<Ids> GroupWorld::add(const std::string& member, const BundleEdit& edit, Annou
   return ids;
 }
 
-Op<Ids> GroupWorld::remove(const std::string& member, Announce announce_when) {
+Op<Ids> GroupWorld::remove(const std::string& member, Announce announce_when, const std::string& performer) {
   if (stopped()) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
-  auto op = t_.group_remove(creator_, group_, member);
-  const std::string words = creator_ + " removes " + member;
+  const std::string by = performer.empty() ? creator_ : performer;
+  auto op = t_.group_remove(by, group_, member);
+  const std::string words = by + " removes " + member;
   if (op.violated()) {
     note(words + ": violates PTP");
     violated(op.violation());
@@ -215,7 +216,7 @@ Op<Ids> GroupWorld::remove(const std::string& member, Announce announce_when) {
   note(words);
   roster_.erase(std::remove(roster_.begin(), roster_.end(), member), roster_.end());
   removed_.insert(member);
-  Ids ids = take(*op, creator_, words, -1);
+  Ids ids = take(*op, by, words, -1);
   if (!route(ids, false)) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
   if (announce_when == Announce::now) {
     auto a = announce({member});
@@ -271,6 +272,41 @@ Op<Ids> GroupWorld::encrypt(const std::string& sender, int* message_out, std::op
   Ids ids = take(*op, sender, words, n);
   if (!route(ids, false)) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
   return ids;
+}
+
+Op<Ids> GroupWorld::update(const std::string& party) {
+  if (stopped()) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
+  auto op = t_.group_update(party, group_);
+  const std::string words = party + " updates its keys";
+  if (op.violated()) {
+    note(words + ": violates PTP");
+    violated(op.violation());
+    return op.violation();
+  }
+  if (op.refused()) {
+    note(words + ": refused (" + std::string(ptp::to_string(op.refusal().code)) + ")");
+    return op.refusal();
+  }
+  note(words);
+  Ids ids = take(*op, party, words, -1);
+  if (!route(ids, false)) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
+  return ids;
+}
+
+Op<Ids> GroupWorld::announce_to(const std::string& party, const std::vector<std::string>& roster) {
+  if (stopped()) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
+  note("the server announces the roster [" + join(roster) + "] to " + party);
+  auto op = t_.group_roster(party, group_, roster);
+  if (op.violated()) violated(op.violation());
+  if (!op.ok()) return op.violated() ? Op<Ids>(op.violation()) : Op<Ids>(op.refusal());
+  Ids ids = take(*op, party, "the roster announced to " + party, -1);
+  if (!route(ids, false)) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
+  return ids;
+}
+
+void GroupWorld::adopt(const GroupWorld& other) {
+  parties_.insert(other.parties_.begin(), other.parties_.end());
+  paired_.insert(other.paired_.begin(), other.paired_.end());
 }
 
 std::optional<std::vector<int>> GroupWorld::round() {

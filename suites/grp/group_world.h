@@ -122,7 +122,17 @@ class GroupWorld {
   // roster is announced to every member, the removed one included (Announce::now).
   Op<Ids> create(const std::string& creator, const std::vector<std::string>& members, const BundleEdit& edit = {});
   Op<Ids> add(const std::string& member, const BundleEdit& edit = {}, Announce announce = Announce::now);
-  Op<Ids> remove(const std::string& member, Announce announce = Announce::now);
+  // remove is asked of `performer` when given (GRP-10's victim changing the membership),
+  // of the creator otherwise.
+  Op<Ids> remove(const std::string& member, Announce announce = Announce::now, const std::string& performer = "");
+  // update has `party` refresh its own keys (group_update) and routes what it produced.
+  Op<Ids> update(const std::string& party);
+  // announce_to gives `roster` to `party` alone, whatever the world's roster (a server
+  // that forks the group: GRP-11), and routes what it produced.
+  Op<Ids> announce_to(const std::string& party, const std::vector<std::string>& roster);
+  // adopt takes `other`'s parties and pairwise sessions as made: a second group of the
+  // same members on the same process (GRP-9).
+  void adopt(const GroupWorld& other);
   // announce gives the current roster with group_roster to every member and to `also`
   // (roster "server" only; nothing otherwise). Returns the deliveries it produced.
   Op<Ids> announce(const std::vector<std::string>& also = {});

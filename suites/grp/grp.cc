@@ -14,6 +14,7 @@
 #include "suites/common/tamper.h"
 #include "suites/grp/group_world.h"
 #include "suites/grp/grp_attacks.h"
+#include "suites/grp/grp_more.h"
 
 namespace parity::suites {
 
@@ -361,6 +362,7 @@ void register_grp_checks(harness::Registry& registry) {
                           .judge = judge_grp1_property,
                       });
   register_grp_attack_checks(registry);
+  register_grp_more_checks(registry);
 }
 
 }  // namespace parity::suites
