@@ -98,6 +98,22 @@ std::string_view group_review(std::string_view group) {
        "Signal's bounds for that stream, never with what the baseline kept. A target with smaller sound "
        "bounds reads less and passes; one that keeps more than it declares fails where that exceeds "
        "Signal's bounds."},
+      {"GRP",
+       "Sound alternatives (GRP-1..6). The suite plays the server (suites/grp/group_world.h) and judges only "
+       "what each member reads or refuses, never envelope bytes or refusal codes, so MLS (roster "
+       "`protocol`: commits and welcomes are control deliveries, `group_roster` is never sent) or Megolm "
+       "are held to the same promises as Sender Keys. Rosters are announced only for roster `server`; "
+       "bundles are passed, fresh for each add, only with `group_bundles`. GRP-1 reorders one sender's "
+       "messages only within min(`group_max_skip`, `group_max_skipped_keys`) as declared (absent: the "
+       "baseline's 2000; null: sized as 2000) and gives held messages before each add or remove, since a "
+       "message across a rotation or epoch is only a \"may\" (GRP-9); a smaller sound window passes. GRP-2 "
+       "expects refusals of modified envelopes whatever their format, and a tampered bundle is tried only "
+       "inside the ranges of its `layout`. GRP-3's forged messages are built from the signal-v3 formats "
+       "(profile signal with `inject`), else made by `group_forge`, else the check is not applicable and "
+       "listed; the key-distribution leg exists only in the formats. GRP-4 accepts a replayed or older "
+       "control delivery being refused or accepted, and judges only that nothing is read again and new "
+       "messages still are; its stale-distribution leg is signal only. GRP-5 and GRP-6 count messages read "
+       "across the removal or join, whatever rotation or epoch change makes them unreadable."},
       {"ORD",
        "Bounds. ORD checks deliver only what the target's declared bounds promise: ORD-1 jumps at most "
        "`max_skip` and expects the newest `max_skipped_keys`, ORD-2.epochs holds a target declaring fewer "
