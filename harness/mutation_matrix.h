@@ -40,7 +40,7 @@ inline const std::vector<MutantRow>& mutation_matrix() {
       // Group mutants (GroupHooks, reference/group/group_hooks.h).
       {"group-no-rotation-on-removal", "GRP-5", {"GRP-5"}},
       {"group-no-signature-check", "GRP-3", {"GRP-2", "GRP-3"}},
-      {"group-replays-accepted", "GRP-4", {"GRP-4", "GRP-7"}},
+      {"group-replays-accepted", "GRP-4", {"GRP-1", "GRP-4", "GRP-7"}},
       {"group-distribution-rollback", "GRP-4", {"GRP-4"}},
       {"group-unbounded-jump", "GRP-8", {"GRP-8"}},
       {"group-joiner-gets-origin-chain", "GRP-6", {"GRP-6"}},
