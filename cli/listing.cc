@@ -188,6 +188,9 @@ const std::vector<GroupProof>& group_proofs() {
       {"KEY", {"tests/mutants/mutation_matrix_test.cc"}, "docs/mutants.md"},
       {"STZ", {"tests/stanza/corpus_test.cc"}, "docs/stanza.md"},
       {"MED", {"tests/suites/med_test.cc"}, "docs/media.md"},
+      {"GRP",
+       {"tests/mutants/mutation_matrix_test.cc", "tests/suites/grp_test.cc", "tests/suites/grp_attacks_test.cc"},
+       "docs/mutants.md"},
   };
   return kProofs;
 }

@@ -25,8 +25,8 @@ inline const std::vector<MutantRow>& mutation_matrix() {
       {"keep-used-keys", "FS-1", {"AKE-4", "FS-1", "FS-3", "ORD-1", "ORD-3", "ORD-4"}},
       {"no-dh-ratchet", "PCS-1", {"AKE-7", "PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
       {"dh-every-second-turn", "PCS-1", {"PCS-1", "PCS-2", "PCS-3", "SIG-3"}},
-      {"no-mac-check", "MSG-3", {"MSG-3"}},
-      {"advance-on-refusal", "MSG-4", {"AKE-7", "MSG-3", "MSG-4"}},
+      {"no-mac-check", "MSG-3", {"GRP-2", "MSG-3"}},
+      {"advance-on-refusal", "MSG-4", {"AKE-7", "GRP-2", "GRP-3", "GRP-6", "MSG-3", "MSG-4"}},
       {"late-message-drops-current", "AKE-7", {"AKE-7"}},
       {"unbounded-skip", "DOS-1", {"DOS-1", "DOS-2", "FS-4"}},
       {"no-prekey-signature", "AKE-2", {"AKE-2"}},
@@ -37,6 +37,14 @@ inline const std::vector<MutantRow>& mutation_matrix() {
       {"keep-old-chains", "FS-4", {"DOS-2", "FS-4"}},
       {"keys-past-bound", "FS-4", {"DOS-2", "FS-4"}},
       {"small-bounds-keep-chains", "FS-4", {"DOS-2", "FS-4"}},
+      // Group mutants (GroupHooks, reference/group/group_hooks.h).
+      {"group-no-rotation-on-removal", "GRP-5", {"GRP-5"}},
+      {"group-no-signature-check", "GRP-3", {"GRP-2", "GRP-3"}},
+      {"group-replays-accepted", "GRP-4", {"GRP-1", "GRP-4", "GRP-7"}},
+      {"group-distribution-rollback", "GRP-4", {"GRP-4"}},
+      {"group-unbounded-jump", "GRP-8", {"GRP-8"}},
+      {"group-joiner-gets-origin-chain", "GRP-6", {"GRP-6"}},
+      {"group-control-not-bound", "GRP-9", {"GRP-9"}},
   };
   return rows;
 }
@@ -50,11 +58,15 @@ inline const std::vector<MutantRow>& mutation_matrix() {
 struct SoundRow {
   std::string variant;  // the --variant argument
   std::string profile;  // the profile its hello selects
+  // must_pass are requirements at least one check of which must pass (not merely be not
+  // applicable): the variant speaks that part of the protocol and is judged on it.
+  std::set<std::string> must_pass;
 };
 
 inline const std::vector<SoundRow>& sound_variants() {
   static const std::vector<SoundRow> rows = {
-      {"alt", "equivalent"},
+      // alt keeps groups (Sender Keys with its own bounds), so every group MUST applies.
+      {"alt", "equivalent", {"GRP-1", "GRP-2", "GRP-3", "GRP-4", "GRP-5", "GRP-6", "GRP-7", "GRP-8", "GRP-9"}},
   };
   return rows;
 }

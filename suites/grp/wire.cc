@@ -228,7 +228,11 @@ CheckOutcome byte_exact(Run& r, Tally& tally) {
   int compared = 0;
   std::vector<std::string> wrong;
   for (int epoch = 0; epoch < 2; ++epoch) {
-    if (epoch == 1) PARITY_GRP(w, w.remove("dave"), "alice removing dave (a rotation)");
+    // The rotation: group_update where the target has it (GRP-12 judges the wire, not
+    // when a target rotates, which is GRP-5's), else a removal.
+    if (epoch == 1 && r.target.hello().has("group_update")) PARITY_GRP(w, w.update("alice"), "alice's group_update");
+    if (epoch == 1 && !r.target.hello().has("group_update"))
+      PARITY_GRP(w, w.remove("dave"), "alice removing dave (a rotation)");
     Bytes k = random_bytes(r.rng, 64);
     harness::GroupInject inject;
     Key32 chain_key{};

@@ -127,7 +127,7 @@ HelloInfo ReferenceAdapter::hello() const {
   h.limits = {{"max_skip", limit(declared.max_skip)},
               {"max_skipped_keys", limit(declared.max_message_keys)},
               {"max_receiver_chains", declared.max_receiver_chains}};
-  const group::GroupHooks& g = config_.group_hooks;
+  const GroupLimits& g = config_.declared_group_limits;
   h.limits["group_max_skip"] = limit(g.max_skip);
   h.limits["group_max_skipped_keys"] = g.max_skipped_keys;
   h.limits["group_max_sender_states"] = g.max_sender_states;

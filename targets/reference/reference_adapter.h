@@ -54,6 +54,15 @@ class PartyHooks {
   virtual void reset() {}
 };
 
+// GroupLimits are the group bounds hello declares (group_max_skip, group_max_skipped_keys,
+// group_max_sender_states); the default is the baseline's. Kept apart from the group
+// rules so that a mutant's flaw does not announce itself.
+struct GroupLimits {
+  std::optional<uint32_t> max_skip = group::kMaxGroupSkip;  // nullopt: declared null (no bound)
+  size_t max_skipped_keys = group::kMaxGroupSkippedKeys;
+  size_t max_sender_states = group::kMaxSenderStates;
+};
+
 // ReferenceConfig is what the target runs; the default is the Signal baseline.
 struct ReferenceConfig {
   std::string implementation = "parity-reference";  // hello's implementation
@@ -62,9 +71,9 @@ struct ReferenceConfig {
   signal::SessionPolicy policy;          // every party's rules and protocol steps
   signal::RatchetRules declared_limits;  // the limits hello declares
   std::unique_ptr<PartyHooks> party_hooks = std::make_unique<PartyHooks>();
-  // group_hooks are every party's group rules (reference/group/group_hooks.h); hello
-  // declares their bounds as group_max_skip, group_max_skipped_keys, group_max_sender_states.
+  // group_hooks are every party's group rules (reference/group/group_hooks.h).
   group::GroupHooks group_hooks;
+  GroupLimits declared_group_limits;  // the group limits hello declares
 };
 
 // ReferenceAdapter hosts parties that are reference Devices.

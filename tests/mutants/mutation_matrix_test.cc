@@ -1,14 +1,13 @@
 // The mutation matrix: each mutant of the reference fails the requirement it is written
 // against (and only the requirements its flaw breaks), and the unmutated reference
 // passes everything. Each case is one real `parity run` over PTP.
-#include <gtest/gtest.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "tests/mutants/matrix.h"
@@ -16,8 +15,12 @@
 namespace parity::harness {
 
 // gtest prints a parameter with these, not as raw bytes.
-void PrintTo(const MutantRow& row, std::ostream* os) { *os << "mutant " << row.mutant; }
-void PrintTo(const SoundRow& row, std::ostream* os) { *os << "variant " << row.variant; }
+void PrintTo(const MutantRow& row, std::ostream* os) {
+  *os << "mutant " << row.mutant;
+}
+void PrintTo(const SoundRow& row, std::ostream* os) {
+  *os << "variant " << row.variant;
+}
 
 }  // namespace parity::harness
 
@@ -87,11 +90,15 @@ TEST_P(SoundVariant, PassesEveryCheck) {
   ASSERT_TRUE(results.is_object() && results.contains("results")) << "no results for variant " << row.variant;
   EXPECT_EQ(results["run"].value("profile", ""), row.profile) << "variant " << row.variant;
   std::set<std::string> unexpected;  // not passing: a false alarm
+  std::set<std::string> passing;     // requirements with a passing check
   std::ostringstream detail;
   size_t passed = 0;
   for (const auto& r : results["results"]) {
     const std::string verdict = r.value("verdict", "");
-    if (verdict == "pass") ++passed;
+    if (verdict == "pass") {
+      ++passed;
+      passing.insert(r.value("requirement", ""));
+    }
     if (verdict == "fail" || verdict == "error" || verdict == "not-tested") {
       unexpected.insert(r.value("check", ""));
       detail << "  " << r.value("check", "") << " (" << r.value("level", "") << ") " << verdict << ": "
@@ -100,6 +107,10 @@ TEST_P(SoundVariant, PassesEveryCheck) {
   }
   EXPECT_TRUE(unexpected.empty()) << "variant " << row.variant << "; checks not passing:\n" << detail.str();
   EXPECT_GT(passed, 0u) << "variant " << row.variant << " passed nothing";
+  for (const std::string& id : row.must_pass) {
+    EXPECT_TRUE(passing.contains(id)) << "variant " << row.variant << ": no check of " << id
+                                      << " passed (not applicable or not run)";
+  }
   EXPECT_EQ(exit_status, 0) << "variant " << row.variant;
 }
 

@@ -131,5 +131,20 @@ TEST(VariantAlt, KeepsItsDeclaredBounds) {
   EXPECT_EQ(p.bob.session("alice")->current->receiver_chains.size(), variants::kAltRules.max_receiver_chains);
 }
 
+// alt's groups keep the bounds it declares (GroupHooks), which differ from the baseline's.
+TEST(VariantAlt, DeclaresItsGroupBounds) {
+  ptp::ReferenceConfig c;
+  variants::apply_alt(c);
+  EXPECT_EQ(c.group_hooks.max_skip, variants::kAltGroupLimits.max_skip);
+  EXPECT_EQ(c.group_hooks.max_skipped_keys, variants::kAltGroupLimits.max_skipped_keys);
+  EXPECT_EQ(c.group_hooks.max_sender_states, variants::kAltGroupLimits.max_sender_states);
+  EXPECT_NE(c.group_hooks.max_sender_states, ptp::GroupLimits{}.max_sender_states);
+  const ptp::HelloInfo h = ptp::ReferenceAdapter(std::move(c)).hello();
+  EXPECT_EQ(h.limits["group_max_skip"], 1000);
+  EXPECT_EQ(h.limits["group_max_skipped_keys"], 1000);
+  EXPECT_EQ(h.limits["group_max_sender_states"], 3);
+  EXPECT_EQ(h.protocol, "custom:parity-alt-1");
+}
+
 }  // namespace
 }  // namespace parity::signal

@@ -214,6 +214,27 @@ const std::vector<Entry>& entries() {
          c.declared_limits.max_message_keys = 100;
          c.declared_limits.max_receiver_chains = 3;
        }},
+      // Group mutants: one rule of the Sender Keys baseline changed through GroupHooks
+      // (reference/group/group_hooks.h); hello keeps declaring the baseline's group limits.
+      {{"group-no-rotation-on-removal", "keeps its own sender key after a member is removed (the removed reads on)"},
+       [](ptp::ReferenceConfig& c) { c.group_hooks.rotate_on_removal = false; }},
+      {{"group-no-signature-check",
+        "does not verify a SenderKeyMessage's signature (any holder of a chain speaks as "
+        "its owner)"},
+       [](ptp::ReferenceConfig& c) { c.group_hooks.verify_signature = false; }},
+      {{"group-replays-accepted", "keeps group message keys after use (a replayed group message is read again)"},
+       [](ptp::ReferenceConfig& c) { c.group_hooks.reject_replays = false; }},
+      {{"group-distribution-rollback",
+        "adds every distribution message as a new state, as libsignal-protocol-c does (an older copy moves the chain "
+        "back)"},
+       [](ptp::ReferenceConfig& c) { c.group_hooks.allow_rollback = true; }},
+      {{"group-unbounded-jump", "no bound on a group message's forward jump (declares the baseline's 2000)"},
+       [](ptp::ReferenceConfig& c) { c.group_hooks.max_skip = std::nullopt; }},
+      {{"group-joiner-gets-origin-chain",
+        "hands a new member its chain at the iteration it was made (the joiner reads earlier messages)"},
+       [](ptp::ReferenceConfig& c) { c.group_hooks.distribute_from_origin = true; }},
+      {{"group-control-not-bound", "accepts a control delivery whose wrapper names another group"},
+       [](ptp::ReferenceConfig& c) { c.group_hooks.bind_control_to_group = false; }},
   };
   return all;
 }

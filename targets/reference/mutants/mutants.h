@@ -1,8 +1,9 @@
 // mutants.h: deliberate flaws the reference target can be started with, one at a time
 // (`parity-target-reference --mutant NAME`), so the suite can prove that each check
 // detects the flaw it is written for (docs/mutants.md). Each flaw is a variant of the
-// baseline's SessionPolicy (reference/session_policy.h) or of the target's PartyHooks;
-// the reference itself knows nothing of them. Linked by parity-target-reference only.
+// baseline's SessionPolicy (reference/session_policy.h), of its group rules (GroupHooks,
+// reference/group/group_hooks.h) or of the target's PartyHooks; the reference itself
+// knows nothing of them. Linked by parity-target-reference only.
 #pragma once
 
 #include <optional>

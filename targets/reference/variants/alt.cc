@@ -117,6 +117,10 @@ void apply_alt(ptp::ReferenceConfig& config_) {
   config_.policy.kdf = kAltKdf;
   config_.policy.scheme = alt_scheme();
   config_.declared_limits = kAltRules;  // what it keeps is what it declares
+  config_.group_hooks.max_skip = kAltGroupLimits.max_skip;
+  config_.group_hooks.max_skipped_keys = kAltGroupLimits.max_skipped_keys;
+  config_.group_hooks.max_sender_states = kAltGroupLimits.max_sender_states;
+  config_.declared_group_limits = kAltGroupLimits;
 }
 
 }  // namespace parity::variants

@@ -6,6 +6,8 @@
 //   version byte 0xa1 and no trailing MAC (the AEAD tag ends the ciphertext field);
 // - key schedule: HKDF-SHA256 with its own info strings, chain constants 0x4d and 0x43;
 // - bounds: max_skip 100, 100 skipped keys per chain, 3 receiving chains (oldest dropped);
+// - groups: the baseline's Sender Keys with other bounds, kept and declared: a jump of at
+//   most 1000, 1000 skipped keys per chain, 3 sender states per sender and group;
 // - hello: protocol custom:parity-alt-1, so profile `equivalent`.
 #pragma once
 
@@ -27,6 +29,9 @@ inline constexpr uint8_t kAltVersionByte = 0xa1;
 
 // kAltRules are the bounds `alt` keeps and declares.
 inline constexpr signal::RatchetRules kAltRules{.max_skip = 100, .max_message_keys = 100, .max_receiver_chains = 3};
+
+// kAltGroupLimits are the group bounds `alt` keeps and declares.
+inline constexpr ptp::GroupLimits kAltGroupLimits{.max_skip = 1000, .max_skipped_keys = 1000, .max_sender_states = 3};
 
 // alt_scheme is the message scheme of `alt`.
 std::shared_ptr<const signal::MessageScheme> alt_scheme();

@@ -18,7 +18,8 @@ const std::vector<Entry>& entries() {
       {{"signal", "the Signal baseline (signal-v3)"}, [](ptp::ReferenceConfig&) {}},
       {{"alt",
         "a sound Double Ratchet that is not Signal: ChaCha20-Poly1305 with identities in the associated data, "
-        "its own KDF labels and chain constants, max_skip 100, 3 receiving chains (custom:parity-alt-1)"},
+        "its own KDF labels and chain constants, max_skip 100, 3 receiving chains; Sender Keys with group_max_skip "
+        "1000, 1000 skipped keys, 3 sender states (custom:parity-alt-1)"},
        apply_alt},
   };
   return all;
