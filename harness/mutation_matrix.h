@@ -30,7 +30,7 @@ inline const std::vector<MutantRow>& mutation_matrix() {
       {"late-message-drops-current", "AKE-7", {"AKE-7"}},
       {"unbounded-skip", "DOS-1", {"DOS-1", "DOS-2", "FS-4"}},
       {"no-prekey-signature", "AKE-2", {"AKE-2"}},
-      {"weak-randomness", "KEY-1", {"AKE-3", "KEY-1"}},
+      {"weak-randomness", "KEY-1", {"AKE-3", "GRP-3", "KEY-1"}},
       {"deterministic-encryption", "MSG-2", {"MSG-2"}},
       {"accept-reflection", "MSG-5", {"MSG-5"}},
       {"no-identity-binding", "AKE-3", {"AKE-3", "SIG-1", "SIG-2", "SIG-3", "SIG-4"}},
