@@ -26,21 +26,32 @@ std::string Bounds::describe() const {
   return s;
 }
 
+namespace {
+
+// pick_bound reads the limit `name` that `t` declares into out_. Absent or null (listed in
+// borrowed_ or unbounded_): the baseline's figure, else `fallback`. Null means no bound:
+// scenarios need a finite size, and retention is judged against the baseline's bounds
+// whatever the target declares.
+void pick_bound(const harness::Target& t, const harness::Target* baseline, const char* name, uint64_t fallback,
+                uint64_t& out_, std::vector<std::string>& borrowed_, std::vector<std::string>& unbounded_) {
+  const harness::DeclaredLimit d = t.hello().declared(name);
+  if (d.kind == harness::LimitKind::number) {
+    out_ = d.value;
+    return;
+  }
+  (d.kind == harness::LimitKind::unbounded ? unbounded_ : borrowed_).emplace_back(name);
+  out_ = fallback;
+  if (baseline != nullptr) {
+    if (auto v = baseline->hello().limit(name)) out_ = *v;
+  }
+}
+
+}  // namespace
+
 Bounds bounds_of(const harness::Target& t, const harness::Target* baseline) {
   Bounds b;
   auto pick = [&](const char* name, uint64_t fallback, uint64_t& out_) {
-    const harness::DeclaredLimit d = t.hello().declared(name);
-    if (d.kind == harness::LimitKind::number) {
-      out_ = d.value;
-      return;
-    }
-    // Null means no bound: scenarios need a finite size, and retention is judged
-    // against the baseline's bounds whatever the target declares.
-    (d.kind == harness::LimitKind::unbounded ? b.unbounded : b.borrowed).emplace_back(name);
-    out_ = fallback;
-    if (baseline != nullptr) {
-      if (auto v = baseline->hello().limit(name)) out_ = *v;
-    }
+    pick_bound(t, baseline, name, fallback, out_, b.borrowed, b.unbounded);
   };
   pick("max_skip", kSignalMaxSkip, b.max_skip);
   pick("max_skipped_keys", kSignalMaxSkippedKeys, b.max_skipped_keys);
@@ -71,16 +82,7 @@ std::string GroupBounds::describe() const {
 GroupBounds group_bounds_of(const harness::Target& t, const harness::Target* baseline) {
   GroupBounds b;
   auto pick = [&](const char* name, uint64_t fallback, uint64_t& out_) {
-    const harness::DeclaredLimit d = t.hello().declared(name);
-    if (d.kind == harness::LimitKind::number) {
-      out_ = d.value;
-      return;
-    }
-    (d.kind == harness::LimitKind::unbounded ? b.unbounded : b.borrowed).emplace_back(name);
-    out_ = fallback;
-    if (baseline != nullptr) {
-      if (auto v = baseline->hello().limit(name)) out_ = *v;
-    }
+    pick_bound(t, baseline, name, fallback, out_, b.borrowed, b.unbounded);
   };
   pick(harness::kGroupBoundNames[0], kSignalGroupMaxSkip, b.max_skip);
   pick(harness::kGroupBoundNames[1], kSignalGroupMaxSkippedKeys, b.max_skipped_keys);

@@ -127,6 +127,19 @@ bool GroupWorld::route(const Ids& ids, bool at_once) {
   return !stopped();
 }
 
+std::optional<Op<Ids>> GroupWorld::failed(const Op<harness::Deliveries>& op, const std::string& words) {
+  if (op.violated()) {
+    note(words + ": violates PTP");
+    violated(op.violation());
+    return Op<Ids>(op.violation());
+  }
+  if (op.refused()) {
+    note(words + ": refused (" + std::string(ptp::to_string(op.refusal().code)) + ")");
+    return Op<Ids>(op.refusal());
+  }
+  return std::nullopt;
+}
+
 Op<Ids> GroupWorld::create(const std::string& creator, const std::vector<std::string>& members,
                            const BundleEdit& edit) {
   if (stopped()) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
@@ -145,15 +158,7 @@ Op<Ids> GroupWorld::create(const std::string& creator, const std::vector<std::st
   }
   auto op = t_.group_create(creator, group_, members, bundles);
   const std::string words = creator + " creates " + group_ + " with " + join(members);
-  if (op.violated()) {
-    note(words + ": violates PTP");
-    violated(op.violation());
-    return op.violation();
-  }
-  if (op.refused()) {
-    note(words + ": refused (" + std::string(ptp::to_string(op.refusal().code)) + ")");
-    return op.refusal();
-  }
+  if (auto f = failed(op, words)) return *f;
   note(words);
   creator_ = creator;
   roster_ = all;
@@ -177,15 +182,7 @@ Op<Ids> GroupWorld::add(const std::string& member, const BundleEdit& edit, Annou
   }
   auto op = bundle ? t_.group_add(creator_, group_, member, ByteView(*bundle)) : t_.group_add(creator_, group_, member);
   const std::string words = creator_ + " adds " + member;
-  if (op.violated()) {
-    note(words + ": violates PTP");
-    violated(op.violation());
-    return op.violation();
-  }
-  if (op.refused()) {
-    note(words + ": refused (" + std::string(ptp::to_string(op.refusal().code)) + ")");
-    return op.refusal();
-  }
+  if (auto f = failed(op, words)) return *f;
   note(words);
   roster_.push_back(member);
   removed_.erase(member);
@@ -204,15 +201,7 @@ Op<Ids> GroupWorld::remove(const std::string& member, Announce announce_when, co
   const std::string by = performer.empty() ? creator_ : performer;
   auto op = t_.group_remove(by, group_, member);
   const std::string words = by + " removes " + member;
-  if (op.violated()) {
-    note(words + ": violates PTP");
-    violated(op.violation());
-    return op.violation();
-  }
-  if (op.refused()) {
-    note(words + ": refused (" + std::string(ptp::to_string(op.refusal().code)) + ")");
-    return op.refusal();
-  }
+  if (auto f = failed(op, words)) return *f;
   note(words);
   roster_.erase(std::remove(roster_.begin(), roster_.end(), member), roster_.end());
   removed_.insert(member);
@@ -251,15 +240,7 @@ Op<Ids> GroupWorld::encrypt(const std::string& sender, int* message_out, std::op
   Bytes pt = plaintext ? *plaintext : to_bytes(group_ + " m" + std::to_string(n) + " from " + sender);
   auto op = t_.group_encrypt(sender, group_, pt, inject);
   const std::string words = sender + " sends m" + std::to_string(n);
-  if (op.violated()) {
-    note(words + ": violates PTP");
-    violated(op.violation());
-    return op.violation();
-  }
-  if (op.refused()) {
-    note(words + ": refused (" + std::string(ptp::to_string(op.refusal().code)) + ")");
-    return op.refusal();
-  }
+  if (auto f = failed(op, words)) return *f;
   Message m;
   m.n = n;
   m.sender = sender;
@@ -278,15 +259,7 @@ Op<Ids> GroupWorld::update(const std::string& party) {
   if (stopped()) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
   auto op = t_.group_update(party, group_);
   const std::string words = party + " updates its keys";
-  if (op.violated()) {
-    note(words + ": violates PTP");
-    violated(op.violation());
-    return op.violation();
-  }
-  if (op.refused()) {
-    note(words + ": refused (" + std::string(ptp::to_string(op.refusal().code)) + ")");
-    return op.refusal();
-  }
+  if (auto f = failed(op, words)) return *f;
   note(words);
   Ids ids = take(*op, party, words, -1);
   if (!route(ids, false)) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};

@@ -197,6 +197,9 @@ class GroupWorld {
 
  private:
   Ids take(const Deliveries& ds, const std::string& from, const std::string& op, int message);
+  // failed notes a group op that violated PTP (which stops the world) or was refused, and
+  // returns what the caller hands back; nullopt when the op succeeded (noted by the caller).
+  std::optional<Op<Ids>> failed(const Op<harness::Deliveries>& op, const std::string& words);
   // route gives or queues freshly produced deliveries per the hold (or at once).
   bool route(const Ids& ids, bool at_once);
   std::optional<Given> give_one(int id, const std::string& at, const std::string& from);
