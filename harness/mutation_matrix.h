@@ -33,7 +33,7 @@ inline const std::vector<MutantRow>& mutation_matrix() {
       {"weak-randomness", "KEY-1", {"AKE-3", "GRP-3", "KEY-1"}},
       {"deterministic-encryption", "MSG-2", {"MSG-2"}},
       {"accept-reflection", "MSG-5", {"MSG-5"}},
-      {"no-identity-binding", "AKE-3", {"AKE-3", "SIG-1", "SIG-2", "SIG-3", "SIG-4"}},
+      {"no-identity-binding", "AKE-3", {"AKE-3", "GRP-12", "GRP-3", "SIG-1", "SIG-2", "SIG-3", "SIG-4"}},
       {"keep-old-chains", "FS-4", {"DOS-2", "FS-4"}},
       {"keys-past-bound", "FS-4", {"DOS-2", "FS-4"}},
       {"small-bounds-keep-chains", "FS-4", {"DOS-2", "FS-4"}},
