@@ -41,7 +41,10 @@ const std::vector<BuiltinTarget>& builtin_targets() {
       {"reference-alt", "parity-target-reference", "reference", "--variant alt"},
       {"libsignal", "parity-target-libsignal", "", ""},
       {"olm", "parity-target-olm", "", ""},
-      {"python", "parity_target.py", "", ""},
+      {"python", "parity_target.py", "", "", "python3"},
+      {"libsignal-client", "parity_target.mjs", "node/libsignal_client", "", "node"},
+      {"mls", "parity_target.mjs", "node/mls", "", "node"},
+      {"mls-no-policy", "parity_target.mjs", "node/mls", "--commit-policy none", "node"},
   };
   return t;
 }
@@ -59,23 +62,23 @@ Resolution resolve_target(const std::string& value, const std::string& exe_dir) 
   res.builtin = true;
   const fs::path dir = exe_dir;
 
-  if (builtin->name == "python") {
-    std::vector<fs::path> candidates = {dir / ".." / "share" / "parity" / "targets" / "python" / builtin->program};
+  const std::string args = builtin->args.empty() ? "" : " " + builtin->args;
+  const std::string folder = builtin->folder.empty() ? builtin->name : builtin->folder;
+  if (!builtin->interpreter.empty()) {
+    std::vector<fs::path> candidates = {dir / ".." / "share" / "parity" / "targets" / folder / builtin->program};
     if (std::string(PARITY_SOURCE_DIR).size() > 0) {
-      candidates.push_back(fs::path(PARITY_SOURCE_DIR) / "targets" / "python" / builtin->program);
+      candidates.push_back(fs::path(PARITY_SOURCE_DIR) / "targets" / folder / builtin->program);
     }
     for (const fs::path& c : candidates) {
       res.searched.push_back(canonical_or(c));
       if (is_file(c)) {
-        res.command = "python3 " + shell_quote(canonical_or(c));
+        res.command = builtin->interpreter + " " + shell_quote(canonical_or(c)) + args;
         return res;
       }
     }
     return res;
   }
 
-  const std::string args = builtin->args.empty() ? "" : " " + builtin->args;
-  const std::string folder = builtin->folder.empty() ? builtin->name : builtin->folder;
   const std::vector<fs::path> local = {dir / builtin->program, dir / ".." / "targets" / folder / builtin->program};
   for (const fs::path& c : local) {
     res.searched.push_back(canonical_or(c));

@@ -1,6 +1,7 @@
 // resolve.h: built-in target names and the commands they resolve to.
 //
-// `--target NAME` with a built-in name (reference, reference-alt, libsignal, olm, python)
+// `--target NAME` with a built-in name (reference, reference-alt, libsignal, olm, python,
+// libsignal-client, mls, mls-no-policy)
 // runs an installed program; anything else is a shell command line, run as given. An
 // executable `parity-target-FOLDER` (FOLDER: the name, or `reference` for reference-alt)
 // is looked for, in order:
@@ -10,9 +11,12 @@
 //   3. each directory of PATH.
 // `reference-alt` is `parity-target-reference --variant alt`, the sound alternative of
 // the baseline (docs/mutants.md).
-// `python` is `python3 SCRIPT` with SCRIPT the first existing of
-// DIR/../share/parity/targets/python/parity_target.py (installed) and
-// SOURCE/targets/python/parity_target.py (the source tree this parity was built from).
+// Script targets run under an interpreter: `python` is `python3 SCRIPT`, and the Node
+// targets (`libsignal-client`, `mls`, `mls-no-policy`) are `node SCRIPT [ARGS]`, with
+// SCRIPT the first existing of DIR/../share/parity/targets/FOLDER/PROGRAM (installed) and
+// SOURCE/targets/FOLDER/PROGRAM (the source tree this parity was built from). The Node
+// targets' packages live in targets/node/node_modules (scripts/install-deps.sh runs
+// `npm ci` there); a script that cannot load them says so on stderr and exits 3.
 #pragma once
 
 #include <optional>
@@ -27,6 +31,7 @@ struct BuiltinTarget {
   std::string program;  // executable or script file name
   std::string folder;   // its folder under targets/ in the build tree; empty: `name`
   std::string args;     // arguments appended to the command, already shell-quoted
+  std::string interpreter;  // a script's interpreter (python3, node); empty: a program
 };
 
 const std::vector<BuiltinTarget>& builtin_targets();
