@@ -37,10 +37,10 @@ std::string canonical_or(const fs::path& p) {
 
 const std::vector<BuiltinTarget>& builtin_targets() {
   static const std::vector<BuiltinTarget> t = {
-      {"reference", "parity-target-reference", "", ""},
-      {"reference-alt", "parity-target-reference", "reference", "--variant alt"},
-      {"libsignal", "parity-target-libsignal", "", ""},
-      {"olm", "parity-target-olm", "", ""},
+      {"reference", "parity-target-reference", "", "", ""},
+      {"reference-alt", "parity-target-reference", "reference", "--variant alt", ""},
+      {"libsignal", "parity-target-libsignal", "", "", ""},
+      {"olm", "parity-target-olm", "", "", ""},
       {"python", "parity_target.py", "", "", "python3"},
       {"libsignal-client", "parity_target.mjs", "node/libsignal_client", "", "node"},
       {"mls", "parity_target.mjs", "node/mls", "", "node"},

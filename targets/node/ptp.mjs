@@ -11,6 +11,7 @@
 // The request readers below (`party`, `hex`, ...) refuse malformed fields with bad_request,
 // so handlers only see well-formed values.
 
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
 export const ERROR_CODES = Object.freeze([
@@ -168,9 +169,11 @@ export async function serve(hello, handlers) {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
   for await (const line of lines) {
     const response = await respond(line, hello, handlers);
-    // stdout to a pipe is synchronous on Linux, so responses never interleave.
-    process.stdout.write(`${JSON.stringify(response)}\n`);
+    // Backpressure: a large response waits until the suite has read the one before.
+    if (!process.stdout.write(`${JSON.stringify(response)}\n`)) await once(process.stdout, 'drain');
   }
+  // Every response flushed before exiting (the native modules may hold the loop open).
+  await new Promise((resolve) => process.stdout.write('', resolve));
   process.exit(0);
 }
 
