@@ -120,6 +120,7 @@ ProbeResult probe_hello(Target& t) {
   std::string detail = h.implementation + " " + h.version + ", " + h.protocol + ", capabilities [" + caps + "]";
   if (!unknown.empty()) detail += " (not in PTP/1:" + unknown + ")";
   if (!unbounded.empty()) detail += "; declared unbounded (null): " + unbounded;
+  if (!h.commit_policy.empty()) detail += "; commit policy: " + h.commit_policy;
   return pass(detail);
 }
 

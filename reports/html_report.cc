@@ -314,6 +314,11 @@ class Renderer {
     row("Protocol", or_unknown(r.protocol));
     row("Capabilities",
         r.capabilities.empty() ? "<span class=\"muted\">none declared</span>" : h(join(r.capabilities, ", ")));
+    if (!r.commit_policy.empty()) {
+      row("Commit policy", h(r.commit_policy) +
+                               " <span class=\"muted\">(the target's rule for when it commits or rotates; PCS is "
+                               "measured under it)</span>");
+    }
     if (r.limits.is_object() && !r.limits.empty())
       row("Declared limits", "<code>" + h(harness::dump_line(r.limits)) + "</code>");
     row("Target command", "<code>" + or_unknown(r.target_command) + "</code>");

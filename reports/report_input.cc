@@ -63,6 +63,7 @@ harness::RunInfo parse_run(const json& j) {
   r.implementation = str(j, "implementation");
   r.version = str(j, "version");
   r.protocol = str(j, "protocol");
+  r.commit_policy = str(j, "commit_policy");
   r.capabilities = strings(j, "capabilities");
   if (auto it = j.find("limits"); it != j.end() && it->is_object()) r.limits = *it;
   r.profile = harness::parse_profile(str(j, "profile")).value_or(harness::Profile::equivalent);

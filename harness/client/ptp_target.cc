@@ -402,6 +402,10 @@ std::variant<Hello, std::string> parse_hello(const Json& r) {
     if (!it->is_boolean()) return "hello: " + std::string(field) + " is not a boolean";
     *out = it->get<bool>();
   }
+  if (auto policy = r.find("commit_policy"); policy != r.end() && !policy->is_null()) {
+    if (!policy->is_string()) return std::string("hello: commit_policy is not a string");
+    h.commit_policy = policy->get<std::string>();
+  }
   return h;
 }
 

@@ -104,6 +104,9 @@ struct Hello {
   GroupRoster group_roster = GroupRoster::server;
   bool group_bundles = false;
   bool group_reads_own = false;
+  // commit_policy (ptp-1.md): a protocol that heals only when a party commits or rotates
+  // states its rule here, as free text; PCS is measured under it and the report shows it.
+  std::string commit_policy;
   bool has(std::string_view capability) const;
   // limit returns a declared numeric bound, if any (none for absent or null).
   std::optional<uint64_t> limit(const char* name) const;

@@ -42,6 +42,7 @@ json RunInfo::to_json() const {
       {"implementation", implementation},
       {"version", version},
       {"protocol", protocol},
+      {"commit_policy", string_or_null(commit_policy)},
       {"capabilities", capabilities},
       {"limits", limits.is_object() ? limits : json::object()},
       {"profile", std::string(to_string(profile))},

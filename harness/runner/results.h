@@ -42,6 +42,7 @@ struct RunInfo {
   std::string implementation;
   std::string version;
   std::string protocol;
+  std::string commit_policy;  // hello's, free text; empty when the target states none
   std::vector<std::string> capabilities;
   nlohmann::json limits = nlohmann::json::object();
   Profile profile = Profile::equivalent;

@@ -350,6 +350,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
   info.implementation = hello.implementation;
   info.version = hello.version;
   info.protocol = hello.protocol;
+  info.commit_policy = hello.commit_policy;
   info.capabilities = hello.capabilities;
   info.limits = hello.limits;
   info.profile = profile;

@@ -23,7 +23,7 @@ constexpr const char* kModes[] = {
     "well",       "exit-on-create", "crash",          "hang",           "not-json",     "not-object",
     "wrong-id",   "missing-field",  "bad-error-code", "uppercase-hex",  "oversized",    "stderr-flood",
     "slow-hello", "refuse-hello",   "bad-version",    "no-exit-on-eof", "partial-line", "negative-limit",
-    "fractional-limit", "null-limits"};
+    "fractional-limit", "null-limits", "commit-policy", "bad-commit-policy"};
 
 void write_all(int fd, std::string_view s) {
   while (!s.empty()) {
@@ -165,6 +165,8 @@ int main(int argc, char** argv) {
       if (mode == "fractional-limit") r["limits"] = Json{{"max_skip", 2000}, {"max_skipped_keys", 1.5}};
       if (mode == "null-limits")
         r["limits"] = Json{{"max_skip", nullptr}, {"max_skipped_keys", nullptr}, {"max_receiver_chains", 5}};
+      if (mode == "commit-policy") r["commit_policy"] = "an empty commit before the first send after receiving";
+      if (mode == "bad-commit-policy") r["commit_policy"] = Json{{"when", "always"}};
       send(r);
     } else if (op == "reset") {
       send(Json{{"id", id}, {"ok", true}});

@@ -249,6 +249,18 @@ TEST(BrokenTarget, ANullLimitIsDeclaredUnbounded) {
   EXPECT_EQ(h.limit("max_receiver_chains"), std::optional<uint64_t>(5));
 }
 
+TEST(BrokenTarget, ACommitPolicyIsReadAndANonStringOneIsBadHello) {
+  auto t = start_ok(broken("commit-policy"));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->hello().commit_policy, "an empty commit before the first send after receiving");
+  auto plain = start_ok(broken("null-limits"));
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->hello().commit_policy, "");
+  StartError e = start_fails(broken("bad-commit-policy"));
+  EXPECT_EQ(e.violation.kind, ViolationKind::bad_hello);
+  EXPECT_NE(e.violation.detail.find("commit_policy is not a string"), std::string::npos) << e.violation.detail;
+}
+
 TEST(BrokenTarget, MissingCommandIsStartFailed) {
   StartError e = start_fails("/nonexistent/parity-no-such-target --flag");
   EXPECT_EQ(e.violation.kind, ViolationKind::start_failed) << e.violation.detail;
