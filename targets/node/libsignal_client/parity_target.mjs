@@ -25,6 +25,11 @@ const VERSION = '0.103.0';
 // `pub mod limits`): MAX_FORWARD_JUMPS = 25_000 (session_cipher.rs refuses a counter jump
 // beyond it), MAX_MESSAGE_KEYS = 2000 (skipped message keys kept per receiving chain),
 // MAX_RECEIVER_CHAINS = 5 (receiving chains kept per session state).
+// The SPQR ratchet that runs alongside (signalapp/SparsePostQuantumRatchet, src/chain.rs)
+// has its own MAX_JUMP = 25_000, counted from the last key it returned rather than from the
+// next expected one, and its index runs across Double Ratchet chains within an SPQR epoch:
+// the library as a whole reads a message at most 24999 ahead of the next expected counter.
+// The declaration stays the library's constant; ORD-1.at-bound shows the difference.
 const LIMITS = { max_skip: 25000, max_skipped_keys: 2000, max_receiver_chains: 5, ...GROUP_LIMITS };
 
 const HELLO = {
