@@ -48,6 +48,28 @@ function newGroup(roster) {
   return { roster: [...roster].sort(), removed: false, own: null, sent_to: [], rotate: false, senders: {} };
 }
 
+const NAME = /^[a-z0-9_.~-]{1,64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Strict shape check of an imported party's groups (throws Error with what is wrong). */
+export function checkGroups(groups) {
+  const need = (ok, what) => { if (!ok) throw new Error(`group state: ${what}`); };
+  const nameList = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && NAME.test(x))
+    && new Set(v).size === v.length;
+  for (const [g, st] of Object.entries(groups)) {
+    need(NAME.test(g) && st !== null && typeof st === 'object', `group ${g}`);
+    need(Object.keys(st).sort().join() === 'own,removed,roster,rotate,senders,sent_to', `fields of ${g}`);
+    need(nameList(st.roster) && nameList(st.sent_to), `roster or sent_to of ${g}`);
+    need(typeof st.removed === 'boolean' && typeof st.rotate === 'boolean', `flags of ${g}`);
+    need(st.own === null || (typeof st.own === 'string' && UUID.test(st.own)), `own key of ${g}`);
+    need(st.senders !== null && typeof st.senders === 'object' && !Array.isArray(st.senders), `senders of ${g}`);
+    for (const [s, ids] of Object.entries(st.senders)) {
+      need(NAME.test(s) && Array.isArray(ids) && ids.length <= GROUP_MAX_SENDER_STATES
+        && ids.every((d) => typeof d === 'string' && UUID.test(d)), `sender ${s} of ${g}`);
+    }
+  }
+}
+
 // ---- a minimal protobuf reader, for SenderKeyRecord (group_forge only) ----
 
 function readVarint(b, pos) {

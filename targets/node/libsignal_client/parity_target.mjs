@@ -17,7 +17,7 @@ const S = await requirePackage('@signalapp/libsignal-client');
 const { newParty, snapshot, storesOf, identityKeyPair, checkParty, DEVICE_ID } = await import('./stores.mjs');
 const { encodeBundle, decodeBundle } = await import('./bundle.mjs');
 const { toPtp } = await import('./errors.mjs');
-const { groupHandlers, GROUP_LIMITS } = await import('./groups.mjs');
+const { groupHandlers, checkGroups, GROUP_LIMITS } = await import('./groups.mjs');
 
 const VERSION = '0.103.0';
 
@@ -192,6 +192,7 @@ const handlers = {
     try {
       party = JSON.parse(state.toString('utf8'));
       checkParty(party);
+      checkGroups(party.groups);
     } catch (e) {
       refuse('bad_request', `state is not an exported party: ${e.message}`);
     }

@@ -174,6 +174,10 @@ test('groups: sender keys, binding, removal and forgery', () => withTarget(async
   // Export carries groups: a clone of bob reads alice's next message.
   const { state } = await t.ok('export', { party: 'bob' });
   await t.ok('import', { party: 'bob2', state });
+  const broken = JSON.parse(Buffer.from(state, 'hex').toString());
+  broken.groups.g.senders.alice = ['not-a-uuid'];
+  const r = await t.rq('import', { party: 'bob3', state: Buffer.from(JSON.stringify(broken)).toString('hex') });
+  assert.equal(r.error, 'bad_request');
   const next = await send('alice', 'g', false);
   const a2 = next.find((d) => d.to === 'bob');
   assert.equal((await t.ok('group_receive', { party: 'bob2', group: 'g', from: 'alice', envelope: a2.envelope })).plaintext, '6869');
