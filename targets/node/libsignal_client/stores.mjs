@@ -10,8 +10,8 @@
 //     it back: nothing lives outside it.
 
 import {
-  Direction, IdentityChange, IdentityKeyPair, IdentityKeyStore, KyberPreKeyRecord, KyberPreKeyStore,
-  PreKeyRecord, PreKeyStore, PrivateKey, PublicKey, SenderKeyRecord, SenderKeyStore, SessionRecord,
+  IdentityChange, IdentityKeyPair, IdentityKeyStore, KyberPreKeyRecord, KyberPreKeyStore,
+  PreKeyRecord, PreKeyStore, PublicKey, SenderKeyRecord, SenderKeyStore, SessionRecord,
   SessionStore, SignedPreKeyRecord, SignedPreKeyStore,
 } from '@signalapp/libsignal-client';
 
@@ -87,8 +87,8 @@ class Identities extends IdentityKeyStore {
   }
 }
 
-// A missing prekey is an exception the library turns into InvalidPreKeyId / InvalidSignedPreKeyId /
-// InvalidKyberPreKeyId; its text names the id.
+// A missing prekey is an exception the binding reports as a Generic error ("error in method
+// call 'loadKyberPreKey': ..."), which errors.mjs maps to invalid_message by its text.
 class MissingKey extends Error {}
 
 class PreKeys extends PreKeyStore {
@@ -148,8 +148,6 @@ export function storesOf(party) {
     senderKeys: new SenderKeys(party),
   };
 }
-
-export { MissingKey, Direction, PrivateKey, hx, bin };
 
 /** Strict shape check of an imported party (throws Error with what is wrong). */
 export function checkParty(p) {
