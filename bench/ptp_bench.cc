@@ -35,7 +35,8 @@
 // script, node or node_modules package is missing leaves the target out with a one-line
 // note on stderr: nothing is started, and the table shows n/a. A command that does not
 // start (or breaks PTP) skips its benchmarks with the reason. Each target process starts
-// once, at its first benchmark, and is `reset` at the start of every benchmark.
+// once, at its first benchmark, carries an untimed warm-up conversation (a Node target is
+// slow until V8 has compiled its hot paths), and is `reset` at the start of every benchmark.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -205,6 +206,9 @@ std::string describe(const harness::Violation& v) {
   return s;
 }
 
+// warm_up runs an untimed conversation in a fresh process (below).
+void warm_up(Target& t);
+
 // target_of starts the target if it is not running (once: a failure is remembered) and
 // restarts it after a violation in an earlier benchmark; null with the reason otherwise.
 Target* target_of(const PtpSpec& spec, std::string& why_) {
@@ -221,6 +225,7 @@ Target* target_of(const PtpSpec& spec, std::string& why_) {
       return nullptr;
     }
     r.target = std::move(std::get<std::unique_ptr<Target>>(started));
+    warm_up(*r.target);
   } else if (!r.target->alive()) {
     if (Op<harness::Unit> st = r.target->restart(); !st.ok()) {
       r.failure = spec.name + " did not restart: " + (st.violated() ? describe(st.violation()) : st.refusal().detail);
@@ -294,6 +299,19 @@ Problem route(Target& t, const std::string& from, const harness::Deliveries& del
     }
   }
   return std::nullopt;
+}
+
+// kWarmUpMessages is how many messages each way a fresh process carries before its first
+// benchmark: V8 compiles a Node target's hot paths only after some use, and an MLS
+// message costs several times its steady time in the first tens.
+constexpr int kWarmUpMessages = 32;
+
+void warm_up(Target& t) {
+  // A failure here is left for the benchmark itself to report.
+  if (fresh(t, {"a", "b"}) || establish(t, "a", "b")) return;
+  for (int i = 0; i < kWarmUpMessages; ++i) {
+    if (send(t, "a", "b") || send(t, "b", "a")) return;
+  }
 }
 
 std::string member(size_t i) {
