@@ -30,6 +30,15 @@ void print_stanza_ratios(const std::function<std::optional<double>(const std::st
 // against libsignal-protocol-c's group cipher, with the goal) when those benchmarks ran.
 void print_group_ratios(const std::function<std::optional<double>(const std::string&)>& time_of, std::ostream& out);
 
+// register_ptp_benchmarks registers BM_<Kind>Ptp/<target> (bench/ptp_bench.cc) for every
+// target whose command resolves (the reference target, libsignal-client, mls); the others
+// get a one-line note on stderr. Nothing is started here.
+void register_ptp_benchmarks();
+
+// print_ptp_ratios prints the "PTP round trip" table (each target's time per op against
+// the reference target's, beside the in-process reference) when those benchmarks ran.
+void print_ptp_ratios(const std::function<std::optional<double>(const std::string&)>& time_of, std::ostream& out);
+
 // RatioReporter is the console reporter plus, in Finalize, a table of the reference's
 // time over libsignal's and olm's for each kind, with the speed goals marked.
 class RatioReporter : public benchmark::ConsoleReporter {

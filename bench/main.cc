@@ -1,6 +1,8 @@
-// main.cc: parity-bench. Runs the ratchet benchmarks of every implementation built in
-// and the primitive baselines; on the console it ends with the ratio table (see
-// RatioReporter). Any --benchmark_format other than console leaves the output untouched.
+// main.cc: parity-bench. Runs the ratchet benchmarks of every implementation built in,
+// the primitive baselines and the PTP round-trip benchmarks (bench/ptp_bench.cc: its
+// header says how their target commands are chosen, PARITY_BENCH_PTP_*); on the console
+// it ends with the ratio table (see RatioReporter). Any --benchmark_format other than
+// console leaves the output untouched.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
 
   parity::bench::register_ratchet_benchmarks();
   parity::bench::register_primitive_benchmarks();
+  parity::bench::register_ptp_benchmarks();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
 

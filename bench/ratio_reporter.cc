@@ -67,6 +67,7 @@ void RatioReporter::Finalize() {
   print_media_ratios(time_of, GetOutputStream());   // bench/media_bench.cc
   print_stanza_ratios(time_of, GetOutputStream());  // bench/stanza_bench.cc
   print_group_ratios(time_of, GetOutputStream());   // bench/group_bench.cc
+  print_ptp_ratios(time_of, GetOutputStream());     // bench/ptp_bench.cc
   bool any = false;
   for (const Goal& g : kGoals) any = any || time_of(std::string("BM_") + g.kind + "/reference").has_value();
   if (!any) return;  // a filter left out the ratchet benchmarks
