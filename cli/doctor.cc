@@ -121,6 +121,7 @@ ProbeResult probe_hello(Target& t) {
   if (!unknown.empty()) detail += " (not in PTP/1:" + unknown + ")";
   if (!unbounded.empty()) detail += "; declared unbounded (null): " + unbounded;
   if (!h.commit_policy.empty()) detail += "; commit policy: " + h.commit_policy;
+  if (!h.post_quantum.empty()) detail += "; post-quantum: " + h.post_quantum;
   return pass(detail);
 }
 

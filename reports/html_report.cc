@@ -319,6 +319,11 @@ class Renderer {
                                " <span class=\"muted\">(the target's rule for when it commits or rotates; PCS is "
                                "measured under it)</span>");
     }
+    // Declared, not measured: no check can see inside a KEM. Shown beside the baseline's none.
+    row("Post-quantum protection",
+        (r.post_quantum.empty() ? std::string("<span class=\"muted\">none declared</span>") : h(r.post_quantum)) +
+            " <span class=\"muted\">(declared by the target; the Signal v3 baseline: none, X3DH and the Double "
+            "Ratchet use X25519 only)</span>");
     if (r.limits.is_object() && !r.limits.empty())
       row("Declared limits", "<code>" + h(harness::dump_line(r.limits)) + "</code>");
     row("Target command", "<code>" + or_unknown(r.target_command) + "</code>");

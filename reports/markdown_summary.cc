@@ -39,6 +39,9 @@ std::string render_markdown(const ReportInput& input, const std::string& report_
        e(r.protocol.empty() ? "unknown protocol" : r.protocol) + "), profile " +
        std::string(harness::to_string(r.profile)) + "\n";
   if (!r.commit_policy.empty()) o += "- **Commit policy**: " + e(r.commit_policy) + "\n";
+  if (!r.post_quantum.empty()) {
+    o += "- **Post-quantum protection** (declared): " + e(r.post_quantum) + "; the Signal v3 baseline: none\n";
+  }
   if (!r.target_sha256.empty()) o += "- **Target SHA-256**: " + markdown_code(r.target_sha256) + "\n";
   for (const harness::RunInfo::ScriptHash& s : r.target_scripts) {
     o += "- **Target script SHA-256**: " + markdown_code(s.sha256) + " of " + markdown_code(s.path) + "\n";

@@ -64,6 +64,7 @@ harness::RunInfo parse_run(const json& j) {
   r.version = str(j, "version");
   r.protocol = str(j, "protocol");
   r.commit_policy = str(j, "commit_policy");
+  r.post_quantum = str(j, "post_quantum");
   r.capabilities = strings(j, "capabilities");
   if (auto it = j.find("limits"); it != j.end() && it->is_object()) r.limits = *it;
   r.profile = harness::parse_profile(str(j, "profile")).value_or(harness::Profile::equivalent);

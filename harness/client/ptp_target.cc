@@ -406,6 +406,18 @@ std::variant<Hello, std::string> parse_hello(const Json& r) {
     if (!policy->is_string()) return std::string("hello: commit_policy is not a string");
     h.commit_policy = policy->get<std::string>();
   }
+  if (auto pq = r.find("post_quantum"); pq != r.end() && !pq->is_null()) {
+    if (pq->is_string()) {
+      h.post_quantum = pq->get<std::string>();
+    } else if (pq->is_object()) {
+      for (const auto& [key, value] : pq->items()) {
+        if (!value.is_string()) return "hello: post_quantum." + key + " is not a string";
+        h.post_quantum += (h.post_quantum.empty() ? "" : "; ") + key + ": " + value.get<std::string>();
+      }
+    } else {
+      return std::string("hello: post_quantum is neither a string nor an object of strings");
+    }
+  }
   return h;
 }
 

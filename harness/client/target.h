@@ -107,6 +107,10 @@ struct Hello {
   // commit_policy (ptp-1.md): a protocol that heals only when a party commits or rotates
   // states its rule here, as free text; PCS is measured under it and the report shows it.
   std::string commit_policy;
+  // post_quantum (PTP 1.3, clarified): what the protocol declares it protects with a
+  // post-quantum KEM, as "setup: ...; ratchet: ..." ({"setup", "ratchet"} in hello, or
+  // one string); empty when it declares none, as the Signal v3 baseline.
+  std::string post_quantum;
   bool has(std::string_view capability) const;
   // limit returns a declared numeric bound, if any (none for absent or null).
   std::optional<uint64_t> limit(const char* name) const;

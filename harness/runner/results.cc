@@ -43,6 +43,7 @@ json RunInfo::to_json() const {
       {"version", version},
       {"protocol", protocol},
       {"commit_policy", string_or_null(commit_policy)},
+      {"post_quantum", string_or_null(post_quantum)},
       {"capabilities", capabilities},
       {"limits", limits.is_object() ? limits : json::object()},
       {"profile", std::string(to_string(profile))},

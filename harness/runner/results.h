@@ -43,6 +43,7 @@ struct RunInfo {
   std::string version;
   std::string protocol;
   std::string commit_policy;  // hello's, free text; empty when the target states none
+  std::string post_quantum;   // hello's post-quantum declaration; empty: none (as the baseline)
   std::vector<std::string> capabilities;
   nlohmann::json limits = nlohmann::json::object();
   Profile profile = Profile::equivalent;

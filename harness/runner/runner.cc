@@ -351,6 +351,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
   info.version = hello.version;
   info.protocol = hello.protocol;
   info.commit_policy = hello.commit_policy;
+  info.post_quantum = hello.post_quantum;
   info.capabilities = hello.capabilities;
   info.limits = hello.limits;
   info.profile = profile;

@@ -165,7 +165,10 @@ int main(int argc, char** argv) {
       if (mode == "fractional-limit") r["limits"] = Json{{"max_skip", 2000}, {"max_skipped_keys", 1.5}};
       if (mode == "null-limits")
         r["limits"] = Json{{"max_skip", nullptr}, {"max_skipped_keys", nullptr}, {"max_receiver_chains", 5}};
-      if (mode == "commit-policy") r["commit_policy"] = "an empty commit before the first send after receiving";
+      if (mode == "commit-policy") {
+        r["commit_policy"] = "an empty commit before the first send after receiving";
+        r["post_quantum"] = Json{{"setup", "PQXDH (ML-KEM-1024)"}, {"ratchet", "SPQR"}};
+      }
       if (mode == "bad-commit-policy") r["commit_policy"] = Json{{"when", "always"}};
       send(r);
     } else if (op == "reset") {

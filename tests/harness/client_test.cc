@@ -255,7 +255,9 @@ TEST(BrokenTarget, ACommitPolicyIsReadAndANonStringOneIsBadHello) {
   EXPECT_EQ(t->hello().commit_policy, "an empty commit before the first send after receiving");
   auto plain = start_ok(broken("null-limits"));
   ASSERT_TRUE(plain);
+  EXPECT_EQ(t->hello().post_quantum, "ratchet: SPQR; setup: PQXDH (ML-KEM-1024)");
   EXPECT_EQ(plain->hello().commit_policy, "");
+  EXPECT_EQ(plain->hello().post_quantum, "");
   StartError e = start_fails(broken("bad-commit-policy"));
   EXPECT_EQ(e.violation.kind, ViolationKind::bad_hello);
   EXPECT_NE(e.violation.detail.find("commit_policy is not a string"), std::string::npos) << e.violation.detail;

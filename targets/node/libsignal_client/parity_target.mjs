@@ -40,7 +40,8 @@ const HELLO = {
   capabilities: ['export', 'import', 'group', 'group_update', 'group_forge'],
   limits: LIMITS,
   group_roster: 'server',
-  // Extra fields (ignored by the suite): what this wire protocol is.
+  // `notes` is for people reading the transcript; `post_quantum` (PTP 1.3, clarified) is
+  // shown in the report beside the baseline's none.
   notes: 'Signal Protocol as the Rust libsignal 0.103.0 speaks it: PQXDH setup (X25519 + ML-KEM-1024 '
     + 'Kyber prekey in every bundle, KEM ciphertext in every PreKeySignalMessage), Double Ratchet with '
     + 'the SPQR post-quantum ratchet (message version 4, byte 0x44), Sender Keys (version 3) for groups',
