@@ -242,3 +242,22 @@ test('groups: tampering and forgery refused without change; export/import', asyn
   assert.equal((await t.ok('group_receive', { party: 'carol~1', group: 'g', from: 'bob', envelope: e1.deliveries[1].envelope })).plaintext, h('hey'));
   await t.close();
 });
+
+test('groups: sender states are the current epoch and 4 earlier ones', async () => {
+  const t = new Target();
+  await group3(t);
+  const early = [];
+  for (let k = 0; k < 6; k++) {
+    early.push(await t.ok('group_encrypt', { party: 'bob', group: 'g', plaintext: h(`e${k}`) }));
+    const u = await t.ok('group_update', { party: 'bob', group: 'g' });
+    await deliver(t, 'bob', u.deliveries.filter((d) => d.to === 'alice'));
+  }
+  // alice is 6 epochs on: the messages of the last 4 epochs she left are readable, older not
+  const got = [];
+  for (const e of early) {
+    const r = await t.req('group_receive', { party: 'alice', group: 'g', from: 'bob', envelope: e.deliveries[0].envelope });
+    got.push(r.ok ? 'read' : r.error);
+  }
+  assert.deepEqual(got, ['duplicate_message', 'duplicate_message', 'read', 'read', 'read', 'read']);
+  await t.close();
+});
