@@ -47,7 +47,7 @@ const HELLO = {
   version: `${VERSION} (${M.SUITE_NAME})`,
   protocol: 'custom:mls-rfc9420',
   capabilities: ['export', 'import', 'group', 'group_update', 'group_forge'],
-  limits: { ...M.LIMITS },
+  limits: { ...M.limits(policy) },
   group_roster: 'protocol',
   group_bundles: true,
   commit_policy: policy === 'heal'

@@ -64,7 +64,7 @@ test('hello, framing and arguments', async () => {
   assert.equal(hello.protocol, 'custom:mls-rfc9420');
   assert.equal(hello.group_roster, 'protocol');
   assert.equal(hello.group_bundles, true);
-  assert.deepEqual(hello.limits, { max_skip: 200, max_skipped_keys: 10, max_receiver_chains: 4,
+  assert.deepEqual(hello.limits, { max_skip: 200, max_skipped_keys: 10, max_receiver_chains: 2,
     group_max_skip: 200, group_max_skipped_keys: 10, group_max_sender_states: 5 });
   assert.match(hello.commit_policy, /^heal/);
   assert.equal((await t.raw('[]')).error, 'bad_request');
