@@ -48,15 +48,16 @@ export const RETENTION = retention.defaultKeyRetentionConfig;
 export const clientConfig = clientConfigMod.defaultClientConfig;
 
 /**
- * The declared limits. For 1:1 sessions a "receiving chain" is one of the peer's sending
- * epochs: under the heal policy every round trip moves two epochs (each member commits
- * once), so the retainKeysForEpochs earlier epochs hold floor(4 / 2) = 2 of the peer's
- * chains; without commits the session has one epoch and the figure is the library's 4.
+ * The declared limits. For 1:1 sessions a receiving chain is the peer's sending ratchet in
+ * one epoch: under the heal policy every round trip moves two epochs (each member commits
+ * once), so the retainKeysForEpochs (4) earlier epochs hold floor(4 / 2) = 2 of the peer's
+ * earlier chains; without commits the session never leaves epoch 1, the peer's chain is
+ * never replaced, and there is no earlier receiving chain to keep: 0.
  */
 export const limits = (policy) => Object.freeze({
   max_skip: RETENTION.maximumForwardRatchetSteps,
   max_skipped_keys: RETENTION.retainKeysForGenerations,
-  max_receiver_chains: policy === 'heal' ? Math.floor(RETENTION.retainKeysForEpochs / 2) : RETENTION.retainKeysForEpochs,
+  max_receiver_chains: policy === 'heal' ? Math.floor(RETENTION.retainKeysForEpochs / 2) : 0,
   group_max_skip: RETENTION.maximumForwardRatchetSteps,
   group_max_skipped_keys: RETENTION.retainKeysForGenerations,
   group_max_sender_states: RETENTION.retainKeysForEpochs + 1, // the earlier epochs + the current one
