@@ -53,7 +53,7 @@ const HELLO = {
   commit_policy: policy === 'heal'
     ? 'heal: before its send, a member whose turn it is (the epoch it reached by processing the peer\'s commit; initiator even epochs, responder odd) makes an empty commit with a path update; commits ride on messages until answered'
     : 'none: no commit after the initial Add; epoch 1 for the whole session, so no healing',
-  notes: `MLS RFC 9420 over ts-mls ${VERSION}, ${M.SUITE_NAME}; limits are ts-mls defaultKeyRetentionConfig (keyRetentionConfig.js)`,
+  notes: `MLS RFC 9420 over ts-mls ${VERSION}, ${M.SUITE_NAME}; limits from ts-mls defaultKeyRetentionConfig (keyRetentionConfig.js: maximumForwardRatchetSteps 200, retainKeysForGenerations 10, retainKeysForEpochs 4); max_receiver_chains counts the peer's chains among the kept epochs`,
 };
 
 const parties = new Map();
