@@ -241,6 +241,11 @@ export async function readPrivate(state, pm, from) {
 
 /** Joins from a Welcome with one of `kps` (Map ref → {pub, priv}); checks group id and signer. */
 export async function joinFromWelcome(welcome, kps, used, groupId, from) {
+  // joinGroup takes the cipher suite implementation from its caller and never reads the
+  // Welcome's cipher_suite field (clientState.js joinGroupWithExtensions compares only the
+  // GroupInfo's suite with the KeyPackage's), so choosing the implementation by that field
+  // is the application's part: this client has one suite and refuses any other.
+  if (welcome.cipherSuite !== SUITE_NAME) refuse('invalid_message', `Welcome for cipher suite ${welcome.cipherSuite}, not ${SUITE_NAME}`);
   let ref;
   for (const s of welcome.secrets) {
     const h = Buffer.from(s.newMember).toString('hex');

@@ -245,6 +245,13 @@ test('groups: tampering and forgery refused without change; export/import', asyn
   assert.deepEqual((await t.ok('group_info', { party: 'carol~1', group: 'g' })).members.sort(), ['alice', 'bob', 'carol']);
   assert.equal((await t.ok('group_receive', { party: 'alice', group: 'g', from: 'bob', envelope: env })).plaintext, h('hey'));
   assert.equal((await t.ok('group_receive', { party: 'carol~1', group: 'g', from: 'bob', envelope: e1.deliveries[1].envelope })).plaintext, h('hey'));
+  // a Welcome naming another cipher suite (byte 5: 0x0001 -> 0x0003) is refused
+  await t.ok('create', { party: 'dave' });
+  const add = await t.ok('group_add', { party: 'alice', group: 'g', member: 'dave', bundle: (await t.ok('bundle', { party: 'dave' })).bundle });
+  const welcome = add.deliveries.find((d) => d.to === 'dave').envelope;
+  assert.equal(welcome.slice(8, 12), '0001');
+  await t.refused('group_receive', { party: 'dave', group: 'g', from: 'alice', envelope: flip(welcome, 5).replace(/^(.{10})../, '$103') }, 'invalid_message');
+  await t.ok('group_receive', { party: 'dave', group: 'g', from: 'alice', envelope: welcome });
   await t.close();
 });
 
