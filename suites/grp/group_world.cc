@@ -93,6 +93,15 @@ Op<Bytes> GroupWorld::fresh_bundle(const std::string& member, const BundleEdit& 
   return std::move(b->bundle);
 }
 
+std::vector<std::string> GroupWorld::audience(const std::string& sender) const {
+  auto view = views_.find(sender);
+  if (server_roster_ || view == views_.end()) return roster_;
+  std::vector<std::string> out;
+  for (const std::string& p : roster_)
+    if (std::find(view->second.begin(), view->second.end(), p) != view->second.end()) out.push_back(p);
+  return out;
+}
+
 Ids GroupWorld::take(const Deliveries& ds, const std::string& from, const std::string& op, int message) {
   Ids ids;
   for (const harness::Delivery& d : ds) {
@@ -104,6 +113,7 @@ Ids GroupWorld::take(const Deliveries& ds, const std::string& from, const std::s
     rd.envelope = d.envelope;
     rd.op = op;
     rd.message = d.kind == DeliveryKind::application ? message : -1;
+    rd.roster = roster_;
     if (message >= 0 && d.kind == DeliveryKind::application)
       messages_[static_cast<size_t>(message)].deliveries.push_back(rd.id);
     ids.push_back(rd.id);
@@ -162,6 +172,7 @@ Op<Ids> GroupWorld::create(const std::string& creator, const std::vector<std::st
   note(words);
   creator_ = creator;
   roster_ = all;
+  views_[creator] = roster_;
   Ids ids = take(*op, creator, words, -1);
   if (!route(ids, false)) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
   auto a = announce();
@@ -186,6 +197,7 @@ Op<Ids> GroupWorld::add(const std::string& member, const BundleEdit& edit, Annou
   note(words);
   roster_.push_back(member);
   removed_.erase(member);
+  views_[creator_] = roster_;
   Ids ids = take(*op, creator_, words, -1);
   if (!route(ids, false)) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
   if (announce_when == Announce::now) {
@@ -205,6 +217,7 @@ Op<Ids> GroupWorld::remove(const std::string& member, Announce announce_when, co
   note(words);
   roster_.erase(std::remove(roster_.begin(), roster_.end(), member), roster_.end());
   removed_.insert(member);
+  views_[by] = roster_;
   Ids ids = take(*op, by, words, -1);
   if (!route(ids, false)) return harness::Refusal{ptp::ErrorCode::internal, "stopped"};
   if (announce_when == Announce::now) {
@@ -245,7 +258,7 @@ Op<Ids> GroupWorld::encrypt(const std::string& sender, int* message_out, std::op
   m.n = n;
   m.sender = sender;
   m.plaintext = pt;
-  m.roster = roster_;
+  m.roster = audience(sender);
   messages_.push_back(std::move(m));
   by_plaintext_.emplace(pt, n);
   note(words);
@@ -343,6 +356,9 @@ std::optional<Given> GroupWorld::receive(const std::string& at, const std::strin
     g.refusal = op.refusal();
   } else if (op->kind == DeliveryKind::control) {
     g.got = Got::control;
+    // The member now knows the group as the op that made this delivery left it.
+    if (delivery_id >= 0 && routed_[static_cast<size_t>(delivery_id)].to == origin_of(at))
+      views_[at] = routed_[static_cast<size_t>(delivery_id)].roster;
   } else {
     g.got = Got::read;
     g.plaintext = op->plaintext;

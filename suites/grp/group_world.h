@@ -37,6 +37,9 @@ struct Routed {
   Bytes envelope;
   std::string op;    // what produced it, in words ("alice sends m3", "alice adds dave")
   int message = -1;  // the application message it carries (Message::n); -1 for control
+  // The world's roster once the producing op took effect at its performer: what a member
+  // that processes this control delivery knows of the group (roster "protocol").
+  std::vector<std::string> roster;
 };
 
 // Got is what came of one delivery given to a party.
@@ -58,7 +61,10 @@ struct Message {
   int n = 0;
   std::string sender;
   Bytes plaintext;
-  std::vector<std::string> roster;  // the world's roster when it was sent
+  // Who it was sent to: the world's roster (roster "server"), or under roster "protocol"
+  // the members of the sender's processed view that are still in the world's roster (a
+  // join takes effect for a sender when it has processed the commit, groups.md).
+  std::vector<std::string> roster;
   std::vector<int> deliveries;      // its application deliveries
 };
 
@@ -203,6 +209,8 @@ class GroupWorld {
   // route gives or queues freshly produced deliveries per the hold (or at once).
   bool route(const Ids& ids, bool at_once);
   std::optional<Given> give_one(int id, const std::string& at, const std::string& from);
+  // audience is who a message `sender` makes now is owed to (Message::roster).
+  std::vector<std::string> audience(const std::string& sender) const;
   std::optional<Given> receive(const std::string& at, const std::string& from, ByteView envelope, int delivery,
                                const std::string& label);
   void violated(const harness::Violation& v);
@@ -216,6 +224,9 @@ class GroupWorld {
   Hold hold_ = Hold::none;
   std::string creator_;
   std::vector<std::string> roster_;
+  // Roster "protocol": the roster each party has processed (its own ops at once, others'
+  // when it takes their control delivery).
+  std::map<std::string, std::vector<std::string>> views_;
   std::set<std::string> removed_;
   std::set<std::string> parties_;
   std::set<std::pair<std::string, std::string>> paired_;
