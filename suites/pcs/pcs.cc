@@ -190,6 +190,7 @@ std::variant<Measured, CheckOutcome> run_healing(Run& r, int scenario, int victi
 struct HealingSide {
   std::optional<CheckOutcome> stop;
   std::vector<Measured> runs;
+  std::string commit_policy;  // hello's: healing is measured under it (ptp-1.md)
 };
 
 // play_healings plays measure_healing for each (victim, phase, alignment) of `plan`,
@@ -201,6 +202,7 @@ struct Planned {
 };
 HealingSide play_healings(Run& r, int first_scenario, const std::vector<Planned>& plan, bool probe_forgery) {
   HealingSide side;
+  side.commit_policy = r.target.hello().commit_policy;
   int scenario = first_scenario;
   for (const Planned& p : plan) {
     auto m = run_healing(r, ++scenario, p.victim, p.phase, p.alignment, probe_forgery);
@@ -299,11 +301,17 @@ CheckOutcome judge_healing(HealingSide& mine, HealingSide* base, int victim) {
     out.summary = "the baseline never healed in " + baseline_fault + ": the measurement is broken, not the target";
     return out;
   }
+  // A protocol that heals only when it commits is measured under the rule it states; the
+  // rule is what a failure here is about, so the evidence names it.
+  if (!mine.commit_policy.empty())
+    out.observations.insert(out.observations.begin(), "measured under the target's commit policy (hello): " +
+                                                          mine.commit_policy);
   if (!failed.empty()) {
     out.verdict = Verdict::fail;
     std::string list;
     for (const std::string& f : failed) list += (list.empty() ? "" : "; ") + f;
     out.summary = who + " the target heals later than Signal: " + list + " round trips";
+    if (!mine.commit_policy.empty()) out.summary += ", under its commit policy \"" + mine.commit_policy + "\"";
     return out;
   }
   out.summary =
