@@ -62,6 +62,24 @@ def body(response):
     return {k: v for k, v in response.items() if k != "id"}
 
 
+class Recorder:
+    """Sends requests through a Target and keeps every response body, in order, so that
+    two runs of the same scenario can be compared (check_determinism)."""
+
+    def __init__(self, t):
+        self.t, self.out = t, []
+
+    def ok(self, op, **fields):
+        r = self.t.ok(op, **fields)
+        self.out.append(body(r))
+        return r
+
+    def refused(self, op, code, **fields):
+        r = self.t.refused(op, code, **fields)
+        self.out.append(body(r))
+        return r
+
+
 def first_difference(a, b):
     for i, (x, y) in enumerate(zip(a, b)):
         if x != y:

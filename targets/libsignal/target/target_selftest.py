@@ -19,7 +19,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-from ptp_selftest import SEED, Failure, Runner, Target, body, check_determinism, fresh, hexs  # noqa: E402
+from ptp_selftest import SEED, Failure, Recorder, Runner, Target, body, check_determinism, fresh, hexs  # noqa: E402
 
 
 def key(label):
@@ -45,17 +45,8 @@ def check_hello(t):
 
 def session(t, seed):
     """The manual session of the brief; returns every response body, in order."""
-    out = []
-
-    def ok(op, **fields):
-        r = t.ok(op, **fields)
-        out.append(body(r))
-        return r
-
-    def refused(op, code, **fields):
-        r = t.refused(op, code, **fields)
-        out.append(body(r))
-        return r
+    rec = Recorder(t)
+    ok, refused, out = rec.ok, rec.refused, rec.out
 
     ok("reset", seed=seed)
     alice = ok("create", party="alice")

@@ -18,7 +18,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-from ptp_selftest import SEED, Failure, Runner, body, check_determinism, fresh, hexs  # noqa: E402
+from ptp_selftest import SEED, Failure, Recorder, Runner, check_determinism, fresh, hexs  # noqa: E402
 
 BUNDLE_SIZE = 161
 
@@ -44,17 +44,8 @@ def check_hello(t):
 
 def session(t, seed):
     """The manual session of the brief; returns every response body, in order."""
-    out = []
-
-    def ok(op, **fields):
-        r = t.ok(op, **fields)
-        out.append(body(r))
-        return r
-
-    def refused(op, code, **fields):
-        r = t.refused(op, code, **fields)
-        out.append(body(r))
-        return r
+    rec = Recorder(t)
+    ok, refused, out = rec.ok, rec.refused, rec.out
 
     ok("reset", seed=seed)
     alice = ok("create", party="alice")
@@ -120,17 +111,8 @@ def session(t, seed):
 
 def group(t, seed):
     """Three members over Megolm, as the suite routes them; returns every response body."""
-    out = []
-
-    def ok(op, **fields):
-        r = t.ok(op, **fields)
-        out.append(body(r))
-        return r
-
-    def refused(op, code, **fields):
-        r = t.refused(op, code, **fields)
-        out.append(body(r))
-        return r
+    rec = Recorder(t)
+    ok, refused, out = rec.ok, rec.refused, rec.out
 
     members = ["alice", "bob", "carol"]
     ok("reset", seed=seed)
