@@ -37,16 +37,12 @@ struct MemberFixture {
 };
 
 inline Key32 member_fixture_seed() {
-  Key32 seed{};
-  for (size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<uint8_t>(0xe0 + i);
-  return seed;
+  return counting_seed(0xe0);
 }
 
 // member_receive_seed seeds the generator group_member_receive hands bob per attempt.
 inline Key32 member_receive_seed() {
-  Key32 seed{};
-  seed.fill(0x43);
-  return seed;
+  return repeated_seed(0x43);
 }
 
 // make_member_fixture: alice, bob and carol with pairwise sessions; alice makes the group

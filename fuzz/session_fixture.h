@@ -26,19 +26,29 @@ struct SessionFixture {
   std::vector<Bytes> bundles;                   // bob's published bundles
 };
 
+// counting_seed is first, first+1, ..., first+31; repeated_seed is `byte` 32 times. Each
+// fixture and fuzzer has its own, so no two generators share a stream.
+inline Key32 counting_seed(uint8_t first) {
+  Key32 seed{};
+  for (size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<uint8_t>(first + i);
+  return seed;
+}
+
+inline Key32 repeated_seed(uint8_t byte) {
+  Key32 seed{};
+  seed.fill(byte);
+  return seed;
+}
+
 // fixture_seed seeds the fixture's generator: change it and the corpora must be remade.
 inline Key32 fixture_seed() {
-  Key32 seed{};
-  for (size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<uint8_t>(0xa0 + i);
-  return seed;
+  return counting_seed(0xa0);
 }
 
 // decrypt_seed seeds the generator session_decrypt hands to each decrypt, so a replay
 // of one input behaves the same every time.
 inline Key32 decrypt_seed() {
-  Key32 seed{};
-  seed.fill(0x42);
-  return seed;
+  return repeated_seed(0x42);
 }
 
 // must unwraps a Result or stops: the fixture is built from the reference's happy path,

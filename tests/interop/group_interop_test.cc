@@ -50,10 +50,16 @@ class GroupReceiver {
   virtual Result<Bytes> decrypt(ByteView message) = 0;
 };
 
+// must_device unwraps a new libsignal device; a failure fails the test.
+libsignal::Device must_device(Result<libsignal::Device> d) {
+  EXPECT_TRUE(d.ok()) << describe(d);
+  return std::move(d).value();
+}
+
 class LibsignalSender final : public GroupSender {
  public:
   explicit LibsignalSender(uint32_t seed)
-      : rng_(test_key(0x5a, seed)), device_(must(libsignal::Device::create(rng_))) {}
+      : rng_(test_key(0x5a, seed)), device_(must_device(libsignal::Device::create(rng_))) {}
   Result<Bytes> rotate(const KeyOptions& o) override {
     PARITY_TRY(device_.new_sender_key(kGroup, "alice", {o.chain_key, o.signing_private, o.key_id}));
     return distribution();
@@ -62,10 +68,6 @@ class LibsignalSender final : public GroupSender {
   Result<Bytes> encrypt(ByteView plaintext) override { return device_.group_encrypt(kGroup, "alice", plaintext); }
 
  private:
-  static libsignal::Device must(Result<libsignal::Device> d) {
-    EXPECT_TRUE(d.ok()) << describe(d);
-    return std::move(d).value();
-  }
   SeededRng rng_;
   libsignal::Device device_;
 };
@@ -93,15 +95,11 @@ class ReferenceSender final : public GroupSender {
 class LibsignalReceiver final : public GroupReceiver {
  public:
   explicit LibsignalReceiver(uint32_t seed)
-      : rng_(test_key(0x5c, seed)), device_(must(libsignal::Device::create(rng_))) {}
+      : rng_(test_key(0x5c, seed)), device_(must_device(libsignal::Device::create(rng_))) {}
   Status process(ByteView distribution) override { return device_.process_distribution(kGroup, "alice", distribution); }
   Result<Bytes> decrypt(ByteView message) override { return device_.group_decrypt(kGroup, "alice", message); }
 
  private:
-  static libsignal::Device must(Result<libsignal::Device> d) {
-    EXPECT_TRUE(d.ok()) << describe(d);
-    return std::move(d).value();
-  }
   SeededRng rng_;
   libsignal::Device device_;
 };
