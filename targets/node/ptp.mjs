@@ -117,7 +117,13 @@ export function hexMap(req, key, { optional = false } = {}) {
   return out;
 }
 
-export const toHex = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+/** Bytes (a typed array, or an array of byte values) as lowercase hex. */
+export const toHex = (bytes) => (ArrayBuffer.isView(bytes)
+  ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  : Buffer.from(bytes)).toString('hex');
+
+/** Whether `v` is a party or group name ([a-z0-9_.~-]{1,64}), for state read back by import. */
+export const isName = (v) => typeof v === 'string' && NAME.test(v);
 
 /** A delivery entry of a group op's `deliveries`. */
 export function delivery(to, envelope, kind) {

@@ -24,7 +24,7 @@
 //     here is a new record, so the adapter applies the same bound across them.
 
 import { createCipheriv, createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { refuse, name, names, hex, uint, toHex, delivery } from '../ptp.mjs';
+import { refuse, name, names, hex, uint, toHex, delivery, isName } from '../ptp.mjs';
 import { storesOf, identityKeyPair } from './stores.mjs';
 
 // Bounds for Sender Keys, the library's own constants (signalapp/libsignal, rust/protocol/src):
@@ -48,23 +48,22 @@ function newGroup(roster) {
   return { roster: [...roster].sort(), removed: false, own: null, sent_to: [], rotate: false, senders: {} };
 }
 
-const NAME = /^[a-z0-9_.~-]{1,64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Strict shape check of an imported party's groups (throws Error with what is wrong). */
 export function checkGroups(groups) {
   const need = (ok, what) => { if (!ok) throw new Error(`group state: ${what}`); };
-  const nameList = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && NAME.test(x))
+  const nameList = (v) => Array.isArray(v) && v.every((x) => isName(x))
     && new Set(v).size === v.length;
   for (const [g, st] of Object.entries(groups)) {
-    need(NAME.test(g) && st !== null && typeof st === 'object', `group ${g}`);
+    need(isName(g) && st !== null && typeof st === 'object', `group ${g}`);
     need(Object.keys(st).sort().join() === 'own,removed,roster,rotate,senders,sent_to', `fields of ${g}`);
     need(nameList(st.roster) && nameList(st.sent_to), `roster or sent_to of ${g}`);
     need(typeof st.removed === 'boolean' && typeof st.rotate === 'boolean', `flags of ${g}`);
     need(st.own === null || (typeof st.own === 'string' && UUID.test(st.own)), `own key of ${g}`);
     need(st.senders !== null && typeof st.senders === 'object' && !Array.isArray(st.senders), `senders of ${g}`);
     for (const [s, ids] of Object.entries(st.senders)) {
-      need(NAME.test(s) && Array.isArray(ids) && ids.length <= GROUP_MAX_SENDER_STATES
+      need(isName(s) && Array.isArray(ids) && ids.length <= GROUP_MAX_SENDER_STATES
         && ids.every((d) => typeof d === 'string' && UUID.test(d)), `sender ${s} of ${g}`);
     }
   }

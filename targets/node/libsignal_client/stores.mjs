@@ -14,10 +14,10 @@ import {
   PreKeyRecord, PreKeyStore, PublicKey, SenderKeyRecord, SenderKeyStore, SessionRecord,
   SessionStore, SignedPreKeyRecord, SignedPreKeyStore,
 } from '@signalapp/libsignal-client';
+import { toHex } from '../ptp.mjs';
 
 export const DEVICE_ID = 1; // one device per party: a PTP party is a device
 
-const hx = (bytes) => Buffer.from(bytes).toString('hex');
 const bin = (h) => new Uint8Array(Buffer.from(h, 'hex'));
 
 /** A fresh party named `address` (the name peers know it by). */
@@ -25,7 +25,7 @@ export function newParty(address, registrationId) {
   return {
     address,
     registration_id: registrationId,
-    identity: hx(IdentityKeyPair.generate().serialize()),
+    identity: toHex(IdentityKeyPair.generate().serialize()),
     sessions: {},        // peer name -> SessionRecord
     identities: {},      // peer name -> its identity public key, trusted on first use
     prekeys: {},         // id -> PreKeyRecord (one-time, removed by the library on use)
@@ -51,7 +51,7 @@ const senderKeyName = (address, distributionId) => `${address.name()}/${distribu
 
 class Sessions extends SessionStore {
   constructor(party) { super(); this.p = party; }
-  async saveSession(address, record) { this.p.sessions[address.name()] = hx(record.serialize()); }
+  async saveSession(address, record) { this.p.sessions[address.name()] = toHex(record.serialize()); }
   async getSession(address) {
     const h = this.p.sessions[address.name()];
     return h === undefined ? null : SessionRecord.deserialize(bin(h));
@@ -73,13 +73,13 @@ class Identities extends IdentityKeyStore {
   async getLocalRegistrationId() { return this.p.registration_id; }
   async saveIdentity(address, key) {
     const known = this.p.identities[address.name()];
-    const h = hx(key.serialize());
+    const h = toHex(key.serialize());
     this.p.identities[address.name()] = h;
     return known !== undefined && known !== h ? IdentityChange.ReplacedExisting : IdentityChange.NewOrUnchanged;
   }
   async isTrustedIdentity(address, key, _direction) {
     const known = this.p.identities[address.name()];
-    return known === undefined || known === hx(key.serialize());
+    return known === undefined || known === toHex(key.serialize());
   }
   async getIdentity(address) {
     const h = this.p.identities[address.name()];
@@ -93,7 +93,7 @@ class MissingKey extends Error {}
 
 class PreKeys extends PreKeyStore {
   constructor(party) { super(); this.p = party; }
-  async savePreKey(id, record) { this.p.prekeys[id] = hx(record.serialize()); }
+  async savePreKey(id, record) { this.p.prekeys[id] = toHex(record.serialize()); }
   async getPreKey(id) {
     const h = this.p.prekeys[id];
     if (h === undefined) throw new MissingKey(`no one-time prekey ${id}`);
@@ -104,7 +104,7 @@ class PreKeys extends PreKeyStore {
 
 class SignedPreKeys extends SignedPreKeyStore {
   constructor(party) { super(); this.p = party; }
-  async saveSignedPreKey(id, record) { this.p.signed_prekeys[id] = hx(record.serialize()); }
+  async saveSignedPreKey(id, record) { this.p.signed_prekeys[id] = toHex(record.serialize()); }
   async getSignedPreKey(id) {
     const h = this.p.signed_prekeys[id];
     if (h === undefined) throw new MissingKey(`no signed prekey ${id}`);
@@ -117,7 +117,7 @@ class SignedPreKeys extends SignedPreKeyStore {
 // marking it used deletes it: a second session from the same bundle is refused.
 class KyberPreKeys extends KyberPreKeyStore {
   constructor(party) { super(); this.p = party; }
-  async saveKyberPreKey(id, record) { this.p.kyber_prekeys[id] = hx(record.serialize()); }
+  async saveKyberPreKey(id, record) { this.p.kyber_prekeys[id] = toHex(record.serialize()); }
   async getKyberPreKey(id) {
     const h = this.p.kyber_prekeys[id];
     if (h === undefined) throw new MissingKey(`no Kyber prekey ${id}`);
@@ -129,7 +129,7 @@ class KyberPreKeys extends KyberPreKeyStore {
 class SenderKeys extends SenderKeyStore {
   constructor(party) { super(); this.p = party; }
   async saveSenderKey(sender, distributionId, record) {
-    this.p.sender_keys[senderKeyName(sender, distributionId)] = hx(record.serialize());
+    this.p.sender_keys[senderKeyName(sender, distributionId)] = toHex(record.serialize());
   }
   async getSenderKey(sender, distributionId) {
     const h = this.p.sender_keys[senderKeyName(sender, distributionId)];

@@ -12,7 +12,7 @@
 // commit in the order made). Every op works on the ts-mls state value and stores the new
 // one only when it succeeds, so a refusal changes nothing.
 
-import { PtpError, refuse, name, names, hex, hexMap, uint, delivery } from '../ptp.mjs';
+import { PtpError, refuse, name, names, hex, hexMap, uint, delivery, toHex } from '../ptp.mjs';
 import * as M from './mls.mjs';
 
 const te = new TextEncoder();
@@ -145,7 +145,7 @@ export function groupHandlers(P) {
       tree[leaf * 2] = { ...node, application: app };
       const r = await M.messageProtection.protectApplicationData(st.signaturePrivateKey, st.keySchedule.senderDataSecret,
         new TextEncoder().encode('forged'), new Uint8Array(), st.groupContext, tree, leaf, st.clientConfig.paddingConfig, M.impl);
-      return { envelope: Buffer.from(mlsMessage('privateMessage', r.privateMessage)).toString('hex') };
+      return { envelope: toHex(mlsMessage('privateMessage', r.privateMessage)) };
     },
 
     async group_receive(req) {
@@ -175,7 +175,7 @@ export function groupHandlers(P) {
       const r = await M.readPrivate(rec.state, pm, from);
       const removed = r.newState.groupActiveState.kind === 'removedFromGroup';
       party.groups.set(group, { state: r.newState, removed });
-      if (r.kind === 'application') return { kind: 'application', plaintext: Buffer.from(r.plaintext).toString('hex') };
+      if (r.kind === 'application') return { kind: 'application', plaintext: toHex(r.plaintext) };
       return { kind: 'control' };
     },
 
@@ -184,7 +184,7 @@ export function groupHandlers(P) {
       const s = rec.state;
       return {
         members: M.members(s),
-        epoch: Buffer.from(s.keySchedule.epochAuthenticator).toString('hex'),
+        epoch: toHex(s.keySchedule.epochAuthenticator),
         epoch_number: Number(s.groupContext.epoch),
         removed: rec.removed,
       };

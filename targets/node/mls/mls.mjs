@@ -10,7 +10,7 @@
 // The default provider signs with WebCrypto Ed25519 (Node 20 has it), so no optional peer
 // dependency is needed for this suite.
 
-import { requirePackage, PtpError, refuse } from '../ptp.mjs';
+import { requirePackage, PtpError, refuse, toHex } from '../ptp.mjs';
 
 const L = async (p) => requirePackage(`ts-mls/${p}`);
 
@@ -90,7 +90,7 @@ export async function newKeyPackage(name, sigKeys) {
 
 export const encodeKeyPackage = (kp) => keyPackage.encodeKeyPackage(kp);
 export async function keyPackageRef(kp) {
-  return Buffer.from(await keyPackage.makeKeyPackageRef(kp, impl.hash)).toString('hex');
+  return toHex(await keyPackage.makeKeyPackageRef(kp, impl.hash));
 }
 
 // RFC 9420 variable-length integer prefix size (section 2.1.2).
@@ -156,7 +156,7 @@ export function decodeMessage(bytes) {
 }
 
 // ---- state (de)serialisation: ts-mls's own GroupState codec; clientConfig is ours ----
-export const encodeState = (state) => Buffer.from(clientState.encodeGroupState(state)).toString('hex');
+export const encodeState = (state) => toHex(clientState.encodeGroupState(state));
 export function decodeState(hexString) {
   const bytes = Buffer.from(hexString, 'hex');
   const d = clientState.decodeGroupState(bytes, 0);
@@ -248,7 +248,7 @@ export async function joinFromWelcome(welcome, kps, used, groupId, from) {
   if (welcome.cipherSuite !== SUITE_NAME) refuse('invalid_message', `Welcome for cipher suite ${welcome.cipherSuite}, not ${SUITE_NAME}`);
   let ref;
   for (const s of welcome.secrets) {
-    const h = Buffer.from(s.newMember).toString('hex');
+    const h = toHex(s.newMember);
     if (kps.has(h)) ref = h;
     else if (used.has(h)) refuse('duplicate_message', 'Welcome for a KeyPackage already used');
   }

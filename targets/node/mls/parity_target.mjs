@@ -33,7 +33,7 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 
-const { serve, refuse, PtpError, name, hex, string } = await import('../ptp.mjs');
+const { serve, refuse, PtpError, name, hex, string, toHex } = await import('../ptp.mjs');
 const M = await import('./mls.mjs');
 const E = await import('./envelope.mjs');
 const { groupHandlers } = await import('./groups.mjs');
@@ -69,7 +69,6 @@ const newParty = (n, sig) => ({ name: n, sig, kps: new Map(), usedKps: new Set()
 
 // ---- 1:1 sessions ----
 const mine = (sess, state) => (Number(state.groupContext.epoch) % 2 === 0) === sess.initiator;
-const hexOf = (b) => Buffer.from(b).toString('hex');
 
 function findSession(p, peer, gid) {
   const entry = p.sessions.get(peer);
@@ -104,7 +103,7 @@ const handlers = {
     if (parties.has(n)) refuse('bad_request', `party ${n} exists`);
     const sig = await M.newSignatureKeys();
     parties.set(n, newParty(n, sig));
-    return { identity: hexOf(sig.publicKey) };
+    return { identity: toHex(sig.publicKey) };
   },
 
   async bundle(req) {
@@ -112,7 +111,7 @@ const handlers = {
     const kp = await M.newKeyPackage(p.name, p.sig);
     const bytes = M.encodeKeyPackage(kp.publicPackage);
     p.kps.set(await M.keyPackageRef(kp.publicPackage), { pub: kp.publicPackage, priv: kp.privatePackage });
-    return { bundle: hexOf(bytes), layout: M.keyPackageLayout(kp.publicPackage, bytes.length) };
+    return { bundle: toHex(bytes), layout: M.keyPackageLayout(kp.publicPackage, bytes.length) };
   },
 
   async initiate(req) {
@@ -132,7 +131,7 @@ const handlers = {
     }
     state = r.newState;
     const welcome = M.encodeMessage({ welcome: r.welcome, wireformat: 'mls_welcome', version: 'mls10' });
-    storeSession(p, peer, 'new', { gid: hexOf(gid), initiator: true, state, welcome, commit: null });
+    storeSession(p, peer, 'new', { gid: toHex(gid), initiator: true, state, welcome, commit: null });
     return {};
   },
 
@@ -153,7 +152,7 @@ const handlers = {
     const r = await M.createMessage.createApplicationMessage(state, plaintext, M.impl, E.headerDigest(header));
     const app = M.encodeMessage({ privateMessage: r.privateMessage, wireformat: 'mls_private_message', version: 'mls10' });
     storeSession(p, peer, 'current', { ...sess, state: r.newState, commit });
-    return { ciphertext: hexOf(Buffer.concat([header, app])), kind: sess.welcome ? 'prekey' : 'message' };
+    return { ciphertext: toHex(Buffer.concat([header, app])), kind: sess.welcome ? 'prekey' : 'message' };
   },
 
   async decrypt(req) {
@@ -171,7 +170,7 @@ const handlers = {
     if (Buffer.compare(Buffer.from(pm.authenticatedData), Buffer.from(E.headerDigest(env.header))) !== 0) {
       refuse('invalid_message', 'the riding Welcome/commit is not the one the message authenticates');
     }
-    const gid = hexOf(pm.groupId);
+    const gid = toHex(pm.groupId);
     let found = findSession(p, peer, gid);
     let usedRef;
     if (!found) {
@@ -189,7 +188,7 @@ const handlers = {
     if (env.commit) {
       const c = M.decodeMessage(env.commit);
       if (!c || c.wireformat !== 'mls_private_message' || c.privateMessage.contentType !== 'commit' ||
-          hexOf(c.privateMessage.groupId) !== gid) refuse('invalid_message', 'riding commit does not decode');
+          toHex(c.privateMessage.groupId) !== gid) refuse('invalid_message', 'riding commit does not decode');
       const e = c.privateMessage.epoch;
       if (e === state.groupContext.epoch) state = (await M.readPrivate(state, c.privateMessage, peer)).newState;
       else if (e > state.groupContext.epoch) refuse('no_session', `commit from epoch ${e}, not reached (at ${state.groupContext.epoch})`);
@@ -203,7 +202,7 @@ const handlers = {
       p.usedKps.add(usedRef);
     }
     storeSession(p, peer, found.where, neu);
-    return { plaintext: hexOf(r.plaintext) };
+    return { plaintext: toHex(r.plaintext) };
   },
 
   async export(req) {
@@ -232,16 +231,16 @@ const handlers = {
 // ---- export / import: JSON; byte strings hex; ts-mls states in ts-mls's GroupState codec ----
 const sessOut = (s) => s && ({
   gid: s.gid, initiator: s.initiator, state: M.encodeState(s.state),
-  welcome: s.welcome ? hexOf(s.welcome) : null,
-  commit: s.commit ? { bytes: hexOf(s.commit.bytes), epoch: s.commit.epoch } : null,
+  welcome: s.welcome ? toHex(s.welcome) : null,
+  commit: s.commit ? { bytes: toHex(s.commit.bytes), epoch: s.commit.epoch } : null,
 });
 function exportParty(p) {
   return {
     v: 1,
     name: p.name,
-    sig: { signKey: hexOf(p.sig.signKey), publicKey: hexOf(p.sig.publicKey) },
-    kps: [...p.kps].map(([ref, { pub, priv }]) => [ref, hexOf(M.encodeKeyPackage(pub)),
-      { initPrivateKey: hexOf(priv.initPrivateKey), hpkePrivateKey: hexOf(priv.hpkePrivateKey), signaturePrivateKey: hexOf(priv.signaturePrivateKey) }]),
+    sig: { signKey: toHex(p.sig.signKey), publicKey: toHex(p.sig.publicKey) },
+    kps: [...p.kps].map(([ref, { pub, priv }]) => [ref, toHex(M.encodeKeyPackage(pub)),
+      { initPrivateKey: toHex(priv.initPrivateKey), hpkePrivateKey: toHex(priv.hpkePrivateKey), signaturePrivateKey: toHex(priv.signaturePrivateKey) }]),
     used: [...p.usedKps],
     groups: [...p.groups].map(([g, r]) => [g, { state: M.encodeState(r.state), removed: r.removed }]),
     sessions: [...p.sessions].map(([peer, e]) => [peer, { current: sessOut(e.current), old: e.old.map(sessOut) }]),
