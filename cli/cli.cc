@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -16,17 +17,16 @@
 #include "harness/runner/waivers.h"
 #include "reports/junit.h"
 
+#include "cli/build_info.h"
 #include "cli/doctor.h"
 #include "cli/listing.h"
+#include "cli/manual.h"
 #include "cli/media_cmd.h"
 #include "cli/replay.h"
 #include "cli/report_cmd.h"
 #include "cli/resolve.h"
 #include "cli/stanza_cmd.h"
 
-#ifndef PARITY_VERSION
-#define PARITY_VERSION "0.0.0"
-#endif
 #ifndef PARITY_SOURCE_DIR
 #define PARITY_SOURCE_DIR ""
 #endif
@@ -190,7 +190,9 @@ int do_run(const RunArgs& a, const CliEnv& env) {
   if (a.json.empty() && (!a.report.empty() || !a.summary.empty())) {
     config.paths = derive_result_paths(report_results_path(a.report.empty() ? a.summary : a.report));
   }
-  config.parity_version = PARITY_VERSION;
+  config.parity_version = build_version();
+  config.parity_revision = build_revision();
+  config.libraries = build_libraries();
   config.interrupted = &g_interrupted;
 
   Progress progress(env.progress);
@@ -248,9 +250,11 @@ int do_run(const RunArgs& a, const CliEnv& env) {
 }
 
 int do_targets(const CliEnv& env) {
+  size_t width = 0;
+  for (const BuiltinTarget& b : builtin_targets()) width = std::max(width, b.name.size() + 2);
   for (const BuiltinTarget& b : builtin_targets()) {
     Resolution r = resolve_target(b.name, env.exe_dir);
-    env.out << pad(b.name, 14);
+    env.out << pad(b.name, width);
     if (r.command) {
       env.out << *r.command << "\n";
     } else {
@@ -384,7 +388,13 @@ int cli_main(int argc, const char* const* argv, const CliEnv& env) {
 
   CLI::App app{"parity: conformance and security-equivalence checks of a messaging implementation", "parity"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("parity ") + PARITY_VERSION);
+  app.set_version_flag("--version", [&env] {
+    std::ostringstream v;
+    print_version(v, default_vectors_dir(env.exe_dir));
+    std::string text = v.str();
+    if (!text.empty() && text.back() == '\n') text.pop_back();  // CLI11 adds the last newline
+    return text;
+  });
 
   RunArgs run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run the checks against a target");
@@ -435,6 +445,10 @@ int cli_main(int argc, const char* const* argv, const CliEnv& env) {
   replay_cmd->add_option("--timeout-ms", replay.timeout_ms, "Time limit per request (default 10000)")
       ->check(CLI::Range(1, 86400000));
 
+  bool man = false;
+  CLI::App* help_cmd = app.add_subcommand("help", "Print this help (the manual); --man: as a roff manual page");
+  help_cmd->add_flag("--man", man, "Write the parity(1) manual page in roff, as the package installs it");
+
   MediaCommand media_cmd;
   add_media_command(app, media_cmd);
 
@@ -443,6 +457,8 @@ int cli_main(int argc, const char* const* argv, const CliEnv& env) {
 
   StanzaCommand stanza_cmd;  // `parity stanza validate` (cli/stanza_cmd.h)
   add_stanza_command(app, stanza_cmd);
+
+  app.footer(help_footer());
 
   try {
     app.parse(argc, argv);
@@ -456,6 +472,10 @@ int cli_main(int argc, const char* const* argv, const CliEnv& env) {
   }
 
   if (run_cmd->parsed()) return do_run(run, env);
+  if (help_cmd->parsed()) {
+    env.out << (man ? man_page(app) : app.help());
+    return kExitOk;
+  }
   if (list_cmd->parsed()) {
     if (list_checks) {
       env.out << check_lines(env.registry);

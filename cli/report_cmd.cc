@@ -1,14 +1,11 @@
 #include "cli/report_cmd.h"
 
+#include "cli/build_info.h"
 #include "harness/runner/runner.h"
 #include "reports/html_report.h"
 #include "reports/markdown_summary.h"
 #include "reports/merge.h"
 #include "reports/report_input.h"
-
-#ifndef PARITY_VERSION
-#define PARITY_VERSION "0.0.0"
-#endif
 
 namespace parity::harness {
 
@@ -50,7 +47,7 @@ int write_reports(const std::string& results, const std::string& html, const std
       const harness::CheckDef* def = registry.find(check);
       return def == nullptr ? std::vector<std::string>{} : def->capability_names();
     };
-    options.generator = std::string("parity ") + PARITY_VERSION;
+    options.generator = "parity " + build_version();
     if (auto s = reports::write_html_report(*input, options, html); !s.ok()) {
       env.err << "parity: " << s.error().detail << "\n";
       return kExitUsage;

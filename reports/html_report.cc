@@ -340,7 +340,20 @@ class Renderer {
                        h(r.profile_source == "option" ? "chosen with --profile" : "derived from the protocol") +
                        ")</span>");
     row("Signal baseline", "<code>" + or_unknown(r.baseline_command) + "</code>");
-    row("Parity version", or_unknown(r.parity_version));
+    row("Parity version", or_unknown(r.parity_version) +
+                              (r.parity_revision.empty()
+                                   ? std::string()
+                                   : " <span class=\"muted\">(built from revision</span> <code>" +
+                                         h(r.parity_revision) + "</code><span class=\"muted\">)</span>"));
+    if (!r.libraries.empty()) {
+      // The same list as `parity --version`: what the built-in targets were built against.
+      std::string libs = "<ul class=\"libs\">";
+      for (const harness::RunInfo::Library& l : r.libraries) {
+        libs += "<li>" + h(l.name) + " <code>" + h(l.version) + "</code> <span class=\"muted\">" + h(l.used_by) +
+                "</span></li>";
+      }
+      row("Libraries (built against)", libs + "</ul>");
+    }
     row("Vector set SHA-256", r.vectors_sha256.empty() ? "<span class=\"muted\">not recorded</span>"
                                                        : "<code>" + h(r.vectors_sha256) + "</code>");
     row("Seed", "<code>" + or_unknown(r.seed) + "</code>");

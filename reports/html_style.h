@@ -47,6 +47,7 @@ tr.na td{color:var(--muted)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 18px;margin:0}
 dl.facts dt{color:var(--muted)}
 dl.facts dd{margin:0;overflow-wrap:anywhere}
+ul.libs{margin:0;padding-left:1.2em}
 .figs{margin:0;padding:0;list-style:none}
 table.checks{table-layout:fixed}
 table.checks td.mono{overflow-wrap:anywhere}

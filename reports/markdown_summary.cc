@@ -46,7 +46,9 @@ std::string render_markdown(const ReportInput& input, const std::string& report_
   for (const harness::RunInfo::ScriptHash& s : r.target_scripts) {
     o += "- **Target script SHA-256**: " + markdown_code(s.sha256) + " of " + markdown_code(s.path) + "\n";
   }
-  o += "- **Parity** " + e(r.parity_version) + ", seed " + markdown_code(r.seed);
+  o += "- **Parity** " + e(r.parity_version);
+  if (!r.parity_revision.empty()) o += " (revision " + markdown_code(r.parity_revision) + ")";
+  o += ", seed " + markdown_code(r.seed);
   if (!r.vectors_sha256.empty()) o += ", vectors SHA-256 " + markdown_code(r.vectors_sha256);
   o += "\n";
   const std::string scope = scope_note(input);

@@ -58,6 +58,12 @@ harness::RunInfo parse_run(const json& j) {
   harness::RunInfo r;
   if (!j.is_object()) return r;
   r.parity_version = str(j, "parity_version");
+  r.parity_revision = str(j, "parity_revision");
+  if (auto it = j.find("libraries"); it != j.end() && it->is_array()) {
+    for (const json& l : *it) {
+      if (l.is_object()) r.libraries.push_back({str(l, "name"), str(l, "version"), str(l, "used_by")});
+    }
+  }
   r.target_command = str(j, "target_command");
   r.baseline_command = str(j, "baseline_command");
   r.implementation = str(j, "implementation");

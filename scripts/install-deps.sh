@@ -37,6 +37,8 @@ npm_deps() {
   echo "$want" >"$stamp"
 }
 
+# dpkg-dev, file: cpack's Debian packager (dpkg-shlibdeps computes Depends); debootstrap:
+# the installed-package test's clean Debian 12 system (scripts/package_test.py).
 packages=(
   build-essential cmake ninja-build pkg-config git python3 python3-cryptography
   libssl-dev libsodium-dev
@@ -45,6 +47,7 @@ packages=(
   libsignal-protocol-c-dev libolm-dev
   clang libclang-rt-14-dev clang-format clang-tidy
   openssl
+  dpkg-dev file debootstrap
 )
 # chromium: the report tests (tests/report, ctest -L report) open the HTML report in
 # headless Chromium. scripts/test.sh, which CI runs, sets PARITY_WITH_BROWSER=1, and so

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh: every test. Installs the dependencies; builds preset dev (warnings are errors)
-# and runs all of ctest (labels reference, kat, interop, fuzz replay, ...); then builds
-# preset fuzz (clang, libFuzzer, ASan+UBSan) and runs each fuzzer from its corpus for
+# and runs all of ctest (labels reference, kat, interop, fuzz replay, ...); builds the
+# Debian package and tests it installed on a clean Debian 12 chroot (scripts/package.sh);
+# then builds preset fuzz (clang, libFuzzer, ASan+UBSan) and runs each fuzzer from its corpus for
 # PARITY_FUZZ_SECONDS (default 30), failing on any crash. Exits non-zero on any failure.
 # About 10-15 minutes on 2 cores. Logs go to out/test/.
 # Usage: ./scripts/test.sh        (root or sudo, Debian 12; CI runs it via .ci/run)
@@ -20,6 +21,11 @@ build_preset dev
 step "ctest --preset dev (all labels)"
 timed ctest --preset dev --no-tests=error --output-junit "$PARITY_OUT/ctest.junit.xml" ||
   failures+=("ctest")
+
+# The Debian package, built as a release is (preset package) and tested installed on a
+# clean Debian 12 system (scripts/package_test.py; docs/ci.md).
+step "Debian package: scripts/package.sh (build, cpack, installed-package test)"
+timed ./scripts/package.sh || failures+=("package")
 
 build_preset fuzz
 

@@ -110,14 +110,17 @@ HarnessResult<std::string> file_sha256(const std::string& path) {
   return to_hex(ByteView(d.data(), d.size()));
 }
 
-HarnessResult<std::string> tree_sha256(const std::string& dir) {
+namespace {
+
+HarnessResult<std::string> filtered_tree_sha256(const std::string& dir, bool (*keep)(const std::string& rel)) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return harness_error(HarnessErrc::bad_argument, dir + ": not a folder");
   std::vector<std::string> files;
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->is_regular_file(ec) && !it->is_symlink(ec)) {
-      files.push_back(fs::relative(it->path(), dir, ec).generic_string());
+      std::string rel = fs::relative(it->path(), dir, ec).generic_string();
+      if (keep(rel)) files.push_back(std::move(rel));
     }
   }
   if (ec) return harness_error(HarnessErrc::io, dir + ": " + ec.message());
@@ -131,6 +134,20 @@ HarnessResult<std::string> tree_sha256(const std::string& dir) {
   }
   const Digest256 d = manifest.final();
   return to_hex(ByteView(d.data(), d.size()));
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+HarnessResult<std::string> tree_sha256(const std::string& dir) {
+  return filtered_tree_sha256(dir, [](const std::string&) { return true; });
+}
+
+HarnessResult<std::string> vector_set_sha256(const std::string& dir) {
+  return filtered_tree_sha256(dir, [](const std::string& rel) { return ends_with(rel, ".json") || ends_with(rel, ".xml"); });
 }
 
 }  // namespace parity::harness

@@ -32,4 +32,12 @@ HarnessResult<std::string> file_sha256(const std::string& path);
 // sha256sum` gives the same digest.
 HarnessResult<std::string> tree_sha256(const std::string& dir);
 
+// vector_set_sha256 is tree_sha256 over the vector set alone: the `.json` and `.xml` files
+// under dir, the data the checks read. The loader's code, generators and READMEs beside
+// them are not part of it, so the source tree's vectors/ and an installed
+// share/parity/vectors/ (which holds only the data) give the same digest. `cd DIR && find
+// . -type f \( -name '*.json' -o -name '*.xml' \) -printf '%P\n' | LC_ALL=C sort | xargs
+// -d '\n' sha256sum | sha256sum` gives it.
+HarnessResult<std::string> vector_set_sha256(const std::string& dir);
+
 }  // namespace parity::harness

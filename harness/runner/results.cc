@@ -33,10 +33,20 @@ json scripts_json(const std::vector<RunInfo::ScriptHash>& scripts) {
   return out;
 }
 
+json libraries_json(const std::vector<RunInfo::Library>& libraries) {
+  json out = json::array();
+  for (const RunInfo::Library& l : libraries) {
+    out.push_back(json{{"name", l.name}, {"version", l.version}, {"used_by", l.used_by}});
+  }
+  return out;
+}
+
 json RunInfo::to_json() const {
   return json{
       {"format", kResultsFormat},
       {"parity_version", parity_version},
+      {"parity_revision", string_or_null(parity_revision)},
+      {"libraries", libraries_json(libraries)},
       {"target_command", target_command},
       {"baseline_command", baseline_command},
       {"implementation", implementation},

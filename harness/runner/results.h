@@ -37,6 +37,14 @@ struct Shard {
 // RunInfo is the header of a run: what was tested, how, and how to reproduce it.
 struct RunInfo {
   std::string parity_version;
+  std::string parity_revision;  // the git revision parity was built from; empty: unknown
+  // Library is a real library a built-in target (or parity itself) was built against.
+  struct Library {
+    std::string name;     // "libsignal-protocol-c", "@signalapp/libsignal-client"
+    std::string version;  // as pkg-config, the CMake package or package-lock.json says
+    std::string used_by;  // what links or loads it: "targets libsignal", "parity"
+  };
+  std::vector<Library> libraries;
   std::string target_command;
   std::string baseline_command;
   std::string implementation;
@@ -63,7 +71,7 @@ struct RunInfo {
     std::string sha256;
   };
   std::vector<ScriptHash> target_scripts;
-  std::string vectors_sha256;  // tree_sha256 of the vectors folder the run used
+  std::string vectors_sha256;  // vector_set_sha256 of the vectors folder the run used
   nlohmann::json to_json() const;
 };
 

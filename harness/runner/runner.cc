@@ -345,6 +345,8 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
 
   RunInfo& info = outcome.info;
   info.parity_version = config.parity_version;
+  info.parity_revision = config.parity_revision;
+  info.libraries = config.libraries;
   info.target_command = config.target_command;
   info.baseline_command = config.baseline_command;
   info.implementation = hello.implementation;
@@ -373,7 +375,7 @@ RunOutcome run_suite(const Registry& registry, const Selection& selection, const
     if (HarnessResult<std::string> h = file_sha256(script); h.ok()) info.target_scripts.push_back({script, *h});
   }
   if (!config.vectors_dir.empty()) {
-    if (HarnessResult<std::string> h = tree_sha256(config.vectors_dir); h.ok()) info.vectors_sha256 = *h;
+    if (HarnessResult<std::string> h = vector_set_sha256(config.vectors_dir); h.ok()) info.vectors_sha256 = *h;
   }
 
   std::unique_ptr<ResultsWriter> writer;

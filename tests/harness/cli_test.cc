@@ -20,7 +20,9 @@
 #include "reference/crypto/random.h"
 #include "tests/harness/json_schema_lite.h"
 
+#include "cli/build_info.h"
 #include "cli/listing.h"
+#include "harness/runner/fingerprint.h"
 
 namespace parity::harness {
 namespace {
@@ -141,6 +143,13 @@ TEST(CliExit, ZeroWhenEveryMustPasses) {
   EXPECT_EQ(doc["run"]["profile"], "signal");
   EXPECT_EQ(doc["run"]["seed"], std::string(63, '0') + "7");
   EXPECT_EQ(doc["results"].size(), 5u);
+  // What parity --version says is in every results file, and so in every report.
+  EXPECT_EQ(doc["run"]["parity_revision"], build_revision());
+  EXPECT_NE(build_revision(), "");
+  std::set<std::string> libraries;
+  for (const json& l : doc["run"]["libraries"]) libraries.insert(l["name"].get<std::string>());
+  EXPECT_EQ(libraries, (std::set<std::string>{"OpenSSL", "libsodium", "libsignal-protocol-c", "libolm", "pugixml",
+                                               "@signalapp/libsignal-client", "ts-mls"}));
   const ResultPaths paths = derive_result_paths(json_path);
   std::ifstream stream(paths.stream);
   std::string line;
@@ -574,6 +583,69 @@ TEST(ParityBinary, ExitStatuses) {
   EXPECT_NE(t.out.find("targets/reference/parity-target-reference"), std::string::npos) << t.out;
   // `reference-alt` is the same program with the sound variant switched on.
   EXPECT_NE(t.out.find("targets/reference/parity-target-reference --variant alt"), std::string::npos) << t.out;
+}
+
+TEST(ParityBinary, VersionNamesRevisionVectorSetAndLibraries) {
+  Cli v = exec(kParity + " --version");
+  ASSERT_EQ(v.status, 0);
+  EXPECT_EQ(v.out.rfind("parity " + build_version() + " (revision " + build_revision() + ")\n", 0), 0u) << v.out;
+  // The build tree's parity, with no installed share/parity/ beside it, reads the source
+  // tree's vectors (the tests run from the source root).
+  auto set = vector_set_sha256("vectors");
+  ASSERT_TRUE(set.ok());
+  EXPECT_NE(v.out.find("vector set: SHA-256 " + *set + " ("), std::string::npos) << v.out;
+  for (const char* lib : {"libsignal-protocol-c ", "libolm ", "OpenSSL 3.", "@signalapp/libsignal-client ", "ts-mls "}) {
+    EXPECT_NE(v.out.find(std::string("\n  ") + lib), std::string::npos) << lib << " missing from\n" << v.out;
+  }
+}
+
+TEST(ParityBinary, InstalledLayoutComesFirst) {
+  // A parity copied into PREFIX/bin with PREFIX/share/parity/ beside it uses that tree,
+  // not the source tree it was built from: the installed package's layout.
+  namespace fs = std::filesystem;
+  const fs::path prefix = temp_path("prefix");
+  fs::remove_all(prefix);
+  fs::create_directories(prefix / "bin");
+  fs::create_directories(prefix / "share/parity/vectors/primitives");
+  fs::create_directories(prefix / "share/parity/targets/python");
+  fs::copy_file(kParity, prefix / "bin/parity");
+  std::ofstream(prefix / "share/parity/vectors/primitives/only.json") << "{}";
+  std::ofstream(prefix / "share/parity/vectors/README.md") << "not part of the set";
+  std::ofstream(prefix / "share/parity/targets/python/parity_target.py") << "";
+  auto set = vector_set_sha256((prefix / "share/parity/vectors").string());
+  ASSERT_TRUE(set.ok());
+  const std::string installed = (prefix / "bin/parity").string();
+  Cli v = exec("cd / && " + installed + " --version");
+  ASSERT_EQ(v.status, 0);
+  EXPECT_NE(v.out.find("vector set: SHA-256 " + *set + " (" + fs::weakly_canonical(prefix).string() +
+                       "/share/parity/vectors)"),
+            std::string::npos)
+      << v.out;
+  Cli t = exec("cd / && " + installed + " targets");
+  EXPECT_NE(t.out.find("python3 " + fs::weakly_canonical(prefix).string() +
+                       "/share/parity/targets/python/parity_target.py\n"),
+            std::string::npos)
+      << t.out;
+  fs::remove_all(prefix);
+}
+
+TEST(ParityBinary, HelpIsAManualAndTheManPageHasEveryCommand) {
+  Cli h = exec(kParity + " --help");
+  ASSERT_EQ(h.status, 0);
+  for (const char* section : {"\nDESCRIPTION\n", "\nEXIT STATUS\n", "\nFILES\n", "\nENVIRONMENT\n", "\nEXAMPLES\n"}) {
+    EXPECT_NE(h.out.find(section), std::string::npos) << section << h.out;
+  }
+  for (int status : {kExitOk, kExitFailed, kExitUsage, kExitTargetStart, kExitIncomplete, kExitInterrupted}) {
+    EXPECT_NE(h.out.find("\n  " + std::to_string(status) + "\n"), std::string::npos) << "exit status " << status;
+  }
+  Cli m = exec(kParity + " help --man");
+  ASSERT_EQ(m.status, 0);
+  EXPECT_EQ(m.out.rfind(".TH PARITY 1", 0), 0u);
+  for (const char* cmd : {"run", "list", "targets", "doctor", "replay", "report", "merge", "stanza validate"}) {
+    EXPECT_NE(m.out.find(std::string(".SS parity ") + cmd + "\n"), std::string::npos) << cmd;
+  }
+  EXPECT_NE(m.out.find("\\fB\\-\\-target\\fR \\fITEXT\\fR"), std::string::npos) << "run's --target, in roff";
+  EXPECT_EQ(m.out.find("\n'"), std::string::npos) << "a line starting with ' is a roff request";
 }
 
 }  // namespace

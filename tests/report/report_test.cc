@@ -407,6 +407,23 @@ TEST(Fingerprint, TreeHashMatchesCoreutils) {
   ASSERT_NE(fgets(buf, sizeof buf, p), nullptr);
   pclose(p);
   EXPECT_EQ(*mine, std::string(buf).substr(0, 64));
+  // The vector set is the .json and .xml files alone: B.txt is left out, s/v.xml is in.
+  fs::create_directories(dir + "/s");
+  std::ofstream(dir + "/s/v.xml") << "<message/>";
+  auto set = harness::vector_set_sha256(dir);
+  ASSERT_TRUE(set.ok());
+  const std::string set_cmd = "cd '" + dir +
+                              "' && find . -type f \\( -name '*.json' -o -name '*.xml' \\) -printf '%P\\n' | LC_ALL=C "
+                              "sort | xargs -d '\\n' sha256sum | sha256sum";
+  FILE* q = popen(set_cmd.c_str(), "r");
+  ASSERT_NE(q, nullptr);
+  char set_buf[128] = {};
+  ASSERT_NE(fgets(set_buf, sizeof set_buf, q), nullptr);
+  pclose(q);
+  EXPECT_EQ(*set, std::string(set_buf).substr(0, 64));
+  auto all = harness::tree_sha256(dir);
+  ASSERT_TRUE(all.ok());
+  EXPECT_NE(*set, *all) << "B.txt must not be part of the vector set";
   EXPECT_EQ(harness::command_executable("/bin/sh -c true"), std::optional<std::string>("/bin/sh"));
   EXPECT_TRUE(harness::command_executable("sh -c true").has_value());
   EXPECT_FALSE(harness::command_executable("/nonexistent/x --flag").has_value());
