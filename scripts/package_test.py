@@ -195,18 +195,24 @@ def check_package(deb: Path, source: Path, work: Path) -> Path:
 
 
 def apt_mirror() -> str:
-    """The Debian mirror this machine's apt uses (deb822 or one-line sources)."""
-    texts = []
-    for f in ["/etc/apt/sources.list", *glob.glob("/etc/apt/sources.list.d/*")]:
+    """The Debian mirror this machine's apt uses for bookworm main (deb822 .sources or
+    one-line .list files; disabled files and other suites are ignored)."""
+    files = ["/etc/apt/sources.list", *sorted(glob.glob("/etc/apt/sources.list.d/*.list")),
+             *sorted(glob.glob("/etc/apt/sources.list.d/*.sources"))]
+    for f in files:
         try:
-            texts.append(Path(f).read_text())
+            text = Path(f).read_text()
         except OSError:
-            pass
-    text = "\n".join(texts)
-    for m in re.finditer(r"(?m)^URIs:\s*(\S+)|^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm\s", text):
-        uri = m.group(1) or m.group(2)
-        if "security" not in uri:
-            return uri
+            continue
+        if f.endswith(".sources"):
+            for stanza in re.split(r"\n\s*\n", text):
+                fields = dict(re.findall(r"(?m)^([A-Za-z-]+):\s*(.*)$", stanza))
+                if "bookworm" in fields.get("Suites", "").split() and "main" in fields.get("Components", "").split():
+                    return fields.get("URIs", "").split()[0]
+        else:
+            m = re.search(r"(?m)^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm\s+.*\bmain\b", text)
+            if m:
+                return m.group(1)
     return "http://deb.debian.org/debian"
 
 
@@ -394,9 +400,14 @@ def check_installed(box, parity: str, source: Path, revision: str, mode: str) ->
         expect(run_info.get("parity_revision") == revision, "the results state the revision")
         names = [lib.get("name") for lib in run_info.get("libraries", [])]
         expect("libsignal-protocol-c" in names and "ts-mls" in names, "the results list the libraries")
+        # KAT-1.*-edge are not-applicable to a signal-v3 target by design (the MUST check
+        # judges those vectors); every other KAT-1 check reads its file and passes.
         kats = [x for x in doc["results"] if x["check"].startswith("KAT-1.")]
-        expect(len(kats) >= 10 and all(x["verdict"] == "pass" for x in kats),
-               f"KAT-1 ran from the installed vectors ({len(kats)} checks passed)")
+        passed = [x for x in kats if x["verdict"] == "pass"]
+        others = [f"{x['check']}: {x['verdict']}" for x in kats
+                  if x["verdict"] != "pass" and not (x["verdict"] == "not-applicable" and x["check"].endswith("-edge"))]
+        expect(len(passed) >= 10 and not others,
+               f"KAT-1 ran from the installed vectors ({len(passed)} of {len(kats)} checks passed)", ", ".join(others))
         html = (results_path.parent / "kat-sig.html").read_text()
         expect("Libraries (built against)" in html and revision in html,
                "the HTML report shows the revision and the libraries")
@@ -476,7 +487,9 @@ def main() -> int:
         t0 = time.monotonic()
         parity = shlex.quote(str(tree / "usr/bin/parity"))
     t_run = time.monotonic()
-    r = box.sh(f"{parity} run --target reference --report out/report.html --json out/results.json", timeout=1800)
+    # As docs/ci.md's jobs do: the output folder first (parity does not make folders).
+    r = box.sh(f"mkdir -p out && {parity} run --target reference --report out/report.html --json out/results.json",
+               timeout=1800)
     run_s = time.monotonic() - t_run
     summary = [ln for ln in r.stdout.splitlines() if ln.startswith("parity: ") and " checks:" in ln]
     expect(r.returncode == 0 and bool(summary), "the main job, parity run --target reference, exits 0",

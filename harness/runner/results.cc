@@ -1,7 +1,9 @@
 #include "harness/runner/results.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "harness/runner/runner.h"  // shell_quote
@@ -179,10 +181,17 @@ ResultPaths derive_result_paths(const std::string& json_path) {
 HarnessResult<std::unique_ptr<ResultsWriter>> ResultsWriter::open(const ResultPaths& paths) {
   std::unique_ptr<ResultsWriter> w(new ResultsWriter());
   w->paths_ = paths;
+  // The reason (errno after a failed open) tells "no such folder" from "permission denied".
+  errno = 0;
   w->stream_.open(paths.stream, std::ios::binary | std::ios::trunc);
-  if (!w->stream_) return harness_error(HarnessErrc::io, paths.stream + ": cannot write the results stream");
+  if (!w->stream_) {
+    return harness_error(HarnessErrc::io, paths.stream + ": cannot write the results stream: " + std::strerror(errno));
+  }
+  errno = 0;
   w->transcripts_.open(paths.transcripts, std::ios::binary | std::ios::trunc);
-  if (!w->transcripts_) return harness_error(HarnessErrc::io, paths.transcripts + ": cannot write transcripts");
+  if (!w->transcripts_) {
+    return harness_error(HarnessErrc::io, paths.transcripts + ": cannot write transcripts: " + std::strerror(errno));
+  }
   return w;
 }
 
