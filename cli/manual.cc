@@ -112,8 +112,9 @@ void man_options(const CLI::App& cmd, std::string& out) {
     if (name == "--help" || name == "-h,--help" || name == "--version") continue;
     if (opt->get_positional()) name = opt->get_name(true, false);
     std::string type = opt->get_type_name();
-    out += ".TP\n\\fB" + roff(name) + "\\fR" + (type.empty() || opt->get_expected_min() == 0 ? "" : " \\fI" + roff(type) + "\\fR") +
-           "\n" + roff(opt->get_description()) + "\n";
+    out += ".TP\n\\fB" + roff(name) + "\\fR" +
+           (type.empty() || opt->get_expected_min() == 0 ? "" : " \\fI" + roff(type) + "\\fR") + "\n" +
+           roff(opt->get_description()) + "\n";
   }
 }
 

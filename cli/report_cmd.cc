@@ -1,11 +1,12 @@
 #include "cli/report_cmd.h"
 
-#include "cli/build_info.h"
 #include "harness/runner/runner.h"
 #include "reports/html_report.h"
 #include "reports/markdown_summary.h"
 #include "reports/merge.h"
 #include "reports/report_input.h"
+
+#include "cli/build_info.h"
 
 namespace parity::harness {
 

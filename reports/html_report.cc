@@ -340,11 +340,11 @@ class Renderer {
                        h(r.profile_source == "option" ? "chosen with --profile" : "derived from the protocol") +
                        ")</span>");
     row("Signal baseline", "<code>" + or_unknown(r.baseline_command) + "</code>");
-    row("Parity version", or_unknown(r.parity_version) +
-                              (r.parity_revision.empty()
-                                   ? std::string()
-                                   : " <span class=\"muted\">(built from revision</span> <code>" +
-                                         h(r.parity_revision) + "</code><span class=\"muted\">)</span>"));
+    row("Parity version",
+        or_unknown(r.parity_version) + (r.parity_revision.empty()
+                                            ? std::string()
+                                            : " <span class=\"muted\">(built from revision</span> <code>" +
+                                                  h(r.parity_revision) + "</code><span class=\"muted\">)</span>"));
     if (!r.libraries.empty()) {
       // The same list as `parity --version`: what the built-in targets were built against.
       std::string libs = "<ul class=\"libs\">";

@@ -19,6 +19,7 @@ build_preset bench --target parity-bench
 main_job() {
   local rc=0
   step "compliance run against the reference (parity run --report)"
+  build/dev/cli/parity --version  # what the report will say about this build
   timed build/dev/cli/parity run --target reference --report "$PARITY_OUT/report.html" \
     --json "$PARITY_OUT/results.json" --junit "$PARITY_OUT/results.junit.xml" \
     --summary "$PARITY_OUT/summary.md" || rc=$?

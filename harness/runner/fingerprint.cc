@@ -147,7 +147,8 @@ HarnessResult<std::string> tree_sha256(const std::string& dir) {
 }
 
 HarnessResult<std::string> vector_set_sha256(const std::string& dir) {
-  return filtered_tree_sha256(dir, [](const std::string& rel) { return ends_with(rel, ".json") || ends_with(rel, ".xml"); });
+  return filtered_tree_sha256(dir,
+                              [](const std::string& rel) { return ends_with(rel, ".json") || ends_with(rel, ".xml"); });
 }
 
 }  // namespace parity::harness

@@ -91,8 +91,8 @@ struct RunConfig {
   const Waivers* waivers = nullptr;
   std::optional<ResultPaths> paths;  // where the stream and transcripts go; none: not written
   std::string parity_version;
-  std::string parity_revision;                 // the git revision parity was built from
-  std::vector<RunInfo::Library> libraries;     // what the built-in targets were built against
+  std::string parity_revision;              // the git revision parity was built from
+  std::vector<RunInfo::Library> libraries;  // what the built-in targets were built against
   std::string parity_program = "parity";  // how replay commands call parity
   Compaction compaction;                  // how transcripts are kept small (--full-transcripts: not)
   TargetStarter start;                    // empty: start_target

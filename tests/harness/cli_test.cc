@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/runner/fingerprint.h"
 #include "harness/runner/results.h"
 #include "harness/runner/runner.h"
 #include "reference/crypto/random.h"
@@ -22,7 +23,6 @@
 
 #include "cli/build_info.h"
 #include "cli/listing.h"
-#include "harness/runner/fingerprint.h"
 
 namespace parity::harness {
 namespace {
@@ -149,7 +149,7 @@ TEST(CliExit, ZeroWhenEveryMustPasses) {
   std::set<std::string> libraries;
   for (const json& l : doc["run"]["libraries"]) libraries.insert(l["name"].get<std::string>());
   EXPECT_EQ(libraries, (std::set<std::string>{"OpenSSL", "libsodium", "libsignal-protocol-c", "libolm", "pugixml",
-                                               "@signalapp/libsignal-client", "ts-mls"}));
+                                              "@signalapp/libsignal-client", "ts-mls"}));
   const ResultPaths paths = derive_result_paths(json_path);
   std::ifstream stream(paths.stream);
   std::string line;
@@ -594,7 +594,8 @@ TEST(ParityBinary, VersionNamesRevisionVectorSetAndLibraries) {
   auto set = vector_set_sha256("vectors");
   ASSERT_TRUE(set.ok());
   EXPECT_NE(v.out.find("vector set: SHA-256 " + *set + " ("), std::string::npos) << v.out;
-  for (const char* lib : {"libsignal-protocol-c ", "libolm ", "OpenSSL 3.", "@signalapp/libsignal-client ", "ts-mls "}) {
+  for (const char* lib :
+       {"libsignal-protocol-c ", "libolm ", "OpenSSL 3.", "@signalapp/libsignal-client ", "ts-mls "}) {
     EXPECT_NE(v.out.find(std::string("\n  ") + lib), std::string::npos) << lib << " missing from\n" << v.out;
   }
 }
