@@ -166,6 +166,24 @@ def check_package(deb: Path, source: Path, work: Path) -> Path:
     for pattern, what in MUST_NOT_CARRY:
         bad = [f for f in files if pattern.search(f)]
         expect(not bad, f"carries no {what}", ", ".join(bad[:5]))
+    # The Node packages are npm ci's, byte for byte (nothing stripped or rewritten), and
+    # every file of them is there but the other platforms' prebuilds and the stamp.
+    installed_modules = tree / "usr/share/parity/targets/node/node_modules"
+    source_modules = source / "targets/node/node_modules"
+    differ, absent, count = [], [], 0
+    for f in source_modules.rglob("*"):
+        rel = f.relative_to(source_modules).as_posix()
+        if not f.is_file() or rel == ".parity-lock-sha256" or re.search(r"(^|/)prebuilds/(?!linux-x64/)", rel):
+            continue
+        count += 1
+        g = installed_modules / rel
+        if not g.is_file():
+            absent.append(rel)
+        elif g.read_bytes() != f.read_bytes():
+            differ.append(rel)
+    expect(count > 0 and not absent and not differ,
+           f"carries targets/node/node_modules as npm ci made it ({count} files, byte for byte)",
+           f"absent: {absent[:3]}, differ: {differ[:3]}")
     stanzas = [f for f in files if f.startswith("usr/share/parity/vectors/stanza/") and f.endswith(".xml")]
     source_stanzas = list((source / "vectors" / "stanza").rglob("*.xml"))
     expect(len(stanzas) == len(source_stanzas) and stanzas, f"carries the stanza corpus ({len(stanzas)} files)",
