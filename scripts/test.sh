@@ -4,7 +4,8 @@
 # Debian package and tests it installed on a clean Debian 12 chroot (scripts/package.sh);
 # then builds preset fuzz (clang, libFuzzer, ASan+UBSan) and runs each fuzzer from its corpus for
 # PARITY_FUZZ_SECONDS (default 30), failing on any crash. Exits non-zero on any failure.
-# About 10-15 minutes on 2 cores. Logs go to out/test/.
+# About 50 minutes on 2 cores (dev build 14, ctest 10, package 11, fuzz 14). Logs go to
+# out/test/ (the package's to out/package/).
 # Usage: ./scripts/test.sh        (root or sudo, Debian 12; CI runs it via .ci/run)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
