@@ -156,7 +156,9 @@ std::string junit_xml(const RunInfo& info, const std::vector<ResultRecord>& reco
                                                          {"protocol", info.protocol},
                                                          {"profile", std::string(to_string(info.profile))},
                                                          {"seed", info.seed},
-                                                         {"parity_version", info.parity_version}};
+                                                         {"parity_version", info.parity_version},
+                                                         {"parity_revision", info.parity_revision},
+                                                         {"vectors_sha256", info.vectors_sha256}};
     for (const auto& [name, value] : props) {
       suites << "      <property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";
     }

@@ -164,6 +164,12 @@ TEST(CliExit, ZeroWhenEveryMustPasses) {
   ASSERT_TRUE(xml.load_file(junit_path.c_str()));
   EXPECT_EQ(xml.child("testsuites").attribute("tests").as_int(), 5);
   EXPECT_EQ(xml.child("testsuites").attribute("failures").as_int(), 0);
+  // Each suite names the build and the vector set, as the report does.
+  const pugi::xml_node props = xml.child("testsuites").child("testsuite").child("properties");
+  EXPECT_EQ(std::string(props.find_child_by_attribute("property", "name", "parity_revision").attribute("value").value()),
+            build_revision());
+  EXPECT_EQ(std::string(props.find_child_by_attribute("property", "name", "vectors_sha256").attribute("value").value()),
+            doc["run"]["vectors_sha256"].get<std::string>());
 }
 
 TEST(CliExit, OneWhenAMustFails) {
