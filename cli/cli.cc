@@ -473,7 +473,8 @@ int cli_main(int argc, const char* const* argv, const CliEnv& env) {
 
   if (run_cmd->parsed()) return do_run(run, env);
   if (help_cmd->parsed()) {
-    env.out << (man ? man_page(app) : app.help());
+    // Not app.help(): once `help` is parsed, CLI11 would print the subcommand's own help.
+    env.out << (man ? man_page(app) : app.get_formatter()->make_help(&app, "parity", CLI::AppFormatMode::Normal));
     return kExitOk;
   }
   if (list_cmd->parsed()) {

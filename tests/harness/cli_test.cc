@@ -645,6 +645,10 @@ TEST(ParityBinary, HelpIsAManualAndTheManPageHasEveryCommand) {
   for (int status : {kExitOk, kExitFailed, kExitUsage, kExitTargetStart, kExitIncomplete, kExitInterrupted}) {
     EXPECT_NE(h.out.find("\n  " + std::to_string(status) + "\n"), std::string::npos) << "exit status " << status;
   }
+  // `parity help` is the same manual as `parity --help`.
+  Cli plain = exec(kParity + " help");
+  EXPECT_EQ(plain.status, 0);
+  EXPECT_EQ(plain.out, h.out);
   Cli m = exec(kParity + " help --man");
   ASSERT_EQ(m.status, 0);
   EXPECT_EQ(m.out.rfind(".TH PARITY 1", 0), 0u);
