@@ -89,8 +89,8 @@ std::string wrap(std::string_view text, size_t indent, size_t width) {
   return out;
 }
 
-// roff escapes text for a man page: backslashes, and a leading '.' or '\'' that roff
-// would read as a request.
+// roff escapes text for a man page: backslashes, hyphens (as \- so that options stay
+// ASCII hyphens), and a leading '.' or '\'' that roff would read as a request.
 std::string roff(std::string_view text) {
   std::string out;
   for (char c : text) {
@@ -133,10 +133,11 @@ std::string help_footer() {
 }
 
 std::string man_page(const CLI::App& app) {
+  const std::vector<const CLI::App*> commands = app.get_subcommands([](const CLI::App*) { return true; });
   std::string out = ".TH PARITY 1 \"\" \"parity\" \"User Commands\"\n.SH NAME\nparity \\- " +
                     roff("conformance and security-equivalence checks of end-to-end-encrypted messaging") +
                     "\n.SH SYNOPSIS\n";
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+  for (const CLI::App* sub : commands) {
     out += ".B parity " + roff(sub->get_name()) + "\n.RI [ options ]\n.br\n";
   }
   out += ".B parity \\-\\-help | \\-\\-version\n";
@@ -148,7 +149,7 @@ std::string man_page(const CLI::App& app) {
     if (s.title != "DESCRIPTION") continue;
     // The commands follow the description, each with its options as CLI11 knows them.
     out += ".SH COMMANDS\n";
-    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    for (const CLI::App* sub : commands) {
       const auto nested = sub->get_subcommands([](const CLI::App*) { return true; });
       if (nested.empty()) {
         out += ".SS parity " + roff(sub->get_name()) + "\n" + roff(sub->get_description()) + "\n";

@@ -136,10 +136,6 @@ HarnessResult<std::string> filtered_tree_sha256(const std::string& dir, bool (*k
   return to_hex(ByteView(d.data(), d.size()));
 }
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 }  // namespace
 
 HarnessResult<std::string> tree_sha256(const std::string& dir) {
@@ -148,7 +144,7 @@ HarnessResult<std::string> tree_sha256(const std::string& dir) {
 
 HarnessResult<std::string> vector_set_sha256(const std::string& dir) {
   return filtered_tree_sha256(dir,
-                              [](const std::string& rel) { return ends_with(rel, ".json") || ends_with(rel, ".xml"); });
+                              [](const std::string& rel) { return rel.ends_with(".json") || rel.ends_with(".xml"); });
 }
 
 }  // namespace parity::harness

@@ -1,17 +1,8 @@
-// Generated from cli/build_info.cc.in by the configure step; do not edit.
 #include "cli/build_info.h"
 
 #include "harness/runner/fingerprint.h"
 
 namespace parity::harness {
-
-std::string build_version() { return "@PROJECT_VERSION@"; }
-
-const std::vector<RunInfo::Library>& build_libraries() {
-  static const std::vector<RunInfo::Library> libraries = {
-@PARITY_LIBRARIES_CXX@  };
-  return libraries;
-}
 
 void print_version(std::ostream& out, const std::string& vectors_dir) {
   out << "parity " << build_version() << " (revision " << build_revision() << ")\n";
