@@ -365,6 +365,21 @@ def apply_dockerfile(box: Chroot, dockerfile: Path, context: Path) -> tuple[list
     return entrypoint, run_seconds
 
 
+def run_summary(r: subprocess.CompletedProcess) -> str:
+    """The summary line of `parity run` ("parity: N checks: ..."), printed; "" when absent."""
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith("parity: ") and " checks:" in ln]
+    if lines:
+        print("    " + lines[0])
+    return lines[0] if lines else ""
+
+
+def expect_doctor(box, parity: str, name: str, note: str = "", timeout: int = 600) -> None:
+    """`parity doctor --target NAME` starts the target and every probe passes."""
+    r = box.sh(f"{parity} doctor --target {name}", timeout=timeout)
+    expect(r.returncode == 0 and ", 0 failed" in r.stdout, f"parity doctor --target {name}{note}",
+           (r.stdout + r.stderr)[-800:])
+
+
 def check_installed(box, parity: str, source: Path, revision: str, mode: str) -> None:
     def parity_sh(args: str, timeout: int = 1800) -> subprocess.CompletedProcess:
         return box.sh(f"{parity} {args}", timeout=timeout)
@@ -397,18 +412,14 @@ def check_installed(box, parity: str, source: Path, revision: str, mode: str) ->
     expect(r.returncode == 0 and "/share/parity/targets/node/mls/parity_target.mjs" in r.stdout,
            "parity targets resolves the script targets to the installed share/parity/targets/")
 
-    r = parity_sh("doctor --target reference", timeout=600)
-    expect(r.returncode == 0 and ", 0 failed" in r.stdout, "parity doctor --target reference",
-           (r.stdout + r.stderr)[-800:])
+    expect_doctor(box, parity, "reference")
 
     r = parity_sh("run --target reference --only KAT,SIG --json out/kat-sig.json --report out/kat-sig.html",
                   timeout=1200)
-    summary = [ln for ln in r.stdout.splitlines() if ln.startswith("parity: ") and " checks:" in ln]
-    expect(r.returncode == 0 and summary and " fail" not in summary[0] and " error" not in summary[0]
-           and " pass" in summary[0], "parity run --target reference --only KAT,SIG exits 0, every check passes",
-           (summary[0] if summary else (r.stdout + r.stderr)[-800:]))
-    if summary:
-        print("    " + summary[0])
+    summary = run_summary(r)
+    expect(r.returncode == 0 and summary != "" and " fail" not in summary and " error" not in summary
+           and " pass" in summary, "parity run --target reference --only KAT,SIG exits 0, every check passes",
+           summary or (r.stdout + r.stderr)[-800:])
     root = box.root if mode == "chroot" else Path("/")
     results_path = root / box.workdir.lstrip("/") / "out/kat-sig.json"
     try:
@@ -433,21 +444,17 @@ def check_installed(box, parity: str, source: Path, revision: str, mode: str) ->
         fail(f"results of the KAT,SIG run: {e}")
 
     for name in ("libsignal", "olm", "python"):
-        r = parity_sh(f"doctor --target {name}", timeout=600)
-        expect(r.returncode == 0 and ", 0 failed" in r.stdout, f"parity doctor --target {name}",
-               (r.stdout + r.stderr)[-600:])
+        expect_doctor(box, parity, name)
 
 
 def check_node(box, parity: str, with_node: bool) -> None:
     """The Node targets: with Node 20 they start from the installed node_modules; without
     it parity says plainly why they cannot."""
     for name in ("libsignal-client", "mls"):
-        r = box.sh(f"{parity} doctor --target {name}", timeout=900)
         if with_node:
-            expect(r.returncode == 0 and ", 0 failed" in r.stdout,
-                   f"parity doctor --target {name} (Node.js from this machine, packages from the package)",
-                   (r.stdout + r.stderr)[-600:])
+            expect_doctor(box, parity, name, " (Node.js from this machine, packages from the package)", timeout=900)
         else:
+            r = box.sh(f"{parity} doctor --target {name}", timeout=900)
             text = r.stdout + r.stderr
             expect(r.returncode == 3 and "could not be started" in text,
                    f"without Node.js, parity doctor --target {name} exits 3 and says the target could not start",
@@ -510,11 +517,8 @@ def main() -> int:
     r = box.sh(f"mkdir -p out && {parity} run --target reference --report out/report.html --json out/results.json",
                timeout=1800)
     run_s = time.monotonic() - t_run
-    summary = [ln for ln in r.stdout.splitlines() if ln.startswith("parity: ") and " checks:" in ln]
-    expect(r.returncode == 0 and bool(summary), "the main job, parity run --target reference, exits 0",
+    expect(r.returncode == 0 and run_summary(r) != "", "the main job, parity run --target reference, exits 0",
            (r.stdout + r.stderr)[-800:])
-    if summary:
-        print("    " + summary[0])
     timings["parity run --target reference --report (every check)"] = run_s
     timings["from install to finished run"] = time.monotonic() - t0
 
